@@ -60,6 +60,7 @@ export {
   ReviewResultSchema,
 } from './schemas/review';
 export { atMost, MONEY_TOLERANCE, nearlyEqual } from './schemas/tolerance';
+export { type ColumnValues, createTable, type Table, tableFromRows } from './table/table';
 export { describeValue, formatPath, summarizeIssues, toFieldIssues } from './validation/issues';
 export {
   assertSelectionWithinReviews,
