@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MeasureError } from '../../src/errors';
+import {
+  type CovarianceSpec,
+  coefficientInference,
+  type DesignMatrix,
+  fitOls,
+  waldTest,
+} from '../../src/stats/ols';
+
+interface Case {
+  coefficients: number[];
+  standard_errors: number[];
+  covariance: number[];
+  rss: number;
+  r_squared: number;
+}
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/ols.json', import.meta.url), 'utf8')) as {
+  names: string[];
+  y: number[];
+  d: number[];
+  x1: number[];
+  x2: number[];
+  weights: number[];
+  clusters: number[];
+  hac_maxlags: number;
+  cases: Record<string, Case>;
+  wls: Record<string, { coefficients: number[]; standard_errors: number[]; rss: number }>;
+  wald_hc1_chi2: { statistic: number; p_value: number; df: number };
+  wald_classical_f: { statistic: number; p_value: number; df_denom: number };
+};
+
+const n = fixture.y.length;
+const design: DesignMatrix = {
+  n,
+  p: 4,
+  columns: [
+    new Float64Array(n).fill(1),
+    Float64Array.from(fixture.d),
+    Float64Array.from(fixture.x1),
+    Float64Array.from(fixture.x2),
+  ],
+  names: fixture.names,
+};
+const y = Float64Array.from(fixture.y);
+
+function expectRelative(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  tolerance: number,
+  label: string,
+) {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i] as number;
+    const a = actual[i] as number;
+    expect(Math.abs(a - e) / Math.max(Math.abs(e), 1e-12), `${label}[${i}]: ${a} vs ${e}`).toBeLessThan(
+      tolerance,
+    );
+  }
+}
+
+const specs: Record<string, CovarianceSpec> = {
+  classical: { type: 'classical' },
+  HC0: { type: 'HC0' },
+  HC1: { type: 'HC1' },
+  HC2: { type: 'HC2' },
+  HC3: { type: 'HC3' },
+  cluster: { type: 'cluster', clusters: Int32Array.from(fixture.clusters) },
+  hac: { type: 'hac', maxLags: fixture.hac_maxlags },
+};
+
+describe('fitOls agrees with statsmodels to 1e-6 relative', () => {
+  for (const [key, covariance] of Object.entries(specs)) {
+    it(`${key} covariance`, () => {
+      const expected = fixture.cases[key] as Case;
+      const fit = fitOls({ design, y, covariance });
+      expectRelative(fit.coefficients, expected.coefficients, 1e-9, 'coefficients');
+      expectRelative(fit.standardErrors, expected.standard_errors, 1e-6, 'standard errors');
+      expectRelative(fit.covariance, expected.covariance, 1e-6, 'covariance');
+      expect(fit.rss / expected.rss).toBeCloseTo(1, 9);
+      expect(fit.rSquared).toBeCloseTo(expected.r_squared, 10);
+    });
+  }
+  it('cluster ids given as strings give the same covariance as integer ids', () => {
+    const a = fitOls({ design, y, covariance: specs.cluster as CovarianceSpec });
+    const b = fitOls({
+      design,
+      y,
+      covariance: { type: 'cluster', clusters: fixture.clusters.map((g) => `g${g}`) },
+    });
+    expectRelative(b.standardErrors, [...a.standardErrors], 1e-12, 'cluster SE');
+    expect(b.clusterCount).toBe(30);
+  });
+  for (const key of ['classical', 'HC1', 'HC3'] as const) {
+    it(`weighted least squares, ${key}`, () => {
+      const expected = fixture.wls[key] as { coefficients: number[]; standard_errors: number[]; rss: number };
+      const fit = fitOls({
+        design,
+        y,
+        weights: Float64Array.from(fixture.weights),
+        covariance: specs[key] as CovarianceSpec,
+      });
+      expectRelative(fit.coefficients, expected.coefficients, 1e-9, 'coefficients');
+      expectRelative(fit.standardErrors, expected.standard_errors, 1e-6, 'standard errors');
+      expect(fit.rss / expected.rss).toBeCloseTo(1, 9);
+    });
+  }
+  it('joint Wald tests (χ² with HC1, F with classical)', () => {
+    const chi = waldTest(fitOls({ design, y, covariance: { type: 'HC1' } }), [2, 3]);
+    expect(chi.distribution).toBe('chi2');
+    expect(chi.statistic / fixture.wald_hc1_chi2.statistic).toBeCloseTo(1, 8);
+    expect(chi.pValue / fixture.wald_hc1_chi2.p_value).toBeCloseTo(1, 6);
+    const classical = fitOls({ design, y });
+    const f = waldTest(classical, [2, 3], classical.dfResidual);
+    expect(f.statistic / fixture.wald_classical_f.statistic).toBeCloseTo(1, 8);
+    expect(f.pValue / fixture.wald_classical_f.p_value).toBeCloseTo(1, 6);
+    expect(f.dfDenominator).toBe(fixture.wald_classical_f.df_denom);
+  });
+});
+
+describe('fitOls behaviour', () => {
+  it('recovers an exact linear relation', () => {
+    const x = Float64Array.of(0, 1, 2, 3, 4);
+    const fit = fitOls({
+      design: { n: 5, p: 2, columns: [new Float64Array(5).fill(1), x], names: ['(Intercept)', 'x'] },
+      y: x.map((v) => 3 - 2 * v),
+    });
+    expect(fit.coefficients[0]).toBeCloseTo(3, 12);
+    expect(fit.coefficients[1]).toBeCloseTo(-2, 12);
+  });
+  it('names the collinear column of a singular design', () => {
+    const x = Float64Array.of(1, 2, 3, 4, 5, 6);
+    const twice = x.map((v) => 2 * v + 1);
+    const run = () =>
+      fitOls({
+        design: {
+          n: 6,
+          p: 3,
+          columns: [new Float64Array(6).fill(1), x, twice],
+          names: ['(Intercept)', 'price', 'price_copy'],
+        },
+        y: Float64Array.of(1, 3, 2, 5, 4, 6),
+      });
+    expect(run).toThrow(MeasureError);
+    expect(run).toThrow(/price_copy/);
+    try {
+      run();
+    } catch (error) {
+      expect((error as MeasureError).code).toBe('MODEL_SINGULAR_DESIGN');
+      expect((error as MeasureError).column).toBe('price_copy');
+    }
+  });
+  it('names an all-zero column', () => {
+    expect(() =>
+      fitOls({
+        design: {
+          n: 4,
+          p: 2,
+          columns: [new Float64Array(4).fill(1), new Float64Array(4)],
+          names: ['(Intercept)', 'empty'],
+        },
+        y: Float64Array.of(1, 2, 3, 4),
+      }),
+    ).toThrow(/"empty"/);
+  });
+  it('builds t intervals: estimate ± t·SE', () => {
+    const fit = fitOls({ design, y, covariance: { type: 'HC1' } });
+    const inference = coefficientInference(fit, 1, 0.95);
+    expect(inference.ciUpper - inference.estimate).toBeCloseTo(inference.estimate - inference.ciLower, 12);
+    expect(inference.statistic).toBeCloseTo(inference.estimate / inference.standardError, 12);
+    expect(inference.pValue).toBeGreaterThan(0);
+    expect(inference.pValue).toBeLessThan(1);
+  });
+});
