@@ -1,0 +1,369 @@
+import type { Table } from '@impact/contracts';
+import { z } from 'zod';
+import { binaryColumn, numericColumn } from '../data/columns';
+import { MeasureError } from '../errors';
+import { coefficientInference, fitOls, type OlsFit, waldTest } from '../stats/ols';
+import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
+import { encodeFactor } from './panel/codes';
+import { withinTransform } from './panel/within';
+
+/** Parameters of the `difference_in_differences` model (YAML `model.params`). */
+export const DifferenceInDifferencesParamsSchema = z
+  .object({
+    /** Outcome column (per unit-period). */
+    outcome: z.string().min(1).default('revenue'),
+    /** Unit id column; standard errors are clustered on it. */
+    unit: z.string().min(1).default('product_id'),
+    /** Period column: ISO dates or numbers; sorted to give the time index. */
+    time: z.string().min(1).default('date'),
+    /** 0/1 treatment-group indicator, constant within a unit. */
+    treated: z.string().min(1).default('treated'),
+    /** 0/1 post-period indicator, a function of time (common treatment start). */
+    post: z.string().min(1).default('post'),
+    /**
+     * `unit_time`: two-way fixed effects (unit + period), the panel estimator. `group_time`: group (treated vs
+     * control) + period effects, which in a two-period design is the classic 2×2 regression y ~ treated + post +
+     * treated·post and uses units observed in only one period too.
+     */
+    fixed_effects: z.enum(['unit_time', 'group_time']).default('unit_time'),
+    /** Event-study leads tested for pre-trends: k = −2 … −(leads+1), the earliest binned. */
+    pretrend_leads: z.number().int().min(0).default(4),
+    /** Event-study lags reported as per-period effects: k = 0 … lags−1, the last binned (k ≥ lags−1). */
+    event_lags: z.number().int().min(1).default(8),
+    /** Convergence tolerance and sweep limit of the within transformation. */
+    tolerance: z.number().positive().default(1e-11),
+    max_iterations: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+/** Parsed parameters of {@link differenceInDifferencesModel}. */
+export type DifferenceInDifferencesParams = z.infer<typeof DifferenceInDifferencesParamsSchema>;
+
+/** One event-study coefficient: effect at relative period k (k = −1 is the reference). */
+export interface EventStudyTerm {
+  label: string;
+  /** Relative period; for binned end points the bound (e.g. −5 means k ≤ −5). */
+  relative_period: number;
+  binned: boolean;
+  estimate: number;
+  standard_error: number;
+  ci_lower: number;
+  ci_upper: number;
+}
+
+interface PanelData {
+  y: Float64Array;
+  treatedRow: Uint8Array;
+  postRow: Uint8Array;
+  unitCodes: Int32Array;
+  unitCount: number;
+  timeCodes: Int32Array;
+  timeCount: number;
+  timeLevels: (string | number)[];
+  firstPostTime: number;
+  treatedUnits: number;
+  controlUnits: number;
+}
+
+function readPanel(table: Table, params: DifferenceInDifferencesParams): PanelData {
+  const y = numericColumn(table, params.outcome, 'outcome');
+  const treatedRow = binaryColumn(table, params.treated, 'treatment-group');
+  const postRow = binaryColumn(table, params.post, 'post-period');
+  const unitValues = table.columns[params.unit];
+  const timeValues = table.columns[params.time];
+  if (unitValues === undefined || timeValues === undefined) {
+    const name = unitValues === undefined ? params.unit : params.time;
+    throw new MeasureError(
+      'DATA_MISSING_COLUMN',
+      `${name === params.unit ? 'unit' : 'time'} column "${name}" not found in the data (available: ${Object.keys(table.columns).join(', ')})`,
+      { column: name },
+    );
+  }
+  const units = encodeFactor(unitValues);
+  const times = encodeFactor(timeValues);
+  const n = y.length;
+
+  // Common timing: post must be 0 before the first post period and 1 from it on.
+  let firstPostTime = times.levels.length;
+  for (let i = 0; i < n; i++)
+    if (postRow[i] === 1) firstPostTime = Math.min(firstPostTime, times.codes[i] as number);
+  if (firstPostTime === times.levels.length) {
+    throw new MeasureError(
+      'DATA_NO_POST_PERIOD',
+      `post-period column "${params.post}" is 0 in every row: no post-period`,
+      { column: params.post },
+    );
+  }
+  if (firstPostTime === 0) {
+    throw new MeasureError(
+      'DATA_NO_PRE_PERIOD',
+      `post-period column "${params.post}" is 1 from the first period (${times.levels[0]}): no pre-period`,
+      { column: params.post },
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    if (((times.codes[i] as number) >= firstPostTime ? 1 : 0) !== postRow[i]) {
+      throw new MeasureError(
+        'MODEL_PARAMS_INVALID',
+        `post-period column "${params.post}" must be 1 exactly from period ${times.levels[firstPostTime]} on (common treatment start); row ${i} at ${times.levels[times.codes[i] as number]} has ${postRow[i]}`,
+        { column: params.post, row: i },
+      );
+    }
+  }
+  // Treatment group constant within unit.
+  const unitGroup = new Int8Array(units.levels.length).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const u = units.codes[i] as number;
+    const g = treatedRow[i] as number;
+    if (unitGroup[u] === -1) unitGroup[u] = g;
+    else if (unitGroup[u] !== g) {
+      throw new MeasureError(
+        'MODEL_PARAMS_INVALID',
+        `treatment-group column "${params.treated}" changes within unit ${units.levels[u]} (row ${i}); it must be constant per unit`,
+        {
+          column: params.treated,
+          row: i,
+        },
+      );
+    }
+  }
+  let treatedUnits = 0;
+  for (const g of unitGroup) if (g === 1) treatedUnits++;
+  const controlUnits = unitGroup.length - treatedUnits;
+  if (treatedUnits === 0 || controlUnits === 0) {
+    throw new MeasureError(
+      'DATA_EMPTY_GROUP',
+      `treatment-group column "${params.treated}" has ${treatedUnits} treated and ${controlUnits} control units; both groups need at least one`,
+      { column: params.treated },
+    );
+  }
+  return {
+    y,
+    treatedRow,
+    postRow,
+    unitCodes: units.codes,
+    unitCount: units.levels.length,
+    timeCodes: times.codes,
+    timeCount: times.levels.length,
+    timeLevels: times.levels,
+    firstPostTime,
+    treatedUnits,
+    controlUnits,
+  };
+}
+
+/**
+ * Re-scale a cluster covariance computed on within-transformed data so its small-sample factor counts the
+ * absorbed fixed effects, G/(G−1)·(N−1)/(N−K) with K = slopes + first-FE levels + second-FE levels − 1: the
+ * same number as OLS with dummies under statsmodels `cov_type='cluster'`, R `sandwich::vcovCL(type="HC1")` and
+ * Stata `regress … i.unit i.time, vce(cluster unit)`. (Assumes a connected unit × time graph.)
+ */
+function absorbFixedEffectsDf(fit: OlsFit, absorbed: number): OlsFit {
+  const k = fit.p + absorbed;
+  if (fit.n <= k) {
+    throw new MeasureError(
+      'DATA_TOO_FEW_ROWS',
+      `difference in differences needs more rows (${fit.n}) than parameters including fixed effects (${k})`,
+      { parameter: 'fixed_effects' },
+    );
+  }
+  const factor = (fit.n - fit.p) / (fit.n - k);
+  const covariance = fit.covariance.map((value) => value * factor);
+  const standardErrors = fit.standardErrors.map((value) => value * Math.sqrt(factor));
+  return { ...fit, covariance, standardErrors, dfResidual: fit.n - k };
+}
+
+/** Pure estimator behind {@link differenceInDifferencesModel}. */
+export function estimateDifferenceInDifferences(
+  table: Table,
+  params: DifferenceInDifferencesParams,
+  context: ModelContext,
+): ModelEstimate {
+  const panel = readPanel(table, params);
+  const n = panel.y.length;
+  const byUnit = params.fixed_effects === 'unit_time';
+  const firstCodes = byUnit ? panel.unitCodes : Int32Array.from(panel.treatedRow);
+  const firstCount = byUnit ? panel.unitCount : 2;
+  const absorbed = firstCount + panel.timeCount - 1;
+  const within = { tolerance: params.tolerance, maxIterations: params.max_iterations };
+
+  // Main estimate: y_it = a_i + l_t + δ·D_it + e_it, D = treated·post (or group instead of unit effects).
+  const treatment = new Float64Array(n);
+  for (let i = 0; i < n; i++) treatment[i] = (panel.treatedRow[i] as number) * (panel.postRow[i] as number);
+  const demeaned = withinTransform(
+    [panel.y, treatment],
+    firstCodes,
+    firstCount,
+    panel.timeCodes,
+    panel.timeCount,
+    within,
+  );
+  const [yWithin, dWithin] = demeaned.columns as [Float64Array, Float64Array];
+  let dVariation = 0;
+  for (let i = 0; i < n; i++) dVariation += (dWithin[i] as number) ** 2;
+  if (!(dVariation > 1e-10 * n)) {
+    throw new MeasureError(
+      'MODEL_SINGULAR_DESIGN',
+      'treated × post has no variation left after removing fixed effects (no treated unit observed both before and after?)',
+      { column: params.treated },
+    );
+  }
+  const clusters = { type: 'cluster' as const, clusters: panel.unitCodes };
+  const fit = absorbFixedEffectsDf(
+    fitOls({
+      design: { n, p: 1, columns: [dWithin], names: ['treated_x_post'] },
+      y: yWithin,
+      covariance: clusters,
+    }),
+    absorbed,
+  );
+  const clusterCount = fit.clusterCount ?? panel.unitCount;
+  const df = clusterCount - 1;
+  const inference = coefficientInference(fit, 0, context.ciLevel, df);
+  let totalSs = 0;
+  for (let i = 0; i < n; i++) totalSs += (yWithin[i] as number) ** 2;
+
+  const diagnostics: Record<string, JsonValue> = {
+    n_treated: panel.treatedUnits,
+    n_control: panel.controlUnits,
+    df,
+    r_squared: totalSs > 0 ? 1 - fit.rss / totalSs : 0,
+    n_observations: n,
+    n_clusters: clusterCount,
+    n_periods: panel.timeCount,
+    n_pre_periods: panel.firstPostTime,
+    n_post_periods: panel.timeCount - panel.firstPostTime,
+    within_iterations: demeaned.iterations,
+  };
+
+  // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
+  const eventStudy = byUnit ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed) : undefined;
+  if (eventStudy?.pretrendPValue !== undefined) diagnostics.pretrend_p_value = eventStudy.pretrendPValue;
+  if (eventStudy?.pretrendStatistic !== undefined)
+    diagnostics.pretrend_f_statistic = eventStudy.pretrendStatistic;
+
+  return {
+    effect_estimate: inference.estimate,
+    standard_error: inference.standardError,
+    ci_lower: inference.ciLower,
+    ci_upper: inference.ciUpper,
+    p_value: inference.pValue,
+    sample_size: n,
+    metric: params.outcome,
+    effect_unit: 'absolute',
+    diagnostics,
+    details: {
+      estimator: byUnit
+        ? 'two-way fixed effects (unit + period), within transformation'
+        : 'group + period fixed effects (2×2 regression)',
+      standard_errors: `cluster-robust by "${params.unit}" (CR1: G/(G−1)·(N−1)/(N−K), K = ${fit.p + absorbed} incl. absorbed fixed effects), t with G−1 = ${df} df`,
+      coefficients: {
+        treated_x_post: {
+          estimate: inference.estimate,
+          standard_error: inference.standardError,
+          statistic: inference.statistic,
+        },
+      },
+      first_post_period: panel.timeLevels[panel.firstPostTime],
+      event_study: eventStudy?.terms ?? [],
+      per_period_effects: eventStudy?.terms.filter((term) => term.relative_period >= 0) ?? [],
+    },
+  };
+}
+
+function fitEventStudy(
+  panel: PanelData,
+  params: DifferenceInDifferencesParams,
+  context: ModelContext,
+  yWithin: Float64Array,
+  clusters: { type: 'cluster'; clusters: Int32Array },
+  absorbed: number,
+): { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined {
+  const nPre = panel.firstPostTime;
+  const nPost = panel.timeCount - panel.firstPostTime;
+  const leads = Math.min(params.pretrend_leads, nPre - 1);
+  const lags = Math.min(params.event_lags, nPost);
+  if (leads + lags < 1 || (leads === 0 && lags === 1)) return undefined; // nothing beyond the main estimate
+  const n = yWithin.length;
+  // Columns: leads k = −(leads+1) (binned: k ≤ −(leads+1)) … −2, then lags 0 … lags−1 (last binned: k ≥ lags−1).
+  const specs: { label: string; k: number; binned: boolean }[] = [];
+  for (let l = leads + 1; l >= 2; l--)
+    specs.push({
+      label: l === leads + 1 && nPre > leads + 1 ? `lead_le_${l}` : `lead_${l}`,
+      k: -l,
+      binned: l === leads + 1 && nPre > leads + 1,
+    });
+  for (let m = 0; m < lags; m++)
+    specs.push({
+      label: m === lags - 1 && nPost > lags ? `lag_ge_${m}` : `lag_${m}`,
+      k: m,
+      binned: m === lags - 1 && nPost > lags,
+    });
+  const raw = specs.map(() => new Float64Array(n));
+  const firstLag = leads;
+  for (let i = 0; i < n; i++) {
+    if (panel.treatedRow[i] !== 1) continue;
+    const k = (panel.timeCodes[i] as number) - panel.firstPostTime;
+    let column = -1;
+    if (k <= -2 && leads > 0)
+      column = k <= -(leads + 1) ? 0 : leads + 1 + k; // k = −(leads+1) → 0, k = −2 → leads − 1
+    else if (k >= 0) column = firstLag + Math.min(k, lags - 1);
+    if (column >= 0 && column < specs.length) (raw[column] as Float64Array)[i] = 1;
+  }
+  const { columns } = withinTransform(
+    raw,
+    panel.unitCodes,
+    panel.unitCount,
+    panel.timeCodes,
+    panel.timeCount,
+    {
+      tolerance: params.tolerance,
+      maxIterations: params.max_iterations,
+    },
+  );
+  const fit = absorbFixedEffectsDf(
+    fitOls({
+      design: { n, p: specs.length, columns, names: specs.map((spec) => spec.label) },
+      y: yWithin,
+      covariance: clusters,
+    }),
+    absorbed,
+  );
+  const df = (fit.clusterCount ?? panel.unitCount) - 1;
+  const terms = specs.map((spec, index): EventStudyTerm => {
+    const inference = coefficientInference(fit, index, context.ciLevel, df);
+    return {
+      label: spec.label,
+      relative_period: spec.k,
+      binned: spec.binned,
+      estimate: inference.estimate,
+      standard_error: inference.standardError,
+      ci_lower: inference.ciLower,
+      ci_upper: inference.ciUpper,
+    };
+  });
+  if (leads === 0) return { terms };
+  const test = waldTest(
+    fit,
+    specs.map((_, index) => index).filter((index) => index < leads),
+    df,
+  );
+  return { terms, pretrendPValue: test.pValue, pretrendStatistic: test.statistic };
+}
+
+/**
+ * Difference in differences: the 2×2 design and the two-way fixed-effects panel estimator (within
+ * transformation, no dummy matrices) with cluster-robust standard errors by unit, plus an event study whose
+ * leads give a joint pre-trend test (`diagnostics.pretrend_p_value`) and whose lags are the per-period effects.
+ *
+ * @example
+ * ```ts
+ * const estimate = differenceInDifferencesModel.fit(table, DifferenceInDifferencesParamsSchema.parse({ outcome: 'revenue' }), { ciLevel: 0.95, seed: 1 });
+ * ```
+ */
+export const differenceInDifferencesModel = defineModel<DifferenceInDifferencesParams>({
+  name: 'difference_in_differences',
+  modelType: 'quasi-experiment',
+  paramsSchema: DifferenceInDifferencesParamsSchema,
+  fit: estimateDifferenceInDifferences,
+});
