@@ -1,5 +1,36 @@
-/**
- * Nothing is exported yet: this package is an empty shell until its issue lands. It builds and
- * publishes so the workspace, packaging check and dependency graph are in place from the start.
- */
-export {};
+export { buildCalendar, type Calendar } from './calendar/calendar';
+export { dateOfEpochDay, epochDayOf, isCalendarDate, weekdayOf } from './calendar/dates';
+export { CATEGORIES, CATEGORY_PROFILES, type Category, type CategoryProfile } from './catalog/categories';
+export { loadSimulationConfig } from './config/load';
+export {
+  AssignmentSchema,
+  CatalogConfigSchema,
+  METRICS,
+  type MetricName,
+  SeasonalityConfigSchema,
+  type SimulationConfig,
+  type SimulationConfigInput,
+  SimulationConfigSchema,
+  TREATMENT_TARGETS,
+  type TreatmentConfig,
+  TreatmentConfigSchema,
+  type TreatmentTarget,
+} from './config/schema';
+export {
+  parseSimulationConfig,
+  type SimulatedDay,
+  type SimulationResult,
+  type SimulationStream,
+  simulate,
+  simulateByDay,
+} from './engine/simulate';
+export {
+  type GroundTruth,
+  GroundTruthSchema,
+  type MetricTruth,
+  MetricTruthSchema,
+  ProductTruthSchema,
+  parseGroundTruth,
+} from './ground-truth/schema';
+export { binomialQuantile, normalQuantile, poissonQuantile } from './random/distributions';
+export { streamKey, Xoshiro128 } from './random/prng';
