@@ -1,5 +1,48 @@
-/**
- * Nothing is exported yet: this package is an empty shell until its issue lands. It builds and
- * publishes so the workspace, packaging check and dependency graph are in place from the start.
- */
-export {};
+export {
+  type AllocateConfig,
+  type AllocateConfigInput,
+  AllocateConfigSchema,
+  allocateFromConfig,
+  configToOptions,
+  loadAllocateConfig,
+} from './config/config';
+export { type AllocateOptions, allocate } from './engine/allocate';
+export { compareIdLists, MAX_TIE_CANDIDATES } from './engine/solve';
+export {
+  AllocationError,
+  type AllocationErrorCode,
+  type AllocationErrorDetails,
+  type InfeasibleConstraint,
+} from './errors';
+export {
+  type AllocationProblem,
+  compareIds,
+  effectiveReturn,
+  type ProblemConstraints,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioWeights,
+} from './problem/problem';
+export { expectedReturnRule } from './rules/expected-return';
+export { dot } from './rules/linear';
+export { maximinRule } from './rules/maximin';
+export { minimaxRegretRule } from './rules/minimax-regret';
+export { listRules, registerRule, resolveRule } from './rules/registry';
+export {
+  type AllocationRule,
+  defineRule,
+  type LinearOptimum,
+  type RuleContext,
+  type RuleObjective,
+} from './rules/rule';
+export { createGlpkSolver, type GlpkSolverOptions } from './solvers/glpk';
+export { createHighsSolver, type HighsSolverOptions } from './solvers/highs';
+export type {
+  MilpModel,
+  MilpRow,
+  SolveOptions,
+  SolveOutcome,
+  SolverAdapter,
+  SolveStatus,
+} from './solvers/model';
+export { defineSolver, registerSolver, resolveSolver } from './solvers/registry';

@@ -1,0 +1,187 @@
+import {
+  type AllocationResult,
+  parseAllocationResult,
+  type ReviewResultInput,
+  summarizeIssues,
+  toFieldIssues,
+} from '@impact/contracts';
+import { z } from 'zod';
+import { AllocationError } from '../errors';
+import { buildProblem, SCENARIOS, type ScenarioWeights } from '../problem/problem';
+import { dot } from '../rules/linear';
+import { resolveRule } from '../rules/registry';
+import type { AllocationRule } from '../rules/rule';
+import type { SolverAdapter } from '../solvers/model';
+import { resolveSolver } from '../solvers/registry';
+import { MAX_TIE_CANDIDATES, solvePortfolio } from './solve';
+
+/** Options of {@link allocate}. */
+export interface AllocateOptions {
+  /** Total money available; the portfolio's cost never exceeds it. */
+  budget: number;
+  /** Decision rule: a registered name (`minimax_regret`, the default; `expected_return`; `maximin`) or an instance. */
+  rule?: string | AllocationRule<unknown>;
+  /** Initiatives with confidence below this are not eligible (default 0). */
+  minConfidence?: number;
+  /** Ids that must be funded. */
+  mandatory?: readonly string[];
+  /** Ids that may not be funded. */
+  excluded?: readonly string[];
+  /** Fund at most this many initiatives. */
+  maxSelected?: number;
+  /** The portfolio's effective return must be at least this in every scenario (its worst case). */
+  minWorstCaseReturn?: number;
+  /** Fund fractions in [0, 1] (LP relaxation; money allocated proportionally) instead of all-or-nothing. */
+  fractional?: boolean;
+  /** Scenario weights for `expected_return`, non-negative and summing to 1 (default equal: Laplace). */
+  scenarioWeights?: Partial<ScenarioWeights>;
+  /** MILP engine: `glpk` (default; GPL-3.0 glpk.js, loaded lazily), `highs` (MIT) or an adapter instance. */
+  solver?: 'glpk' | 'highs' | (string & {}) | SolverAdapter;
+  /** Stop solving after this many milliseconds and return the best portfolio found with its gap. */
+  timeLimitMs?: number;
+}
+
+const WEIGHT_TOLERANCE = 1e-9;
+
+const OptionsSchema = z.object({
+  budget: z.number().min(0),
+  minConfidence: z.number().min(0).max(1).optional(),
+  mandatory: z.array(z.string()).optional(),
+  excluded: z.array(z.string()).optional(),
+  maxSelected: z.number().int().min(0).optional(),
+  minWorstCaseReturn: z.number().optional(),
+  fractional: z.boolean().optional(),
+  scenarioWeights: z
+    .strictObject({ best: z.number().min(0), med: z.number().min(0), worst: z.number().min(0) })
+    .refine((weights) => Math.abs(weights.best + weights.med + weights.worst - 1) <= WEIGHT_TOLERANCE, {
+      message: 'expected scenario weights summing to 1',
+    })
+    .optional(),
+  timeLimitMs: z.number().positive().optional(),
+});
+
+function checkOptions(options: AllocateOptions): z.output<typeof OptionsSchema> {
+  const { rule: _rule, solver: _solver, ...rest } = options as AllocateOptions & Record<string, unknown>;
+  const parsed = OptionsSchema.safeParse(rest, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issues = toFieldIssues(parsed.error.issues, rest);
+  throw new AllocationError('ALLOCATION_INVALID_OPTIONS', `options: ${summarizeIssues(issues)}`, {
+    field: issues[0]?.path,
+    cause: parsed.error,
+  });
+}
+
+/**
+ * Choose which initiatives to fund from their reviews under a budget, with a decision rule solved exactly
+ * as a MILP. Results are deterministic: among portfolios with the same objective, the cheapest wins, then
+ * the lexicographically smallest sorted id list. `predicted_returns[id]` is the review's `R_med` (times the
+ * funded fraction in fractional mode); `detail` reports `status`, `solver`, `v_star`, `regrets`,
+ * `solve_time_ms`, `eligible` and `excluded_by_confidence`, among others.
+ * Throws {@link AllocationError} for bad input and for infeasible constraints, naming the constraint.
+ *
+ * @example
+ * ```ts
+ * const result = await allocate(reviews, { budget: 10, minConfidence: 0.5, solver: 'highs' });
+ * result.selected_initiatives; // ['A', 'B', 'C']
+ * ```
+ */
+export async function allocate(
+  reviews: readonly ReviewResultInput[],
+  options: AllocateOptions,
+): Promise<AllocationResult> {
+  const started = performance.now();
+  if (options === null || typeof options !== 'object') {
+    throw new AllocationError(
+      'ALLOCATION_INVALID_OPTIONS',
+      'options: expected an object with at least `budget`',
+      {
+        field: 'options',
+      },
+    );
+  }
+  const checked = checkOptions(options);
+  const rule = resolveRule(options.rule ?? 'minimax_regret');
+  const solver: SolverAdapter = resolveSolver(options.solver ?? 'glpk');
+  const weights = options.scenarioWeights;
+  if (weights !== undefined && checked.scenarioWeights === undefined) {
+    throw new AllocationError('ALLOCATION_INVALID_OPTIONS', 'scenarioWeights: expected best, med and worst', {
+      field: 'scenarioWeights',
+    });
+  }
+  const problem = buildProblem(reviews, {
+    budget: checked.budget,
+    fractional: checked.fractional ?? false,
+    maxSelected: checked.maxSelected,
+    minWorstCaseReturn: checked.minWorstCaseReturn,
+    ...(checked.minConfidence === undefined ? {} : { minConfidence: checked.minConfidence }),
+    ...(checked.mandatory === undefined ? {} : { mandatory: checked.mandatory }),
+    ...(checked.excluded === undefined ? {} : { excluded: checked.excluded }),
+    ...(checked.scenarioWeights === undefined ? {} : { scenarioWeights: checked.scenarioWeights }),
+  });
+  const solution = await solvePortfolio(
+    problem,
+    rule,
+    solver,
+    checked.timeLimitMs === undefined ? {} : { timeLimitMs: checked.timeLimitMs },
+  );
+  const { selection } = solution;
+  const selected: string[] = [];
+  const predictedReturns: Record<string, number> = {};
+  const budgetAllocated: Record<string, number> = {};
+  const fractions: Record<string, number> = {};
+  problem.ids.forEach((id, i) => {
+    const share = selection[i] ?? 0;
+    if (share <= 0) return;
+    selected.push(id);
+    predictedReturns[id] = share * (problem.medianReturns[i] ?? 0);
+    budgetAllocated[id] = share * (problem.costs[i] ?? 0);
+    fractions[id] = share;
+  });
+  const totalCost = dot(problem.costs, selection);
+  const portfolioReturns: Record<string, number> = {};
+  const vStar: Record<string, number> = {};
+  const regrets: Record<string, number> = {};
+  SCENARIOS.forEach((scenario, s) => {
+    const value = dot(problem.effectiveReturns[s] ?? [], selection);
+    portfolioReturns[scenario] = value;
+    vStar[scenario] = solution.scenarioOptima[s] ?? 0;
+    regrets[scenario] = (solution.scenarioOptima[s] ?? 0) - value;
+  });
+  const detail: Record<string, unknown> = {
+    ...solution.ruleDetail,
+    status: solution.status,
+    solver: solver.name,
+    v_star: vStar,
+    v_star_exact: solution.scenarioOptimaExact,
+    regrets,
+    max_regret: Math.max(...Object.values(regrets)),
+    portfolio_returns: portfolioReturns,
+    optimality_gap: solution.gap,
+    best_bound: solution.bound,
+    solve_time_ms: performance.now() - started,
+    solver_time_ms: solution.solverTimeMs,
+    solves: solution.solves,
+    eligible: problem.ids,
+    excluded_by_confidence: problem.excludedByConfidence,
+    excluded: problem.excludedByOption,
+    mandatory: problem.constraints.mandatory,
+    fractional: problem.constraints.fractional,
+    tie_break: {
+      order: 'objective, then lowest total cost, then lexicographically smallest sorted id list',
+      candidates: solution.tieBreak.candidates,
+      complete: solution.tieBreak.complete,
+      max_candidates: MAX_TIE_CANDIDATES,
+    },
+    ...(problem.constraints.fractional ? { fractions } : {}),
+  };
+  return parseAllocationResult({
+    selected_initiatives: selected,
+    predicted_returns: predictedReturns,
+    budget_allocated: budgetAllocated,
+    rule: rule.name,
+    objective_value: solution.objective,
+    total_cost: totalCost,
+    budget: problem.constraints.budget,
+    detail: JSON.parse(JSON.stringify(detail)) as Record<string, unknown>,
+  });
+}

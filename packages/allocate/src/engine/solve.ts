@@ -1,0 +1,474 @@
+import { atMost } from '@impact/contracts';
+import { AllocationError } from '../errors';
+import { type AllocationProblem, compareIds, SCENARIOS } from '../problem/problem';
+import { dot } from '../rules/linear';
+import type { AllocationRule, LinearOptimum, RuleContext, RuleObjective } from '../rules/rule';
+import type { MilpModel, MilpRow, SolveOutcome, SolverAdapter } from '../solvers/model';
+
+/** At most this many alternative optima are enumerated when breaking ties. */
+export const MAX_TIE_CANDIDATES = 64;
+
+/** How the chosen portfolio was reached. */
+export interface PortfolioSolution {
+  /** Selection per `problem.ids` (0/1, or fractions in fractional mode). */
+  selection: Float64Array;
+  /** The rule's objective value of the selection. */
+  objective: number;
+  /** `optimal`, or `time_limit` when a solve was stopped early. */
+  status: 'optimal' | 'time_limit';
+  /** Per-scenario optima. */
+  scenarioOptima: Float64Array;
+  /** Whether every `V*_s` was proved optimal. */
+  scenarioOptimaExact: boolean;
+  /** Relative optimality gap of the main solve (0 when optimal, null when unknown). */
+  gap: number | null;
+  /** Best proved bound on the rule's objective from the main solve, when known. */
+  bound: number | null;
+  /** Number of solver calls. */
+  solves: number;
+  /** Milliseconds spent inside the solver. */
+  solverTimeMs: number;
+  /** Tie-breaking summary. */
+  tieBreak: { candidates: number; complete: boolean };
+  /** Extra JSON from the rule. */
+  ruleDetail: Record<string, unknown>;
+}
+
+/** Options of {@link solvePortfolio}. */
+export interface SolvePortfolioOptions {
+  /** Overall time limit for every solve of this allocation together. */
+  timeLimitMs?: number;
+}
+
+/** Relative tolerance under which two objective values (or costs) count as tied. */
+const TIE_TOLERANCE = 1e-9;
+/** Slack given to the solver when the objective is fixed at its optimum (ties are then decided exactly). */
+const FIX_TOLERANCE = 1e-7;
+
+const tied = (a: number, b: number): boolean =>
+  Math.abs(a - b) <= TIE_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
+
+/**
+ * Solve one allocation problem with a rule and an engine: per-scenario optima, the rule's optimum, then
+ * deterministic tie-breaking (binary mode): among portfolios whose objective ties with the optimum, the
+ * lowest total cost wins, then the lexicographically smallest sorted list of ids. Ties are found exactly by
+ * enumerating alternative optima with no-good cuts (each found portfolio is cut off and the solve repeated
+ * until none is left), and decided in JavaScript on exactly evaluated objectives.
+ *
+ * @example
+ * ```ts
+ * const solution = await solvePortfolio(problem, minimaxRegretRule, resolveSolver('highs'));
+ * ```
+ */
+export async function solvePortfolio(
+  problem: AllocationProblem,
+  rule: AllocationRule,
+  solver: SolverAdapter,
+  options: SolvePortfolioOptions = {},
+): Promise<PortfolioSolution> {
+  const n = problem.ids.length;
+  const { constraints } = problem;
+  const fractional = constraints.fractional;
+  const started = performance.now();
+  const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
+  let solves = 0;
+  let solverTimeMs = 0;
+  let anyStoppedEarly = false;
+
+  const withIndicators = fractional && constraints.maxSelected !== undefined;
+  const baseColumns = withIndicators ? 2 * n : n;
+
+  /** The shared constraints over the selection columns (and indicator columns in fractional mode). */
+  const baseRows = (withFloor: boolean): MilpRow[] => {
+    const rows: MilpRow[] = [];
+    const all = Array.from({ length: n }, (_, i) => i);
+    rows.push({
+      indices: all,
+      values: Array.from(problem.costs),
+      lower: Number.NEGATIVE_INFINITY,
+      upper: constraints.budget,
+    });
+    if (constraints.maxSelected !== undefined) {
+      const counted = withIndicators ? all.map((i) => n + i) : all;
+      rows.push({
+        indices: counted,
+        values: all.map(() => 1),
+        lower: Number.NEGATIVE_INFINITY,
+        upper: constraints.maxSelected,
+      });
+    }
+    if (withIndicators) {
+      // x_i ≤ y_i: a funded fraction needs its indicator.
+      for (let i = 0; i < n; i++)
+        rows.push({ indices: [i, n + i], values: [1, -1], lower: Number.NEGATIVE_INFINITY, upper: 0 });
+    }
+    if (withFloor && constraints.minWorstCaseReturn !== undefined) {
+      SCENARIOS.forEach((_, s) => {
+        rows.push({
+          indices: all,
+          values: Array.from(problem.effectiveReturns[s] ?? []),
+          lower: constraints.minWorstCaseReturn ?? 0,
+          upper: Number.POSITIVE_INFINITY,
+        });
+      });
+    }
+    return rows;
+  };
+
+  const buildModel = (objective: RuleObjective, extraRows: MilpRow[] = [], withFloor = true): MilpModel => {
+    const auxiliary = objective.auxiliary ?? [];
+    const columns = baseColumns + auxiliary.length;
+    const objectiveCoefficients = new Float64Array(columns);
+    const lower = new Float64Array(columns);
+    const upper = new Float64Array(columns);
+    const integer = new Uint8Array(columns);
+    for (let i = 0; i < n; i++) {
+      objectiveCoefficients[i] = objective.itemCoefficients[i] ?? 0;
+      lower[i] = problem.mandatory[i] === 1 ? 1 : 0;
+      upper[i] = 1;
+      integer[i] = fractional ? 0 : 1;
+      if (withIndicators) {
+        lower[n + i] = 0;
+        upper[n + i] = 1;
+        integer[n + i] = 1;
+      }
+    }
+    auxiliary.forEach((column, k) => {
+      objectiveCoefficients[baseColumns + k] = column.objective;
+      lower[baseColumns + k] = column.lower;
+      upper[baseColumns + k] = column.upper;
+    });
+    const rows = baseRows(withFloor);
+    for (const row of objective.rows ?? [])
+      rows.push(objectiveRow(row.itemCoefficients, row.auxiliaryCoefficients, row.lower, row.upper));
+    rows.push(...extraRows);
+    return {
+      sense: objective.sense,
+      objective: objectiveCoefficients,
+      columnLower: lower,
+      columnUpper: upper,
+      integer,
+      rows,
+    };
+  };
+
+  const objectiveRow = (
+    itemCoefficients: ArrayLike<number>,
+    auxiliaryCoefficients: ArrayLike<number>,
+    lower: number,
+    upper: number,
+  ): MilpRow => {
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const value = itemCoefficients[i] ?? 0;
+      if (value !== 0) {
+        indices.push(i);
+        values.push(value);
+      }
+    }
+    for (let k = 0; k < auxiliaryCoefficients.length; k++) {
+      const value = auxiliaryCoefficients[k] ?? 0;
+      if (value !== 0) {
+        indices.push(baseColumns + k);
+        values.push(value);
+      }
+    }
+    return { indices, values, lower, upper };
+  };
+
+  const remaining = (share = 1): number | undefined =>
+    deadline === undefined ? undefined : Math.max(1, (deadline - performance.now()) * share);
+
+  const run = async (model: MilpModel, share = 1): Promise<SolveOutcome> => {
+    const limit = remaining(share);
+    const outcome = await solver.solve(model, limit === undefined ? {} : { timeLimitMs: limit });
+    solves++;
+    solverTimeMs += outcome.timeMs;
+    if (outcome.status === 'unbounded') {
+      throw new AllocationError(
+        'ALLOCATION_SOLVER_FAILED',
+        `solver "${solver.name}" reported an unbounded model; the rule's objective must be bounded`,
+        { field: 'rule' },
+      );
+    }
+    return outcome;
+  };
+
+  const toSelection = (values: Float64Array): Float64Array => {
+    const selection = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const value = values[i] ?? 0;
+      selection[i] = fractional ? (value < 1e-9 ? 0 : value > 1 - 1e-9 ? 1 : value) : value > 0.5 ? 1 : 0;
+    }
+    return selection;
+  };
+
+  const infeasible = async (where: string): Promise<never> => {
+    if (constraints.minWorstCaseReturn === undefined) {
+      throw new AllocationError(
+        'ALLOCATION_INFEASIBLE',
+        `infeasible: the ${where} has no feasible portfolio under the rule's own constraints`,
+        { constraint: 'rule' },
+      );
+    }
+    // Mandatory initiatives fit the budget and max_selected (checked earlier), so the floor is what fails:
+    // report the best worst-case return reachable without it.
+    const floorless = buildModel(
+      {
+        sense: 'max',
+        itemCoefficients: new Float64Array(n),
+        auxiliary: [{ lower: Number.NEGATIVE_INFINITY, upper: Number.POSITIVE_INFINITY, objective: 1 }],
+        rows: SCENARIOS.map((_, s) => ({
+          itemCoefficients: problem.effectiveReturns[s] ?? [],
+          auxiliaryCoefficients: [-1],
+          lower: 0,
+          upper: Number.POSITIVE_INFINITY,
+        })),
+      },
+      [],
+      false,
+    );
+    const best =
+      n === 0 ? { status: 'optimal', values: new Float64Array(1), objective: 0 } : await run(floorless);
+    const reachable =
+      best.status === 'optimal' || best.status === 'feasible'
+        ? `${Math.round(best.objective * 1e6) / 1e6}`
+        : 'unknown';
+    throw new AllocationError(
+      'ALLOCATION_INFEASIBLE',
+      `infeasible: min_worst_case_return ${constraints.minWorstCaseReturn} cannot be met; the best worst-case portfolio return reachable within the budget${constraints.mandatory.length > 0 ? ', mandatory initiatives' : ''}${constraints.maxSelected !== undefined ? ' and max_selected' : ''} is ${reachable}`,
+      { field: 'min_worst_case_return', constraint: 'min_worst_case_return' },
+    );
+  };
+
+  const optimizeLinear = async (
+    coefficients: ArrayLike<number>,
+    sense: 'min' | 'max',
+    share = 1,
+  ): Promise<LinearOptimum> => {
+    if (n === 0) {
+      if (constraints.minWorstCaseReturn !== undefined && constraints.minWorstCaseReturn > 0)
+        await infeasible('problem');
+      return { value: 0, selection: new Float64Array(0), status: 'optimal' };
+    }
+    const outcome = await run(buildModel({ sense, itemCoefficients: coefficients }), share);
+    if (outcome.status === 'infeasible') return infeasible('problem');
+    if (outcome.status === 'no_solution') throw timeLimitError();
+    if (outcome.status === 'feasible') anyStoppedEarly = true;
+    const selection = toSelection(outcome.values);
+    return {
+      value: dot(coefficients, selection),
+      selection,
+      status: outcome.status === 'optimal' ? 'optimal' : 'feasible',
+    };
+  };
+
+  const timeLimitError = (): AllocationError =>
+    new AllocationError(
+      'ALLOCATION_TIME_LIMIT',
+      `time_limit_ms ${options.timeLimitMs}: the solver found no feasible portfolio in time; raise time_limit_ms`,
+      { field: 'time_limit_ms' },
+    );
+
+  // Per-scenario optima V*_s under every shared constraint.
+  const scenarioOptima = new Float64Array(SCENARIOS.length);
+  let scenarioOptimaExact = true;
+  for (let s = 0; s < SCENARIOS.length; s++) {
+    const optimum = await optimizeLinear(problem.effectiveReturns[s] ?? [], 'max', 0.15);
+    scenarioOptima[s] = optimum.value;
+    scenarioOptimaExact &&= optimum.status === 'optimal';
+  }
+  const context: RuleContext = {
+    problem,
+    scenarioOptima,
+    optimizeLinear: (c, sense) => optimizeLinear(c, sense),
+  };
+  const state = rule.prepare ? await rule.prepare(context) : undefined;
+  const evaluate = (selection: ArrayLike<number>): number =>
+    rule.evaluate(problem, state, selection, context);
+
+  if (n === 0) {
+    const selection = new Float64Array(0);
+    return {
+      selection,
+      objective: evaluate(selection),
+      status: 'optimal',
+      scenarioOptima,
+      scenarioOptimaExact,
+      gap: 0,
+      bound: null,
+      solves,
+      solverTimeMs,
+      tieBreak: { candidates: 1, complete: true },
+      ruleDetail: rule.detail?.(problem, state, selection, context) ?? {},
+    };
+  }
+
+  const objective = rule.objective(problem, state, context);
+  const main = await run(buildModel(objective));
+  if (main.status === 'infeasible') return infeasible('rule');
+  if (main.status === 'no_solution') throw timeLimitError();
+  let selection = toSelection(main.values);
+  let best = evaluate(selection);
+  let status: PortfolioSolution['status'] =
+    main.status === 'optimal' && !anyStoppedEarly ? 'optimal' : 'time_limit';
+  const bound = main.bound ?? null;
+  const gap =
+    main.status === 'optimal'
+      ? 0
+      : bound === null
+        ? null
+        : Math.abs(best - bound) / Math.max(1e-12, Math.abs(best));
+  let tieBreak = { candidates: 1, complete: false };
+
+  if (main.status === 'optimal') {
+    // Fix the objective at its optimum (with a little slack; ties are then decided exactly below).
+    const slack = FIX_TOLERANCE * Math.max(1, Math.abs(best));
+    const fixRow = objectiveRow(
+      objective.itemCoefficients,
+      (objective.auxiliary ?? []).map((column) => column.objective),
+      objective.sense === 'max' ? best - slack : Number.NEGATIVE_INFINITY,
+      objective.sense === 'min' ? best + slack : Number.POSITIVE_INFINITY,
+    );
+    const costModel = buildModel(
+      {
+        ...objective,
+        sense: 'min',
+        itemCoefficients: problem.costs,
+        auxiliary: (objective.auxiliary ?? []).map((column) => ({ ...column, objective: 0 })),
+      },
+      [fixRow],
+    );
+    const cheapest = await run(costModel);
+    const candidates: Float64Array[] = [selection];
+    let complete = fractional;
+    if (cheapest.status === 'optimal' || cheapest.status === 'feasible') {
+      const cheapestSelection = toSelection(cheapest.values);
+      candidates.push(cheapestSelection);
+      if (!fractional && cheapest.status === 'optimal') {
+        const minCost = dot(problem.costs, cheapestSelection);
+        const costRow: MilpRow = {
+          indices: Array.from({ length: n }, (_, i) => i),
+          values: Array.from(problem.costs),
+          lower: Number.NEGATIVE_INFINITY,
+          upper: minCost + FIX_TOLERANCE * Math.max(1, Math.abs(minCost)),
+        };
+        const cuts: MilpRow[] = [
+          noGoodCut(selection),
+          ...(sameSelection(selection, cheapestSelection) ? [] : [noGoodCut(cheapestSelection)]),
+        ];
+        // Enumerate every other portfolio at the optimum and the minimum cost.
+        while (candidates.length < MAX_TIE_CANDIDATES) {
+          const next = await run(
+            buildModel(
+              {
+                ...objective,
+                sense: 'min',
+                itemCoefficients: problem.costs,
+                auxiliary: (objective.auxiliary ?? []).map((column) => ({ ...column, objective: 0 })),
+              },
+              [fixRow, costRow, ...cuts],
+            ),
+          );
+          if (next.status === 'infeasible') {
+            complete = true;
+            break;
+          }
+          if (next.status !== 'optimal') break;
+          const found = toSelection(next.values);
+          candidates.push(found);
+          cuts.push(noGoodCut(found));
+        }
+      }
+    }
+    tieBreak = { candidates: candidates.length, complete };
+    const chosen = chooseAmongTies(problem, candidates, evaluate, objective.sense);
+    selection = chosen;
+    best = evaluate(chosen);
+  } else {
+    status = 'time_limit';
+  }
+
+  return {
+    selection,
+    objective: best,
+    status,
+    scenarioOptima,
+    scenarioOptimaExact,
+    gap,
+    bound,
+    solves,
+    solverTimeMs,
+    tieBreak,
+    ruleDetail: rule.detail?.(problem, state, selection, context) ?? {},
+  };
+
+  function noGoodCut(cut: Float64Array): MilpRow {
+    // Σ_{i∉S} x_i − Σ_{i∈S} x_i ≥ 1 − |S|: any other 0/1 portfolio.
+    const indices: number[] = [];
+    const values: number[] = [];
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      indices.push(i);
+      const inSet = (cut[i] ?? 0) > 0.5;
+      values.push(inSet ? -1 : 1);
+      if (inSet) size++;
+    }
+    return { indices, values, lower: 1 - size, upper: Number.POSITIVE_INFINITY };
+  }
+}
+
+function sameSelection(a: Float64Array, b: Float64Array): boolean {
+  return a.every((value, i) => value === b[i]);
+}
+
+/**
+ * The tie-break, decided exactly: best objective (ties within 1e-9 relative), then lowest total cost (same
+ * tolerance), then the lexicographically smallest sorted id list (at the first position where the lists
+ * differ the smaller id wins; a list that is a prefix of another wins).
+ */
+function chooseAmongTies(
+  problem: AllocationProblem,
+  candidates: Float64Array[],
+  evaluate: (selection: ArrayLike<number>) => number,
+  sense: 'min' | 'max',
+): Float64Array {
+  const scored = candidates.map((selection) => ({
+    selection,
+    objective: evaluate(selection),
+    cost: dot(problem.costs, selection),
+    ids: problem.ids.filter((_, i) => (selection[i] ?? 0) > 0),
+  }));
+  scored.sort((a, b) => {
+    if (!tied(a.objective, b.objective))
+      return sense === 'min' ? a.objective - b.objective : b.objective - a.objective;
+    if (!tied(a.cost, b.cost)) return a.cost - b.cost;
+    return compareIdLists(a.ids, b.ids);
+  });
+  const winner = scored[0];
+  if (!winner) throw new AllocationError('ALLOCATION_SOLVER_FAILED', 'no candidate portfolio to choose from');
+  return winner.selection;
+}
+
+/**
+ * Lexicographic order of two ascending id lists.
+ *
+ * @example
+ * ```ts
+ * compareIdLists(['B', 'D'], ['C', 'D']); // < 0
+ * ```
+ */
+export function compareIdLists(a: readonly string[], b: readonly string[]): number {
+  const length = Math.min(a.length, b.length);
+  for (let k = 0; k < length; k++) {
+    const order = compareIds(a[k] ?? '', b[k] ?? '');
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
+/** Whether a selection satisfies the budget (used by callers as a final guard). */
+export function withinBudget(problem: AllocationProblem, selection: ArrayLike<number>): boolean {
+  return atMost(dot(problem.costs, selection), problem.constraints.budget);
+}
