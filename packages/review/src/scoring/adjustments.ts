@@ -1,0 +1,131 @@
+import type { MeasureResult } from '@impact/contracts';
+import type { AdjustmentName } from '../rules/rules';
+import type { PowerAnalysis } from '../stats/power';
+
+/** What an adjustment's input is computed from. */
+export interface AdjustmentContext {
+  measurement: MeasureResult;
+  /** Two-sided significance level of the measurement, `1 − ci_level`. */
+  alpha: number;
+  power: PowerAnalysis;
+}
+
+/** How one adjustment reads its input and words its flag. */
+export interface AdjustmentDefinition {
+  name: AdjustmentName;
+  /** Human label used in rationales. */
+  label: string;
+  /** The diagnostics key it reads, when it reads one. */
+  diagnostic?: string;
+  /** The input value, or `undefined` when the adjustment does not apply (its diagnostic is absent). */
+  input(context: AdjustmentContext, diagnostic: number | undefined): number | undefined;
+  /** Flag code raised when the input is beyond `flag_at`. */
+  flagCode: string;
+  /** Flag message for an input beyond `flag_at`. */
+  flagMessage(input: number, flagAt: number, context: AdjustmentContext): string;
+}
+
+const fmt = (value: number): string =>
+  Number.isFinite(value) ? Number(value.toPrecision(4)).toString() : value > 0 ? '∞' : '−∞';
+
+/** Ratio of a non-negative quantity to |effect|; ∞ when the effect is 0. */
+const relativeToEffect = (quantity: number, effect: number): number =>
+  effect === 0 ? Number.POSITIVE_INFINITY : quantity / Math.abs(effect);
+
+/**
+ * Every adjustment of the deterministic reviewer: where its input comes from and the flag it raises.
+ * Numbers (ramps, weights, thresholds) live in the rules table, not here.
+ */
+export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
+  {
+    name: 'sample_size',
+    label: 'sample-size adequacy (achieved n / required n)',
+    input: ({ power }) => power.adequacy,
+    flagCode: 'UNDERPOWERED',
+    flagMessage: (input, _flagAt, { measurement, power }) =>
+      `achieved n = ${measurement.sample_size} is ${fmt(input)}× the n ≈ ${fmt(power.requiredSampleSize)} needed to detect the observed effect with the target power (MDE ≈ ${fmt(power.minimumDetectableEffect)})`,
+  },
+  {
+    name: 'significance',
+    label: 'significance (p-value / α)',
+    input: ({ measurement, alpha }) => measurement.p_value / alpha,
+    flagCode: 'NOT_SIGNIFICANT',
+    flagMessage: (_input, _flagAt, { measurement, alpha }) =>
+      `p-value ${fmt(measurement.p_value)} is above α = ${fmt(alpha)} (ci_level ${measurement.ci_level})`,
+  },
+  {
+    name: 'ci_width',
+    label: 'relative CI width ((ci_upper − ci_lower) / |effect|)',
+    input: ({ measurement }) =>
+      relativeToEffect(measurement.ci_upper - measurement.ci_lower, measurement.effect_estimate),
+    flagCode: 'WIDE_CI',
+    flagMessage: (input, flagAt, { measurement }) =>
+      `the interval [${fmt(measurement.ci_lower)}, ${fmt(measurement.ci_upper)}] is ${fmt(input)}× the effect ${fmt(measurement.effect_estimate)} (flagged above ${fmt(flagAt)}×)`,
+  },
+  {
+    name: 'pretrend',
+    label: 'pre-trend test p-value',
+    diagnostic: 'pretrend_p_value',
+    input: (_context, value) => value,
+    flagCode: 'PRETREND_VIOLATION',
+    flagMessage: (input, flagAt) =>
+      `the pre-trend test rejects parallel trends (p = ${fmt(input)} < ${fmt(flagAt)})`,
+  },
+  {
+    name: 'placebo',
+    label: 'placebo p-value',
+    diagnostic: 'placebo_p_value',
+    input: (_context, value) => value,
+    flagCode: 'PLACEBO_NOT_REJECTED',
+    flagMessage: (input, flagAt) =>
+      `the effect is not unusual among placebo units (placebo p = ${fmt(input)} > ${fmt(flagAt)})`,
+  },
+  {
+    name: 'pre_fit',
+    label: 'pre-period fit (pre_rmspe / |effect|)',
+    diagnostic: 'pre_rmspe',
+    input: ({ measurement }, value) =>
+      value === undefined ? undefined : relativeToEffect(value, measurement.effect_estimate),
+    flagCode: 'POOR_PRE_FIT',
+    flagMessage: (input, flagAt) =>
+      `the pre-period fit error is ${fmt(input)}× the effect (flagged above ${fmt(flagAt)}×)`,
+  },
+  {
+    name: 'post_pre_ratio',
+    label: 'post/pre RMSPE ratio',
+    diagnostic: 'post_pre_rmspe_ratio',
+    input: (_context, value) => value,
+    flagCode: 'WEAK_POST_PRE_RATIO',
+    flagMessage: (input, flagAt) =>
+      `the post/pre RMSPE ratio ${fmt(input)} is below ${fmt(flagAt)}: the post-period gap is hard to tell from pre-period misfit`,
+  },
+  {
+    name: 'balance',
+    label: 'covariate balance (max |SMD| after adjustment)',
+    diagnostic: 'max_abs_smd_after',
+    input: (_context, value) => (value === undefined ? undefined : Math.abs(value)),
+    flagCode: 'IMBALANCED_COVARIATES',
+    flagMessage: (input, flagAt) =>
+      `covariates remain imbalanced after adjustment (max |SMD| = ${fmt(input)} > ${fmt(flagAt)})`,
+  },
+  {
+    name: 'sample_ratio',
+    label: 'sample-ratio mismatch test p-value',
+    diagnostic: 'srm_p_value',
+    input: (_context, value) => value,
+    flagCode: 'SRM',
+    flagMessage: (input, flagAt) =>
+      `sample-ratio mismatch: the assignment ratio differs from the design (χ² p = ${fmt(input)} < ${fmt(flagAt)})`,
+  },
+  {
+    name: 'autocorrelation',
+    label: 'residual autocorrelation (|lag-1|)',
+    diagnostic: 'residual_autocorrelation_lag1',
+    input: (_context, value) => (value === undefined ? undefined : Math.abs(value)),
+    flagCode: 'AUTOCORRELATED_RESIDUALS',
+    flagMessage: (input, flagAt) =>
+      `residuals are autocorrelated (|lag-1 ρ| = ${fmt(input)} > ${fmt(flagAt)}); standard errors may be too small`,
+  },
+];
+
+export { fmt as formatNumber };
