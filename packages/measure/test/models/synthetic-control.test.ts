@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTable, type Table } from '@impact/contracts';
+import { describe, expect, it } from 'vitest';
+import { MeasureError } from '../../src/errors';
+import { simplexLeastSquares } from '../../src/models/panel/simplex-least-squares';
+import { SyntheticControlParamsSchema, syntheticControlModel } from '../../src/models/synthetic-control';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'panel');
+const context = { ciLevel: 0.95, seed: 1 };
+
+/** Abadie, Diamond & Hainmueller's (2010) cigarette sales, wide file → long table (post = 1989 on). */
+function loadProp99(): Table {
+  const lines = readFileSync('/work/shared/datasets/california_prop99.csv', 'utf8').trim().split('\n');
+  const states = (lines[0] as string).split(',').slice(1);
+  const state: string[] = [];
+  const year: number[] = [];
+  const sales: number[] = [];
+  const treated: number[] = [];
+  const post: number[] = [];
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',').map(Number);
+    states.forEach((name, s) => {
+      state.push(name);
+      year.push(cells[0] as number);
+      sales.push(cells[s + 1] as number);
+      treated.push(name === 'California' ? 1 : 0);
+      post.push((cells[0] as number) >= 1989 ? 1 : 0);
+    });
+  }
+  return createTable({
+    state,
+    year: Float64Array.from(year),
+    sales: Float64Array.from(sales),
+    treated: Float64Array.from(treated),
+    post: Float64Array.from(post),
+  });
+}
+
+interface Prop99Fixture {
+  donors: string[];
+  weights: number[];
+  pre_loss: number;
+  pre_rmspe: number;
+  gaps: number[];
+  mean_post_gap: number;
+}
+
+describe('simplexLeastSquares', () => {
+  it('matches scipy SLSQP on a random 30×25 problem (weights to 1e-4, loss to 1e-6 relative)', () => {
+    const golden = JSON.parse(readFileSync(join(fixtures, 'random-simplex-qp.json'), 'utf8')) as {
+      y: number[];
+      Y: number[][];
+      weights: number[];
+      loss: number;
+    };
+    const rows = golden.Y.length;
+    const size = (golden.Y[0] as number[]).length;
+    const gram = new Float64Array(size * size);
+    const moment = new Float64Array(size);
+    let yy = 0;
+    for (let t = 0; t < rows; t++) {
+      const row = golden.Y[t] as number[];
+      const target = golden.y[t] as number;
+      yy += target * target;
+      for (let a = 0; a < size; a++) {
+        moment[a] = (moment[a] as number) + (row[a] as number) * target;
+        for (let c = 0; c < size; c++)
+          gram[a * size + c] = (gram[a * size + c] as number) + (row[a] as number) * (row[c] as number);
+      }
+    }
+    const result = simplexLeastSquares(gram, moment, yy, size);
+    result.weights.forEach((w, j) => {
+      expect(Math.abs(w - (golden.weights[j] as number))).toBeLessThan(1e-4);
+      expect(w).toBeGreaterThanOrEqual(0);
+    });
+    expect(result.weights.reduce((sum, w) => sum + w, 0)).toBeCloseTo(1, 12);
+    // The exact optimum can only be at or below SLSQP's loss.
+    expect(result.loss).toBeLessThanOrEqual(golden.loss * (1 + 1e-6));
+    expect(Math.abs(result.loss - golden.loss) / golden.loss).toBeLessThan(1e-6);
+  });
+
+  it('returns the single donor when the target equals it', () => {
+    const gram = Float64Array.of(4, 1, 1, 9);
+    const result = simplexLeastSquares(gram, Float64Array.of(4, 1), 4, 2); // y = x₀
+    expect(Array.from(result.weights)).toEqual([1, 0]);
+    expect(result.loss).toBeCloseTo(0, 12);
+  });
+});
+
+describe('synthetic_control: Proposition 99 (Abadie, Diamond & Hainmueller 2010)', () => {
+  const golden = JSON.parse(readFileSync(join(fixtures, 'prop99-synth.json'), 'utf8')) as Prop99Fixture;
+  const params = SyntheticControlParamsSchema.parse({
+    outcome: 'sales',
+    unit: 'state',
+    time: 'year',
+    treated: 'treated',
+    post: 'post',
+  });
+  const estimate = syntheticControlModel.fit(loadProp99(), params, context);
+  const weights = estimate.details.weights as Record<string, number>;
+
+  it('finds the scipy SLSQP donor weights to 1e-4 and the pre-period fit to 1e-6', () => {
+    golden.donors.forEach((donor, j) => {
+      expect(Math.abs((weights[donor] as number) - (golden.weights[j] as number))).toBeLessThan(1e-4);
+    });
+    expect(
+      Math.abs((estimate.diagnostics.pre_rmspe as number) - golden.pre_rmspe) / golden.pre_rmspe,
+    ).toBeLessThan(1e-6);
+    expect(
+      Math.abs(estimate.effect_estimate - golden.mean_post_gap) / Math.abs(golden.mean_post_gap),
+    ).toBeLessThan(1e-5);
+  });
+
+  it('puts the weight on Utah, Montana, Nevada, Connecticut (outcome-only matching) and is ~26 packs below by 2000', () => {
+    const top = Object.entries(weights)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([state]) => state);
+    expect(new Set(top)).toEqual(new Set(['Utah', 'Montana', 'Nevada', 'Connecticut']));
+    const gaps = estimate.details.gaps as { period: number; gap: number }[];
+    const gap2000 = gaps.find((row) => row.period === 2000)?.gap as number;
+    expect(gap2000).toBeGreaterThan(-29);
+    expect(gap2000).toBeLessThan(-24);
+    expect(estimate.effect_estimate).toBeLessThan(-15);
+  });
+
+  it('reports a placebo p-value of 1/39-ish rank and an interval that contains the estimate', () => {
+    const p = estimate.diagnostics.placebo_p_value as number;
+    expect(p * 39).toBeCloseTo(Math.round(p * 39), 9);
+    expect(p).toBeLessThanOrEqual(0.1);
+    expect(estimate.ci_lower).toBeLessThan(estimate.effect_estimate);
+    expect(estimate.ci_upper).toBeGreaterThan(estimate.effect_estimate);
+    expect((estimate.details.placebos as unknown[]).length).toBe(38);
+  });
+});
+
+describe('synthetic_control: inference logic on a constructed panel', () => {
+  // 20 donors following smooth distinct paths; the treated unit is an exact mix of two of them before t = 10.
+  function panel(effect: number, donorCount = 20) {
+    const unit: string[] = [];
+    const time: number[] = [];
+    const y: number[] = [];
+    const treated: number[] = [];
+    const post: number[] = [];
+    const path = (d: number, t: number) =>
+      10 + d + Math.sin(0.3 * t * (1 + d / 7)) * (1 + d / 10) + 0.05 * d * t;
+    for (let t = 0; t < 15; t++) {
+      for (let d = 0; d < donorCount; d++) {
+        unit.push(`d${d}`);
+        time.push(t);
+        y.push(path(d, t));
+        treated.push(0);
+        post.push(t >= 10 ? 1 : 0);
+      }
+      unit.push('treated');
+      time.push(t);
+      y.push(0.5 * path(3, t) + 0.5 * path(4, t) + (t >= 10 ? effect : 0));
+      treated.push(1);
+      post.push(t >= 10 ? 1 : 0);
+    }
+    return createTable({
+      unit,
+      time: Float64Array.from(time),
+      y: Float64Array.from(y),
+      treated: Float64Array.from(treated),
+      post: Float64Array.from(post),
+    });
+  }
+  const params = SyntheticControlParamsSchema.parse({ outcome: 'y', unit: 'unit', time: 'time' });
+
+  it('recovers an additive effect exactly when the treated unit is in the donors’ convex hull', () => {
+    const estimate = syntheticControlModel.fit(panel(5), params, context);
+    expect(estimate.effect_estimate).toBeCloseTo(5, 6);
+    expect((estimate.details.weights as Record<string, number>).d3).toBeCloseTo(0.5, 6);
+  });
+
+  it('counts ties against the treated unit: p = (1 + #{ratio_j ≥ ratio}) / (J + 1)', () => {
+    const estimate = syntheticControlModel.fit(panel(5), params, context);
+    const ratio = estimate.diagnostics.post_pre_rmspe_ratio;
+    const placebos = estimate.details.placebos as { post_pre_rmspe_ratio: number | null }[];
+    const atLeast = placebos.filter(
+      (placebo) =>
+        placebo.post_pre_rmspe_ratio === null || ratio === null || placebo.post_pre_rmspe_ratio >= ratio,
+    ).length;
+    expect(estimate.p_value).toBeCloseTo((1 + atLeast) / 21, 12);
+  });
+
+  it('rejects too few donors for the confidence level with DATA_TOO_FEW_DONORS naming ci_level', () => {
+    try {
+      syntheticControlModel.fit(panel(5, 10), params, context);
+      throw new Error('expected a MeasureError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(MeasureError);
+      expect((error as MeasureError).code).toBe('DATA_TOO_FEW_DONORS');
+      expect((error as MeasureError).parameter).toBe('ci_level');
+    }
+  });
+
+  it('rejects fewer donors than min_donors', () => {
+    expect(() => syntheticControlModel.fit(panel(5, 1), params, { ciLevel: 0.5, seed: 1 })).toThrow(
+      /at least 2 donor/,
+    );
+  });
+
+  it('rejects no post-period, no pre-period, no treated unit and NaN outcomes with coded errors', () => {
+    const base = panel(5);
+    const withColumn = (name: string, values: Float64Array) =>
+      createTable({ ...base.columns, [name]: values });
+    const codeOf = (table: Table) => {
+      try {
+        syntheticControlModel.fit(table, params, context);
+      } catch (error) {
+        return (error as MeasureError).code;
+      }
+      return 'none';
+    };
+    expect(codeOf(withColumn('post', new Float64Array(base.rowCount)))).toBe('DATA_NO_POST_PERIOD');
+    expect(codeOf(withColumn('post', new Float64Array(base.rowCount).fill(1)))).toBe('DATA_NO_PRE_PERIOD');
+    expect(codeOf(withColumn('treated', new Float64Array(base.rowCount)))).toBe('DATA_EMPTY_GROUP');
+    const y = Float64Array.from(base.columns.y as Float64Array);
+    y[7] = Number.NaN;
+    expect(codeOf(withColumn('y', y))).toBe('DATA_NON_FINITE');
+  });
+});
