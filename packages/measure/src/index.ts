@@ -1,5 +1,81 @@
-/**
- * Nothing is exported yet: this package is an empty shell until its issue lands. It builds and
- * publishes so the workspace, packaging check and dependency graph are in place from the start.
- */
-export {};
+export { type MeasureConfig, type MeasureConfigInput, MeasureConfigSchema } from './config/schema';
+export { binaryColumn, hasColumn, numericColumn, stringColumn } from './data/columns';
+export { MeasureError, type MeasureErrorCode, type MeasureErrorDetails } from './errors';
+export { type EvaluateOptions, type EvaluateResult, evaluateImpact } from './evaluate';
+export {
+  type BuildDesignOptions,
+  buildDesign,
+  type FormulaFactor,
+  type FormulaTerm,
+  type ParsedFormula,
+  parseFormula,
+} from './formula/formula';
+export { type ExperimentParams, ExperimentParamsSchema, experimentModel } from './models/experiment';
+export {
+  defineModel,
+  type JsonValue,
+  type ModelAdapter,
+  type ModelContext,
+  type ModelEstimate,
+} from './models/model';
+export {
+  getDataSource,
+  getModel,
+  getStorage,
+  getTransform,
+  listModels,
+  Registry,
+  registerDataSource,
+  registerModel,
+  registerStorage,
+  registerTransform,
+} from './registry';
+export { FileSourceSpecSchema, fileSource, loadTableFile, parseCsv } from './sources/file';
+export { MemorySourceSpecSchema, memorySource } from './sources/memory';
+export {
+  createSimulatorSource,
+  joinProductCovariates,
+  type SimulatorLibrary,
+  SimulatorSourceSpecSchema,
+  simulatorSource,
+} from './sources/simulator';
+export { type DataSourceAdapter, type DataSourceContext, defineDataSource } from './sources/source';
+export {
+  chiSquaredSurvival,
+  fSurvival,
+  logBeta,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  regularizedIncompleteBeta,
+  regularizedUpperGamma,
+  studentTCdf,
+  studentTQuantile,
+  twoSidedPValue,
+} from './stats/distributions';
+export {
+  COVARIANCE_TYPES,
+  type CoefficientInference,
+  type CovarianceSpec,
+  coefficientInference,
+  type DesignMatrix,
+  fitOls,
+  inferenceFromEstimate,
+  type OlsFit,
+  type OlsInput,
+  type WaldTest,
+  waldTest,
+} from './stats/ols';
+export { createFilesystemStorage, filesystemStorageFactory } from './storage/filesystem';
+export { createMemoryStorage, type MemoryStorage, memoryStorageFactory } from './storage/memory';
+export type { ArtifactFile, RunArtifacts, StorageAdapter, StorageFactory } from './storage/storage';
+export {
+  AggregateByDateParamsSchema,
+  AggregateByProductParamsSchema,
+  aggregateByDateTransform,
+  aggregateByProductTransform,
+  PrepareForSyntheticControlParamsSchema,
+  passthroughTransform,
+  prepareForSyntheticControlTransform,
+} from './transforms/builtin-transforms';
+export { defineTransform, type TransformAdapter } from './transforms/transform';

@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import {
+  ConfigError,
+  hashValue,
+  loadConfig,
+  type MeasureResult,
+  parseConfig,
+  parseMeasureResult,
+  stableStringify,
+  type Table,
+} from '@impact/contracts';
+import type { z } from 'zod';
+import { type MeasureConfig, type MeasureConfigInput, MeasureConfigSchema } from './config/schema';
+import { MeasureError } from './errors';
+import { getDataSource, getModel, getStorage, getTransform } from './registry';
+import { createFilesystemStorage } from './storage/filesystem';
+import { createMemoryStorage } from './storage/memory';
+import type { ArtifactFile, StorageAdapter } from './storage/storage';
+
+/** Options of {@link evaluateImpact}: a config (object or YAML path), optional data and storage overrides. */
+export interface EvaluateOptions {
+  /** The run configuration as an object (alternative to `configPath`). */
+  config?: MeasureConfigInput;
+  /** Path of a YAML run configuration. */
+  configPath?: string;
+  /** Data passed in code; replaces the config's `data:`. */
+  data?: Table;
+  /** Storage instance; overrides `storageUrl` and the config's `storage:`. */
+  storage?: StorageAdapter;
+  /** A folder, `file://` URL, or `memory://`; overrides the config's `storage:`. */
+  storageUrl?: string;
+}
+
+/** What {@link evaluateImpact} returns. */
+export interface EvaluateResult {
+  /** The validated Measure → Review contract. */
+  result: MeasureResult;
+  /** Where the artifacts were written, when a storage was configured. */
+  artifactUri?: string;
+  /** Model details (coefficients, weights, per-period effects) as also stored in `details.json`. */
+  details: Record<string, unknown>;
+}
+
+/** Validate a section with an adapter's schema, reporting paths under `prefix` as ConfigError. */
+function parseSection<S extends z.ZodType>(
+  value: unknown,
+  schema: S,
+  prefix: string,
+  file: string | undefined,
+): z.output<S> {
+  try {
+    return parseConfig(value, schema, file === undefined ? {} : { file });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const issues = error.issues.map((issue) => {
+        const path = issue.path === '(root)' ? prefix : `${prefix}.${issue.path}`;
+        return { ...issue, path, message: issue.message.replace(issue.path, path) };
+      });
+      const where = file === undefined ? '' : `${file}: `;
+      throw new ConfigError('CONFIG_INVALID', `${where}${issues[0]?.message ?? error.message}`, {
+        issues,
+        cause: error,
+        ...(file === undefined ? {} : { file }),
+      });
+    }
+    throw error;
+  }
+}
+
+function storageFromUrl(url: string, baseDir: string): StorageAdapter {
+  if (url.startsWith('memory://')) return createMemoryStorage();
+  const path = url.startsWith('file://') ? new URL(url).pathname : url;
+  return createFilesystemStorage(resolve(baseDir, path));
+}
+
+/**
+ * Run one measurement: load data (config `data:` or `options.data`), apply `transforms:`, fit the model,
+ * validate the {@link MeasureResult} contract, and — when a storage is given — write the job folder
+ * `<initiative_id>-<config hash>` with `result.json`, `config.json` (resolved), `details.json` and
+ * `manifest.json` (last). Errors: `ConfigError` for invalid configs, `MeasureError` for data and models.
+ *
+ * @example
+ * ```ts
+ * const { result, artifactUri } = await evaluateImpact({ configPath: 'measure.yaml', storageUrl: './results' });
+ * console.log(result.effect_estimate, result.ci_lower, result.ci_upper);
+ * ```
+ */
+export async function evaluateImpact(options: EvaluateOptions): Promise<EvaluateResult> {
+  let config: MeasureConfig;
+  let baseDir = process.cwd();
+  const file = options.configPath;
+  if (options.configPath !== undefined) {
+    config = loadConfig(options.configPath, MeasureConfigSchema);
+    baseDir = dirname(resolve(options.configPath));
+  } else if (options.config !== undefined) {
+    config = parseConfig(options.config, MeasureConfigSchema);
+  } else {
+    throw new MeasureError('MODEL_PARAMS_INVALID', 'evaluateImpact needs config or configPath', {
+      parameter: 'config',
+    });
+  }
+
+  // Resolve every adapter and validate every section before touching data.
+  const model = getModel(config.model.name);
+  const params = parseSection(config.model.params, model.paramsSchema, 'model.params', file);
+  const transforms = config.transforms.map((spec, k) => {
+    const { name, ...rest } = spec;
+    const transform = getTransform(name);
+    return { transform, params: parseSection(rest, transform.paramsSchema, `transforms[${k}]`, file) };
+  });
+  let storage = options.storage;
+  if (!storage && options.storageUrl !== undefined)
+    storage = storageFromUrl(options.storageUrl, process.cwd());
+  if (!storage && config.storage) {
+    const { name, ...rest } = config.storage;
+    const factory = getStorage(name);
+    storage = factory.create(parseSection(rest, factory.optionsSchema, 'storage', file), { baseDir });
+  }
+
+  let table: Table;
+  let dataSpec: Record<string, unknown> = { source: 'code' };
+  if (options.data) {
+    table = options.data;
+  } else if (config.data) {
+    const { source, ...rest } = config.data;
+    const adapter = getDataSource(source);
+    const spec = parseSection(rest, adapter.specSchema, 'data', file);
+    table = await adapter.load(spec, { baseDir, seed: config.seed });
+    dataSpec = config.data;
+  } else {
+    throw new MeasureError(
+      'MODEL_PARAMS_INVALID',
+      'no data: set data: in the config or pass data to evaluateImpact',
+      { parameter: 'data' },
+    );
+  }
+  for (const { transform, params: transformParams } of transforms)
+    table = transform.apply(table, transformParams);
+
+  const estimate = model.fit(table, params, { ciLevel: config.ci_level, seed: config.seed });
+  const result = parseMeasureResult({
+    initiative_id: config.initiative_id,
+    effect_estimate: estimate.effect_estimate,
+    ci_lower: estimate.ci_lower,
+    ci_upper: estimate.ci_upper,
+    ci_level: config.ci_level,
+    standard_error: estimate.standard_error,
+    p_value: estimate.p_value,
+    sample_size: estimate.sample_size,
+    model_type: model.modelType,
+    method: model.name,
+    metric: estimate.metric,
+    effect_unit: estimate.effect_unit,
+    diagnostics: estimate.diagnostics,
+  });
+
+  if (!storage) return { result, details: estimate.details };
+  const resolvedConfig = { ...config, model: { name: config.model.name, params }, data: dataSpec };
+  const configJson = stableStringify(toJsonSafe(resolvedConfig), 2);
+  const jobId = `${config.initiative_id}-${hashValue({ config: toJsonSafe(resolvedConfig), rows: table.rowCount }).slice(0, 12)}`;
+  const files: ArtifactFile[] = [
+    { name: 'result.json', content: `${stableStringify(result, 2)}\n` },
+    { name: 'config.json', content: `${configJson}\n` },
+    { name: 'details.json', content: `${stableStringify(toJsonSafe(estimate.details), 2)}\n` },
+  ];
+  const manifest = {
+    job_id: jobId,
+    initiative_id: config.initiative_id,
+    model: model.name,
+    files: files.map((f) => ({
+      name: f.name,
+      sha256: createHash('sha256').update(f.content).digest('hex'),
+      bytes: Buffer.byteLength(f.content),
+    })),
+  };
+  files.push({ name: 'manifest.json', content: `${stableStringify(manifest, 2)}\n` });
+  const artifactUri = await storage.write({ jobId, files });
+  return { result, artifactUri, details: estimate.details };
+}
+
+/** Typed arrays → plain arrays, Tables → a summary, non-finite numbers → null, so artifacts are valid JSON. */
+function toJsonSafe(value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (ArrayBuffer.isView(value))
+    return Array.from(value as unknown as ArrayLike<number>, (v) => toJsonSafe(v));
+  if (Array.isArray(value)) return value.map(toJsonSafe);
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (
+      typeof record.rowCount === 'number' &&
+      typeof record.columns === 'object' &&
+      record.columns !== null
+    ) {
+      return { table: { rowCount: record.rowCount, columns: Object.keys(record.columns as object) } };
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, toJsonSafe(v)]));
+  }
+  return value;
+}

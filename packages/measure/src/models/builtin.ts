@@ -1,0 +1,40 @@
+import { fileSource } from '../sources/file';
+import { memorySource } from '../sources/memory';
+import { simulatorSource } from '../sources/simulator';
+import { filesystemStorageFactory } from '../storage/filesystem';
+import { memoryStorageFactory } from '../storage/memory';
+import {
+  aggregateByDateTransform,
+  aggregateByProductTransform,
+  passthroughTransform,
+  prepareForSyntheticControlTransform,
+} from '../transforms/builtin-transforms';
+import { experimentModel } from './experiment';
+import type { ModelAdapter } from './model';
+
+/**
+ * The built-in models, registered on first use of the model registry.
+ *
+ * LEAD: extend this list with the panel and observational adapters once their files exist
+ * (difference_in_differences, synthetic_control, interrupted_time_series from models/{did,synthetic-control,its}.ts;
+ * regression_adjustment, nearest_neighbour_matching, subclassification, ipw from models/observational/).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: adapters of different parameter types share one list
+export const BUILTIN_MODELS: ModelAdapter<any>[] = [
+  experimentModel,
+  // ↑ experiment (measure-core). Panel and observational models go below this line.
+];
+
+/** Built-in data sources: `file` (CSV/JSONL), `memory` (rows or a Table from code), `simulator` (@impact/simulate). */
+export const BUILTIN_DATA_SOURCES = [fileSource, memorySource, simulatorSource];
+
+/** Built-in transforms. */
+export const BUILTIN_TRANSFORMS = [
+  passthroughTransform,
+  aggregateByDateTransform,
+  aggregateByProductTransform,
+  prepareForSyntheticControlTransform,
+];
+
+/** Built-in storage factories: `filesystem` and `memory`. */
+export const BUILTIN_STORAGES = [filesystemStorageFactory, memoryStorageFactory];

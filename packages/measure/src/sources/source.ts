@@ -1,0 +1,35 @@
+import type { Table } from '@impact/contracts';
+import type { z } from 'zod';
+
+/** What a data source receives besides its spec. */
+export interface DataSourceContext {
+  /** Folder relative paths resolve against (the config file's folder; the working directory otherwise). */
+  baseDir: string;
+  /** Run seed. */
+  seed: number;
+}
+
+/**
+ * A data source: validates its part of `data:` (everything but `source`) with `specSchema` and loads a
+ * columnar {@link Table}.
+ */
+export interface DataSourceAdapter<S = unknown> {
+  /** Name used in YAML (`data: { source: <name> }`). */
+  name: string;
+  /** Schema of the source's keys (strict). */
+  specSchema: z.ZodType<S>;
+  load(spec: S, context: DataSourceContext): Promise<Table> | Table;
+}
+
+/**
+ * Type helper for declaring a data source.
+ *
+ * @example
+ * ```ts
+ * const warehouse = defineDataSource({ name: 'warehouse', specSchema: z.strictObject({ query: z.string() }), load: async (spec) => runQuery(spec.query) });
+ * registerDataSource(warehouse);
+ * ```
+ */
+export function defineDataSource<S>(adapter: DataSourceAdapter<S>): DataSourceAdapter<S> {
+  return adapter;
+}
