@@ -177,7 +177,7 @@ describe('synthetic_control: inference logic on a constructed panel', () => {
 
   it('counts ties against the treated unit: p = (1 + #{ratio_j ≥ ratio}) / (J + 1)', () => {
     const estimate = syntheticControlModel.fit(panel(5), params, context);
-    const ratio = estimate.diagnostics.post_pre_rmspe_ratio;
+    const ratio = estimate.diagnostics.post_pre_rmspe_ratio as number | null;
     const placebos = estimate.details.placebos as { post_pre_rmspe_ratio: number | null }[];
     const atLeast = placebos.filter(
       (placebo) =>

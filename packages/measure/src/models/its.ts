@@ -1,0 +1,286 @@
+import type { Table } from '@impact/contracts';
+import { z } from 'zod';
+import { binaryColumn, numericColumn } from '../data/columns';
+import { MeasureError } from '../errors';
+import { fitOls, inferenceFromEstimate } from '../stats/ols';
+import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
+
+/** Parameters of the `interrupted_time_series` model (YAML `model.params`). One row per period (aggregate first). */
+export const InterruptedTimeSeriesParamsSchema = z
+  .object({
+    outcome: z.string().min(1).default('revenue'),
+    /** Period column: ISO dates ('YYYY-MM-DD', trend in days) or numbers (trend in those units). */
+    time: z.string().min(1).default('date'),
+    /** 0/1 post-intervention indicator (0 before, 1 from the intervention on). */
+    post: z.string().min(1).default('post'),
+    /** Add day-of-week dummies (needs ISO dates). */
+    weekday_effects: z.boolean().default(false),
+    /** Newey–West truncation lag L; default ⌊4·(T/100)^(2/9)⌋ (Newey & West 1994). */
+    hac_lags: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+/** Parsed parameters of {@link interruptedTimeSeriesModel}. */
+export type InterruptedTimeSeriesParams = z.infer<typeof InterruptedTimeSeriesParamsSchema>;
+
+const DAY_MS = 86_400_000;
+
+function readTimeIndex(
+  table: Table,
+  name: string,
+): { index: Float64Array; labels: (string | number)[]; dates: boolean } {
+  const values = table.columns[name];
+  if (values === undefined) {
+    throw new MeasureError(
+      'DATA_MISSING_COLUMN',
+      `time column "${name}" not found in the data (available: ${Object.keys(table.columns).join(', ')})`,
+      { column: name },
+    );
+  }
+  if (!Array.isArray(values)) {
+    const index = numericColumn(table, name, 'time');
+    return { index, labels: Array.from(index), dates: false };
+  }
+  const labels = values as readonly string[];
+  const index = new Float64Array(labels.length);
+  labels.forEach((label, i) => {
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(label) ? Date.parse(`${label}T00:00:00Z`) : Number.NaN;
+    if (!Number.isFinite(ms)) {
+      throw new MeasureError(
+        'DATA_NOT_NUMERIC',
+        `time column "${name}" must hold ISO dates (YYYY-MM-DD) or numbers, found ${JSON.stringify(label)} at row ${i}`,
+        { column: name, row: i },
+      );
+    }
+    index[i] = ms / DAY_MS;
+  });
+  return { index, labels: [...labels], dates: true };
+}
+
+/** Default Newey–West lag ⌊4·(T/100)^(2/9)⌋. */
+export function defaultHacLags(periods: number): number {
+  return Math.floor(4 * (periods / 100) ** (2 / 9));
+}
+
+/** Pure estimator behind {@link interruptedTimeSeriesModel}. */
+export function estimateInterruptedTimeSeries(
+  table: Table,
+  params: InterruptedTimeSeriesParams,
+  context: ModelContext,
+): ModelEstimate {
+  const y = numericColumn(table, params.outcome, 'outcome');
+  const postColumn = binaryColumn(table, params.post, 'post-period');
+  const time = readTimeIndex(table, params.time);
+  const n = y.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (time.index[a] as number) - (time.index[b] as number),
+  );
+  for (let r = 1; r < n; r++) {
+    if (time.index[order[r] as number] === time.index[order[r - 1] as number]) {
+      throw new MeasureError(
+        'MODEL_PARAMS_INVALID',
+        `interrupted time series needs one row per period, but period ${time.labels[order[r] as number]} appears twice in column "${params.time}"; aggregate first (transform aggregate_by_date)`,
+        { column: params.time, row: order[r] as number },
+      );
+    }
+  }
+  let firstPost = -1;
+  for (let r = 0; r < n; r++) {
+    const flag = postColumn[order[r] as number] as number;
+    if (flag === 1 && firstPost < 0) firstPost = r;
+    if (flag === 0 && firstPost >= 0) {
+      throw new MeasureError(
+        'MODEL_PARAMS_INVALID',
+        `post column "${params.post}" returns to 0 at ${time.labels[order[r] as number]} after the intervention; it must be 0 before and 1 after`,
+        {
+          column: params.post,
+          row: order[r] as number,
+        },
+      );
+    }
+  }
+  if (firstPost < 0)
+    throw new MeasureError(
+      'DATA_NO_POST_PERIOD',
+      `post column "${params.post}" is 0 in every row: no post-period`,
+      { column: params.post },
+    );
+  if (firstPost === 0)
+    throw new MeasureError(
+      'DATA_NO_PRE_PERIOD',
+      `post column "${params.post}" is 1 from the first period: no pre-period`,
+      { column: params.post },
+    );
+  if (params.weekday_effects && !time.dates) {
+    throw new MeasureError(
+      'MODEL_PARAMS_INVALID',
+      `weekday_effects needs ISO dates in time column "${params.time}"`,
+      { parameter: 'weekday_effects' },
+    );
+  }
+
+  // Segmented regression (Wagner et al. 2002): y_t = b0 + b1·(t − t0) + b2·post_t + b3·(t − t0)·post_t [+ weekday] + e_t.
+  const start = time.index[order[firstPost] as number] as number;
+  const sortedY = new Float64Array(n);
+  const intercept = new Float64Array(n).fill(1);
+  const trend = new Float64Array(n);
+  const level = new Float64Array(n);
+  const slope = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = order[r] as number;
+    sortedY[r] = y[i] as number;
+    trend[r] = (time.index[i] as number) - start;
+    level[r] = r >= firstPost ? 1 : 0;
+    slope[r] = r >= firstPost ? (trend[r] as number) : 0;
+  }
+  const columns = [intercept, trend, level, slope];
+  const names = ['intercept', 'trend', 'level_change', 'slope_change'];
+  if (params.weekday_effects) {
+    for (let weekday = 1; weekday < 7; weekday++) {
+      // 1970-01-01 was a Thursday: day index d has ISO weekday (d + 3) mod 7 (0 = Monday).
+      columns.push(
+        trend.map((value) => ((((Math.round(value + start) + 3) % 7) + 7) % 7 === weekday ? 1 : 0)),
+      );
+      names.push(`weekday_${weekday}`);
+    }
+  }
+  const lags = params.hac_lags ?? defaultHacLags(n);
+  const fit = fitOls({
+    design: { n, p: columns.length, columns, names },
+    y: sortedY,
+    covariance: { type: 'hac', maxLags: lags },
+  });
+
+  // Effect = mean post-period gap between observed and counterfactual (fitted without b2, b3). The post dummy
+  // makes the post residuals sum to zero, so that mean is c'β with c = (0, 0, 1, mean(t − t0 | post), 0…).
+  const nPost = n - firstPost;
+  let meanOffset = 0;
+  for (let r = firstPost; r < n; r++) meanOffset += (trend[r] as number) / nPost;
+  const p = fit.p;
+  const contrast = new Float64Array(p);
+  contrast[2] = 1;
+  contrast[3] = meanOffset;
+  let effect = 0;
+  let variance = 0;
+  for (let a = 0; a < p; a++) {
+    effect += (contrast[a] as number) * (fit.coefficients[a] as number);
+    for (let b = 0; b < p; b++)
+      variance += (contrast[a] as number) * (fit.covariance[a * p + b] as number) * (contrast[b] as number);
+  }
+  const inference = inferenceFromEstimate(
+    effect,
+    Math.sqrt(Math.max(0, variance)),
+    context.ciLevel,
+    fit.dfResidual,
+  );
+
+  const counterfactual: {
+    period: string | number;
+    observed: number;
+    counterfactual: number;
+    gap: number;
+    cumulative_gap: number;
+  }[] = [];
+  let cumulative = 0;
+  const levelChange = fit.coefficients[2] as number;
+  const slopeChange = fit.coefficients[3] as number;
+  for (let r = firstPost; r < n; r++) {
+    const predicted = (fit.fitted[r] as number) - levelChange - slopeChange * (trend[r] as number);
+    const gap = (sortedY[r] as number) - predicted;
+    cumulative += gap;
+    counterfactual.push({
+      period: time.labels[order[r] as number] as string | number,
+      observed: sortedY[r] as number,
+      counterfactual: predicted,
+      gap,
+      cumulative_gap: cumulative,
+    });
+  }
+  const coefficient = (index: number) => {
+    const c = inferenceFromEstimate(
+      fit.coefficients[index] as number,
+      fit.standardErrors[index] as number,
+      context.ciLevel,
+      fit.dfResidual,
+    );
+    return {
+      estimate: c.estimate,
+      standard_error: c.standardError,
+      ci_lower: c.ciLower,
+      ci_upper: c.ciUpper,
+      p_value: c.pValue,
+    };
+  };
+  const diagnostics: Record<string, JsonValue> = {
+    df: fit.dfResidual,
+    r_squared: fit.rSquared,
+    residual_autocorrelation_lag1: lagOneCorrelation(fit.residuals),
+    hac_lags: lags,
+    n_pre_periods: firstPost,
+    n_post_periods: nPost,
+  };
+  return {
+    effect_estimate: inference.estimate,
+    standard_error: inference.standardError,
+    ci_lower: inference.ciLower,
+    ci_upper: inference.ciUpper,
+    p_value: inference.pValue,
+    sample_size: n,
+    metric: params.outcome,
+    effect_unit: 'absolute',
+    diagnostics,
+    details: {
+      estimator:
+        'segmented regression (level + slope change) with Newey–West HAC standard errors (Bartlett, no small-sample factor), t with n − p df',
+      coefficients: Object.fromEntries(names.map((name, index) => [name, coefficient(index)])),
+      counterfactual,
+      cumulative_effect: {
+        estimate: nPost * inference.estimate,
+        standard_error: nPost * inference.standardError,
+        ci_lower: nPost * inference.ciLower,
+        ci_upper: nPost * inference.ciUpper,
+      },
+    },
+  };
+}
+
+/** Pearson correlation of (e_t, e_{t+1}). */
+function lagOneCorrelation(residuals: Float64Array): number {
+  const m = residuals.length - 1;
+  if (m < 2) return 0;
+  let meanA = 0;
+  let meanB = 0;
+  for (let t = 0; t < m; t++) {
+    meanA += (residuals[t] as number) / m;
+    meanB += (residuals[t + 1] as number) / m;
+  }
+  let cross = 0;
+  let varA = 0;
+  let varB = 0;
+  for (let t = 0; t < m; t++) {
+    const a = (residuals[t] as number) - meanA;
+    const b = (residuals[t + 1] as number) - meanB;
+    cross += a * b;
+    varA += a * a;
+    varB += b * b;
+  }
+  return varA > 0 && varB > 0 ? cross / Math.sqrt(varA * varB) : 0;
+}
+
+/**
+ * Interrupted time series: segmented regression of the aggregated series on a trend, a level change and a
+ * slope change at the intervention (optional weekday dummies), with Newey–West HAC standard errors. The effect
+ * is the average post-period gap between observed and counterfactual (not the post level); the counterfactual
+ * path and cumulative effect are in `details`.
+ *
+ * @example
+ * ```ts
+ * const estimate = interruptedTimeSeriesModel.fit(daily, InterruptedTimeSeriesParamsSchema.parse({ outcome: 'revenue', weekday_effects: true }), { ciLevel: 0.95, seed: 1 });
+ * ```
+ */
+export const interruptedTimeSeriesModel = defineModel<InterruptedTimeSeriesParams>({
+  name: 'interrupted_time_series',
+  modelType: 'time-series',
+  paramsSchema: InterruptedTimeSeriesParamsSchema,
+  fit: estimateInterruptedTimeSeries,
+});

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTable } from '@impact/contracts';
+import { describe, expect, it } from 'vitest';
+import { MeasureError } from '../../src/errors';
+import {
+  defaultHacLags,
+  InterruptedTimeSeriesParamsSchema,
+  interruptedTimeSeriesModel,
+} from '../../src/models/its';
+
+interface ItsFixture {
+  y: number[];
+  date: string[];
+  first_post_index: number;
+  fits: {
+    weekday: boolean;
+    lags: number;
+    level_change: number;
+    level_change_se: number;
+    slope_change: number;
+    slope_change_se: number;
+    trend: number;
+    trend_se: number;
+    effect: number;
+    effect_se: number;
+    residual_autocorrelation_lag1: number;
+  }[];
+}
+
+const golden = JSON.parse(
+  readFileSync(join(__dirname, '..', 'fixtures', 'panel', 'its-hac.json'), 'utf8'),
+) as ItsFixture;
+const context = { ciLevel: 0.95, seed: 1 };
+const relative = (actual: number, expected: number) =>
+  Math.abs(actual - expected) / Math.max(1e-12, Math.abs(expected));
+const post = Float64Array.from(golden.y, (_, t) => (t >= golden.first_post_index ? 1 : 0));
+// Shuffled row order: the model must sort by date itself.
+const order = golden.y.map((_, t) => t).sort((a, b) => ((a * 37) % 120) - ((b * 37) % 120));
+const table = createTable({
+  date: order.map((t) => golden.date[t] as string),
+  y: Float64Array.from(order, (t) => golden.y[t] as number),
+  post: Float64Array.from(order, (t) => post[t] as number),
+});
+
+describe('interrupted_time_series against statsmodels OLS HAC (use_correction=False)', () => {
+  for (const reference of golden.fits) {
+    it(`matches coefficients, HAC SEs and the mean-gap effect to 1e-6 (weekday ${reference.weekday}, maxlags ${reference.lags})`, () => {
+      const params = InterruptedTimeSeriesParamsSchema.parse({
+        outcome: 'y',
+        weekday_effects: reference.weekday,
+        hac_lags: reference.lags,
+      });
+      const estimate = interruptedTimeSeriesModel.fit(table, params, context);
+      const coefficients = estimate.details.coefficients as Record<
+        string,
+        { estimate: number; standard_error: number }
+      >;
+      expect(relative(coefficients.level_change?.estimate as number, reference.level_change)).toBeLessThan(
+        1e-6,
+      );
+      expect(
+        relative(coefficients.level_change?.standard_error as number, reference.level_change_se),
+      ).toBeLessThan(1e-6);
+      expect(relative(coefficients.slope_change?.estimate as number, reference.slope_change)).toBeLessThan(
+        1e-6,
+      );
+      expect(
+        relative(coefficients.slope_change?.standard_error as number, reference.slope_change_se),
+      ).toBeLessThan(1e-6);
+      expect(relative(coefficients.trend?.standard_error as number, reference.trend_se)).toBeLessThan(1e-6);
+      expect(relative(estimate.effect_estimate, reference.effect)).toBeLessThan(1e-6);
+      expect(relative(estimate.standard_error, reference.effect_se)).toBeLessThan(1e-6);
+      expect(
+        relative(
+          estimate.diagnostics.residual_autocorrelation_lag1 as number,
+          reference.residual_autocorrelation_lag1,
+        ),
+      ).toBeLessThan(1e-6);
+      expect(estimate.diagnostics.hac_lags).toBe(reference.lags);
+    });
+  }
+
+  it('reports the effect as the mean post-period gap, with the counterfactual path and cumulative effect', () => {
+    const estimate = interruptedTimeSeriesModel.fit(
+      table,
+      InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y' }),
+      context,
+    );
+    const path = estimate.details.counterfactual as {
+      gap: number;
+      cumulative_gap: number;
+      observed: number;
+      counterfactual: number;
+    }[];
+    expect(path).toHaveLength(120 - golden.first_post_index);
+    const meanGap = path.reduce((sum, row) => sum + row.gap, 0) / path.length;
+    expect(estimate.effect_estimate).toBeCloseTo(meanGap, 9);
+    const cumulative = estimate.details.cumulative_effect as { estimate: number };
+    expect(cumulative.estimate).toBeCloseTo(path.at(-1)?.cumulative_gap as number, 8);
+    expect(estimate.diagnostics.hac_lags).toBe(defaultHacLags(120));
+  });
+});
+
+describe('interrupted_time_series: bad input', () => {
+  const params = InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y' });
+  const codeOf = (columns: Record<string, unknown>) => {
+    try {
+      interruptedTimeSeriesModel.fit(createTable({ ...table.columns, ...columns } as never), params, context);
+    } catch (error) {
+      expect(error).toBeInstanceOf(MeasureError);
+      return (error as MeasureError).code;
+    }
+    return 'none';
+  };
+  it('rejects no post-period, no pre-period and NaN outcomes', () => {
+    expect(codeOf({ post: new Float64Array(120) })).toBe('DATA_NO_POST_PERIOD');
+    expect(codeOf({ post: new Float64Array(120).fill(1) })).toBe('DATA_NO_PRE_PERIOD');
+    const y = Float64Array.from(table.columns.y as Float64Array);
+    y[3] = Number.POSITIVE_INFINITY;
+    expect(codeOf({ y })).toBe('DATA_NON_FINITE');
+  });
+  it('rejects repeated periods (unaggregated data), naming the time column', () => {
+    const dates = [...(table.columns.date as string[])];
+    dates[1] = dates[0] as string;
+    expect(codeOf({ date: dates })).toBe('MODEL_PARAMS_INVALID');
+  });
+  it('rejects a missing time column', () => {
+    expect(() =>
+      interruptedTimeSeriesModel.fit(
+        createTable({ y: table.columns.y as Float64Array, post }),
+        params,
+        context,
+      ),
+    ).toThrow(/time column "date" not found/);
+  });
+});
