@@ -331,54 +331,53 @@ export async function solvePortfolio(
       objective.sense === 'max' ? best - slack : Number.NEGATIVE_INFINITY,
       objective.sense === 'min' ? best + slack : Number.POSITIVE_INFINITY,
     );
-    const costModel = buildModel(
-      {
-        ...objective,
-        sense: 'min',
-        itemCoefficients: problem.costs,
-        auxiliary: (objective.auxiliary ?? []).map((column) => ({ ...column, objective: 0 })),
-      },
-      [fixRow],
-    );
-    const cheapest = await run(costModel);
+    const costObjective: RuleObjective = {
+      ...objective,
+      sense: 'min',
+      itemCoefficients: problem.costs,
+      auxiliary: (objective.auxiliary ?? []).map((column) => ({ ...column, objective: 0 })),
+    };
     const candidates: Float64Array[] = [selection];
-    let complete = fractional;
-    if (cheapest.status === 'optimal' || cheapest.status === 'feasible') {
-      const cheapestSelection = toSelection(cheapest.values);
-      candidates.push(cheapestSelection);
-      if (!fractional && cheapest.status === 'optimal') {
-        const minCost = dot(problem.costs, cheapestSelection);
+    let complete = false;
+    if (fractional) {
+      // Fractional optima form a continuum: prefer the cheapest one (no id-order step).
+      const cheapest = await run(buildModel(costObjective, [fixRow]));
+      if (cheapest.status === 'optimal') {
+        candidates.push(toSelection(cheapest.values));
+        complete = true;
+      }
+    } else {
+      // Enumerate the other portfolios at the optimum, cheapest first, cutting off each one found; once the
+      // cheapest is known only portfolios at that cost are still of interest. Infeasibility proves the list
+      // complete (for a unique optimum this costs a single extra solve).
+      const cuts: MilpRow[] = [noGoodCut(selection)];
+      let costCap = dot(problem.costs, selection);
+      let bestValue = best;
+      while (candidates.length < MAX_TIE_CANDIDATES) {
         const costRow: MilpRow = {
           indices: Array.from({ length: n }, (_, i) => i),
           values: Array.from(problem.costs),
           lower: Number.NEGATIVE_INFINITY,
-          upper: minCost + FIX_TOLERANCE * Math.max(1, Math.abs(minCost)),
+          upper: costCap + FIX_TOLERANCE * Math.max(1, Math.abs(costCap)),
         };
-        const cuts: MilpRow[] = [
-          noGoodCut(selection),
-          ...(sameSelection(selection, cheapestSelection) ? [] : [noGoodCut(cheapestSelection)]),
-        ];
-        // Enumerate every other portfolio at the optimum and the minimum cost.
-        while (candidates.length < MAX_TIE_CANDIDATES) {
-          const next = await run(
-            buildModel(
-              {
-                ...objective,
-                sense: 'min',
-                itemCoefficients: problem.costs,
-                auxiliary: (objective.auxiliary ?? []).map((column) => ({ ...column, objective: 0 })),
-              },
-              [fixRow, costRow, ...cuts],
-            ),
-          );
-          if (next.status === 'infeasible') {
-            complete = true;
-            break;
-          }
-          if (next.status !== 'optimal') break;
-          const found = toSelection(next.values);
-          candidates.push(found);
-          cuts.push(noGoodCut(found));
+        const next = await run(buildModel(costObjective, [fixRow, costRow, ...cuts]));
+        if (next.status === 'infeasible') {
+          complete = true;
+          break;
+        }
+        if (next.status !== 'optimal') break;
+        const found = toSelection(next.values);
+        candidates.push(found);
+        cuts.push(noGoodCut(found));
+        // Only a portfolio that ties the best objective (or beats it: solver round-off) may lower the cap;
+        // a merely near-optimal one (within the solver slack) must not hide the true ties.
+        const value = evaluate(found);
+        const cost = dot(problem.costs, found);
+        if (tied(value, bestValue)) {
+          costCap = Math.min(costCap, cost);
+        } else if (objective.sense === 'min' ? value < bestValue : value > bestValue) {
+          bestValue = value;
+          costCap = cost;
         }
       }
     }
@@ -417,10 +416,6 @@ export async function solvePortfolio(
     }
     return { indices, values, lower: 1 - size, upper: Number.POSITIVE_INFINITY };
   }
-}
-
-function sameSelection(a: Float64Array, b: Float64Array): boolean {
-  return a.every((value, i) => value === b[i]);
 }
 
 /**
