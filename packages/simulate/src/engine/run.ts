@@ -8,7 +8,7 @@ import { type GroundTruth, GroundTruthSchema } from '../ground-truth/schema';
 import { normalQuantile } from '../random/distributions';
 import { streamKey, Xoshiro128 } from '../random/prng';
 import { assignTreatment } from '../treatment/assignment';
-import { drawFunnel, funnelOutcome } from './funnel';
+import { drawFunnel, type FunnelParameters, FunnelStage, funnelOutcome } from './funnel';
 
 const METRIC_COUNT = METRICS.length;
 
@@ -53,14 +53,46 @@ export function allocateDayColumns(rows: number): DayColumns {
   };
 }
 
-const TARGET_CODES: Record<TreatmentTarget, number> = {
+const TARGET_CODES = {
   impressions: 0,
   visits: 1,
   conversion: 2,
   units: 3,
   revenue: 4,
   quality_score: 5,
+} as const satisfies Record<TreatmentTarget, number>;
+
+/** The first funnel stage a treatment on each target can change. */
+const REDRAW_FROM: Record<TreatmentTarget, number> = {
+  impressions: FunnelStage.impressions,
+  visits: FunnelStage.visits,
+  conversion: FunnelStage.addToCart,
+  units: FunnelStage.units,
+  revenue: FunnelStage.revenue,
+  quality_score: FunnelStage.impressions,
 };
+
+function emptyParameters(): FunnelParameters {
+  return {
+    impressionMean: 0,
+    visitProbability: 0,
+    logVisitLarger: 0,
+    cartProbability: 0,
+    logCartLarger: 0,
+    orderProbability: 0,
+    logOrderLarger: 0,
+    extraUnitsPerOrder: 0,
+    unitPrice: 0,
+  };
+}
+
+/** Uniforms one product-day consumes: noise, impressions, visits, add-to-cart, orders, units. */
+const UNIFORMS_PER_CELL = 6;
+
+/** ln(max(p, 1 − p)): what a binomial draw needs for its first probability. */
+function logLarger(p: number): number {
+  return p > 0.5 ? Math.log(p) : Math.log1p(-p);
+}
 
 function clampUnit(value: number): number {
   return value < 0 ? 0 : Math.min(value, 1);
@@ -104,6 +136,14 @@ export class SimulationRun {
   private readonly cartProbabilities: Float64Array;
   private readonly effectScales: Float64Array;
   private readonly targetCode: number;
+  private readonly redrawFrom: number;
+  private readonly logVisitLargers: Float64Array;
+  private readonly logCartLargers: Float64Array;
+  private readonly logOrderLargers: Float64Array;
+  private readonly uniforms = new Float64Array(UNIFORMS_PER_CELL);
+  private readonly untreatedParameters = emptyParameters();
+  private readonly treatedParameters = emptyParameters();
+  private readonly untreatedOutcome = new Float64Array(METRIC_COUNT);
   private readonly multiplicative: boolean;
   private readonly rampDays: number;
 
@@ -162,7 +202,11 @@ export class SimulationRun {
         ? treatment.effect.size * (treatment.heterogeneity.by_category[category] ?? 1)
         : 0;
     }
+    this.logVisitLargers = this.visitProbabilities.map(logLarger);
+    this.logCartLargers = this.cartProbabilities.map(logLarger);
+    this.logOrderLargers = this.orderRates.map(logLarger);
     this.targetCode = treatment ? TARGET_CODES[treatment.metric] : -1;
+    this.redrawFrom = treatment ? REDRAW_FROM[treatment.metric] : FunnelStage.impressions;
     this.multiplicative = treatment ? treatment.effect.type === 'multiplicative' : true;
     this.rampDays = treatment ? treatment.ramp_days : 0;
     this.productDiffs = new Float64Array(n * METRIC_COUNT);
@@ -185,6 +229,8 @@ export class SimulationRun {
     const n = this.catalog.size;
     const rng = this.rng;
     const key = this.funnelKey;
+    const uniforms = this.uniforms;
+    const base = this.untreatedParameters;
     const epochDay = this.calendar.epochDays[day] as number;
     const dayFactor = this.calendar.trafficFactors[day] as number;
     const sigma = this.productNoiseSigma;
@@ -197,33 +243,20 @@ export class SimulationRun {
     for (let i = 0; i < n; i += 1) {
       const row = offset + i;
       rng.seedCell(key, i, epochDay);
-      const uNoise = rng.nextUniform();
-      const noise = sigma > 0 ? Math.exp(sigma * normalQuantile(uNoise) - noiseShift) : 1;
-      const uImpressions = rng.nextUniform();
-      const uVisits = rng.nextUniform();
-      const uCarts = rng.nextUniform();
-      const uOrders = rng.nextUniform();
-      const uUnits = rng.nextUniform();
+      for (let k = 0; k < UNIFORMS_PER_CELL; k += 1) uniforms[k] = rng.nextUniform();
+      const noise = sigma > 0 ? Math.exp(sigma * normalQuantile(uniforms[0] as number) - noiseShift) : 1;
       const price = prices[i] as number;
       const quality = qualityScores[i] as number;
-      const impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
-      const visitProbability = this.visitProbabilities[i] as number;
-      const cartProbability = this.cartProbabilities[i] as number;
-      const orderProbability = this.orderRates[i] as number;
-      const extraUnits = this.extraUnits[i] as number;
-      drawFunnel(
-        impressionMean,
-        visitProbability,
-        cartProbability,
-        orderProbability,
-        extraUnits,
-        price,
-        uImpressions,
-        uVisits,
-        uCarts,
-        uOrders,
-        uUnits,
-      );
+      base.impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
+      base.visitProbability = this.visitProbabilities[i] as number;
+      base.logVisitLarger = this.logVisitLargers[i] as number;
+      base.cartProbability = this.cartProbabilities[i] as number;
+      base.logCartLarger = this.logCartLargers[i] as number;
+      base.orderProbability = this.orderRates[i] as number;
+      base.logOrderLarger = this.logOrderLargers[i] as number;
+      base.extraUnitsPerOrder = this.extraUnits[i] as number;
+      base.unitPrice = price;
+      drawFunnel(FunnelStage.impressions, base, uniforms);
       const isTreated = treatedFlags[i] as number;
       columns.day[row] = day;
       columns.treated[row] = isTreated;
@@ -235,132 +268,110 @@ export class SimulationRun {
         writeOutcome(columns, row);
         continue;
       }
-      const y0Impressions = funnelOutcome[0] as number;
-      const y0Visits = funnelOutcome[1] as number;
-      const y0Carts = funnelOutcome[2] as number;
-      const y0Orders = funnelOutcome[3] as number;
-      const y0Units = funnelOutcome[4] as number;
-      const y0Revenue = funnelOutcome[5] as number;
-      // The treated world: the same uniforms, the treatment applied to one parameter.
-      const intensity = (this.effectScales[i] as number) * ramp;
-      const multiplicative = this.multiplicative;
-      let treatedImpressionMean = impressionMean;
-      let treatedVisitProbability = visitProbability;
-      let treatedCartProbability = cartProbability;
-      let treatedExtraUnits = extraUnits;
-      let treatedPrice = price;
-      let treatedQuality = quality;
-      switch (this.targetCode) {
-        case 0:
-          treatedImpressionMean = multiplicative
-            ? impressionMean * (1 + intensity)
-            : Math.max(0, impressionMean + intensity);
-          break;
-        case 1:
-          treatedVisitProbability = clampUnit(
-            multiplicative ? visitProbability * (1 + intensity) : visitProbability + intensity,
-          );
-          break;
-        case 2:
-          treatedCartProbability = clampUnit(
-            multiplicative ? cartProbability * (1 + intensity) : cartProbability + intensity,
-          );
-          break;
-        case 3:
-          treatedExtraUnits = Math.max(
-            0,
-            multiplicative ? (1 + extraUnits) * (1 + intensity) - 1 : extraUnits + intensity,
-          );
-          break;
-        case 4:
-          treatedPrice = Math.max(
-            0,
-            Math.round((multiplicative ? price * (1 + intensity) : price + intensity) * 100) / 100,
-          );
-          break;
-        default: {
-          treatedQuality = clampUnit(multiplicative ? quality * (1 + intensity) : quality + intensity);
-          const sensitivity = this.config.catalog.quality_sensitivity;
-          const shift = treatedQuality - quality;
-          treatedImpressionMean = impressionMean * Math.exp(sensitivity.traffic * shift);
-          treatedVisitProbability = Math.min(
-            1,
-            (this.visitRates[i] as number) * Math.exp(sensitivity.visits * (treatedQuality - 0.5)),
-          );
-          treatedCartProbability = Math.min(
-            1,
-            (this.cartBases[i] as number) * Math.exp(sensitivity.conversion * (treatedQuality - 0.5)),
-          );
-        }
-      }
-      drawFunnel(
-        treatedImpressionMean,
-        treatedVisitProbability,
-        treatedCartProbability,
-        orderProbability,
-        treatedExtraUnits,
-        treatedPrice,
-        uImpressions,
-        uVisits,
-        uCarts,
-        uOrders,
-        uUnits,
-      );
-      const d0 = (funnelOutcome[0] as number) - y0Impressions;
-      const d1 = (funnelOutcome[1] as number) - y0Visits;
-      const d2 = (funnelOutcome[2] as number) - y0Carts;
-      const d3 = (funnelOutcome[3] as number) - y0Orders;
-      const d4 = (funnelOutcome[4] as number) - y0Units;
-      const d5 = (funnelOutcome[5] as number) - y0Revenue;
-      const diffs = this.productDiffs;
-      const base = i * METRIC_COUNT;
-      diffs[base] = (diffs[base] as number) + d0;
-      diffs[base + 1] = (diffs[base + 1] as number) + d1;
-      diffs[base + 2] = (diffs[base + 2] as number) + d2;
-      diffs[base + 3] = (diffs[base + 3] as number) + d3;
-      diffs[base + 4] = (diffs[base + 4] as number) + d4;
-      diffs[base + 5] = (diffs[base + 5] as number) + d5;
-      const all = this.diffAll;
-      const untreated = this.untreatedAll;
-      all[0] = (all[0] as number) + d0;
-      all[1] = (all[1] as number) + d1;
-      all[2] = (all[2] as number) + d2;
-      all[3] = (all[3] as number) + d3;
-      all[4] = (all[4] as number) + d4;
-      all[5] = (all[5] as number) + d5;
-      untreated[0] = (untreated[0] as number) + y0Impressions;
-      untreated[1] = (untreated[1] as number) + y0Visits;
-      untreated[2] = (untreated[2] as number) + y0Carts;
-      untreated[3] = (untreated[3] as number) + y0Orders;
-      untreated[4] = (untreated[4] as number) + y0Units;
-      untreated[5] = (untreated[5] as number) + y0Revenue;
+      const untreated = this.untreatedOutcome;
+      untreated.set(funnelOutcome);
+      const treatedQuality = this.applyTreatment(i, (this.effectScales[i] as number) * ramp, quality);
+      drawFunnel(this.redrawFrom, this.treatedParameters, uniforms);
+      this.accumulate(i, isTreated);
       if (isTreated === 1) {
-        const treatedDiff = this.diffTreated;
-        const treatedUntreated = this.untreatedTreated;
-        treatedDiff[0] = (treatedDiff[0] as number) + d0;
-        treatedDiff[1] = (treatedDiff[1] as number) + d1;
-        treatedDiff[2] = (treatedDiff[2] as number) + d2;
-        treatedDiff[3] = (treatedDiff[3] as number) + d3;
-        treatedDiff[4] = (treatedDiff[4] as number) + d4;
-        treatedDiff[5] = (treatedDiff[5] as number) + d5;
-        treatedUntreated[0] = (treatedUntreated[0] as number) + y0Impressions;
-        treatedUntreated[1] = (treatedUntreated[1] as number) + y0Visits;
-        treatedUntreated[2] = (treatedUntreated[2] as number) + y0Carts;
-        treatedUntreated[3] = (treatedUntreated[3] as number) + y0Orders;
-        treatedUntreated[4] = (treatedUntreated[4] as number) + y0Units;
-        treatedUntreated[5] = (treatedUntreated[5] as number) + y0Revenue;
-        columns.price[row] = treatedPrice;
+        columns.price[row] = this.treatedParameters.unitPrice;
         columns.quality_score[row] = treatedQuality;
         writeOutcome(columns, row);
       } else {
         columns.price[row] = price;
         columns.quality_score[row] = quality;
-        columns.impressions[row] = y0Impressions;
-        columns.visits[row] = y0Visits;
-        columns.add_to_cart[row] = y0Carts;
-        columns.orders[row] = y0Orders;
-        columns.units[row] = y0Units;
-        columns.revenue[row] = y0Revenue;
+        funnelOutcome.set(untreated);
+        writeOutcome(columns, row);
+      }
+    }
+  }
+
+  /**
+   * Fill `treatedParameters` with the product's parameters under a treatment of the given intensity
+   * (size × ramp × category multiplier); returns the treated quality score.
+   */
+  private applyTreatment(i: number, intensity: number, quality: number): number {
+    const base = this.untreatedParameters;
+    const treated = this.treatedParameters;
+    treated.impressionMean = base.impressionMean;
+    treated.visitProbability = base.visitProbability;
+    treated.logVisitLarger = base.logVisitLarger;
+    treated.cartProbability = base.cartProbability;
+    treated.logCartLarger = base.logCartLarger;
+    treated.orderProbability = base.orderProbability;
+    treated.logOrderLarger = base.logOrderLarger;
+    treated.extraUnitsPerOrder = base.extraUnitsPerOrder;
+    treated.unitPrice = base.unitPrice;
+    const multiplicative = this.multiplicative;
+    switch (this.targetCode) {
+      case TARGET_CODES.impressions:
+        treated.impressionMean = multiplicative
+          ? base.impressionMean * (1 + intensity)
+          : Math.max(0, base.impressionMean + intensity);
+        return quality;
+      case TARGET_CODES.visits:
+        treated.visitProbability = clampUnit(
+          multiplicative ? base.visitProbability * (1 + intensity) : base.visitProbability + intensity,
+        );
+        treated.logVisitLarger = logLarger(treated.visitProbability);
+        return quality;
+      case TARGET_CODES.conversion:
+        treated.cartProbability = clampUnit(
+          multiplicative ? base.cartProbability * (1 + intensity) : base.cartProbability + intensity,
+        );
+        treated.logCartLarger = logLarger(treated.cartProbability);
+        return quality;
+      case TARGET_CODES.units:
+        treated.extraUnitsPerOrder = Math.max(
+          0,
+          multiplicative
+            ? (1 + base.extraUnitsPerOrder) * (1 + intensity) - 1
+            : base.extraUnitsPerOrder + intensity,
+        );
+        return quality;
+      case TARGET_CODES.revenue:
+        treated.unitPrice = Math.max(
+          0,
+          Math.round((multiplicative ? base.unitPrice * (1 + intensity) : base.unitPrice + intensity) * 100) /
+            100,
+        );
+        return quality;
+      default: {
+        const treatedQuality = clampUnit(multiplicative ? quality * (1 + intensity) : quality + intensity);
+        const sensitivity = this.config.catalog.quality_sensitivity;
+        treated.impressionMean =
+          base.impressionMean * Math.exp(sensitivity.traffic * (treatedQuality - quality));
+        treated.visitProbability = Math.min(
+          1,
+          (this.visitRates[i] as number) * Math.exp(sensitivity.visits * (treatedQuality - 0.5)),
+        );
+        treated.logVisitLarger = logLarger(treated.visitProbability);
+        treated.cartProbability = Math.min(
+          1,
+          (this.cartBases[i] as number) * Math.exp(sensitivity.conversion * (treatedQuality - 0.5)),
+        );
+        treated.logCartLarger = logLarger(treated.cartProbability);
+        return treatedQuality;
+      }
+    }
+  }
+
+  /** Add Y1 − Y0 of one post-period product-day (Y1 in `funnelOutcome`) to the ground-truth sums. */
+  private accumulate(i: number, isTreated: number): void {
+    const untreated = this.untreatedOutcome;
+    const diffs = this.productDiffs;
+    const all = this.diffAll;
+    const untreatedAll = this.untreatedAll;
+    const productBase = i * METRIC_COUNT;
+    for (let m = 0; m < METRIC_COUNT; m += 1) {
+      const y0 = untreated[m] as number;
+      const diff = (funnelOutcome[m] as number) - y0;
+      diffs[productBase + m] = (diffs[productBase + m] as number) + diff;
+      all[m] = (all[m] as number) + diff;
+      untreatedAll[m] = (untreatedAll[m] as number) + y0;
+      if (isTreated === 1) {
+        this.diffTreated[m] = (this.diffTreated[m] as number) + diff;
+        this.untreatedTreated[m] = (this.untreatedTreated[m] as number) + y0;
       }
     }
   }

@@ -5,6 +5,9 @@
  * consequence of the treatment.
  */
 
+/** 1 / (k + 1) for small k: the sequential searches multiply instead of dividing. */
+const RECIPROCALS = Float64Array.from({ length: 256 }, (_, k) => 1 / (k + 1));
+
 /** Below this mean, Poisson and binomial quantiles are found exactly by sequential search. */
 export const EXACT_INVERSION_MAX_MEAN = 40;
 
@@ -94,8 +97,8 @@ export function poissonQuantile(u: number, mean: number): number {
     let k = 0;
     // The 1e3 cap only guards against u rounding above the float CDF's limit.
     while (u > cumulative && k < 1000) {
+      probability *= mean * (k < 256 ? (RECIPROCALS[k] as number) : 1 / (k + 1));
       k += 1;
-      probability *= mean / k;
       cumulative += probability;
     }
     return k;
@@ -108,26 +111,27 @@ export function poissonQuantile(u: number, mean: number): number {
 /**
  * Binomial quantile: the smallest k with P(X ≤ k) ≥ u for X ~ Binomial(trials, p). Exact (sequential
  * search) when trials × min(p, 1 − p) ≤ {@link EXACT_INVERSION_MAX_MEAN}; otherwise a Cornish–Fisher
- * expansion, clamped to [0, trials]. Non-decreasing in `u` and in `p`.
+ * expansion, clamped to [0, trials]. Non-decreasing in `u` and in `p`. `logLarger` = ln(max(p, 1 − p))
+ * may be passed when the caller has it precomputed (it is the costly part of a small draw).
  *
  * @example
  * ```ts
  * binomialQuantile(0.5, 10, 0.5); // 5
  * ```
  */
-export function binomialQuantile(u: number, trials: number, p: number): number {
+export function binomialQuantile(u: number, trials: number, p: number, logLarger?: number): number {
   if (trials <= 0 || !(p > 0)) return 0;
   if (p >= 1) return trials;
-  if (p > 0.5) return trials - binomialQuantile(1 - u, trials, 1 - p);
+  if (p > 0.5) return trials - binomialQuantile(1 - u, trials, 1 - p, logLarger ?? Math.log(p));
   const mean = trials * p;
   if (mean <= EXACT_INVERSION_MAX_MEAN) {
-    const q = 1 - p;
-    const ratio = p / q;
-    let probability = Math.exp(trials * Math.log1p(-p));
+    // P(X = 0) = (1 − p)^n, then P(X = k + 1) = P(X = k) · (n − k)/(k + 1) · p/(1 − p).
+    const ratio = p / (1 - p);
+    let probability = Math.exp(trials * (logLarger ?? Math.log1p(-p)));
     let cumulative = probability;
     let k = 0;
     while (u > cumulative && k < trials) {
-      probability *= ((trials - k) / (k + 1)) * ratio;
+      probability *= (trials - k) * ratio * (k < 256 ? (RECIPROCALS[k] as number) : 1 / (k + 1));
       k += 1;
       cumulative += probability;
     }

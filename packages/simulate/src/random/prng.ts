@@ -59,19 +59,17 @@ export class Xoshiro128 {
   private s3 = 4;
 
   /**
-   * Reseed for the cell `(key, a, b)`. The first two state words are bijections of `a` and `b`, so
-   * distinct cells of a stream always get distinct states; three outputs are discarded to decorrelate
-   * neighbouring cells.
+   * Reseed for the cell `(key, a, b)`. The first state word is a bijection of `a` and, for a given `a`,
+   * the second is a bijection of `b`, so distinct cells of a stream always get distinct states; one
+   * output is discarded so that the first uniform already depends on every state word.
    */
   seedCell(key: number, a: number, b: number): void {
     const s0 = mix32(key ^ mix32(a + 0x6a09e667));
-    const s1 = mix32(mix32(key + GOLDEN) ^ mix32(b + 0xbb67ae85));
+    const s1 = mix32(s0 ^ mix32(b + 0xbb67ae85));
     this.s0 = s0;
     this.s1 = s1;
-    this.s2 = mix32(s0 ^ s1 ^ 0x3c6ef372);
-    this.s3 = mix32((s0 + s1 + 0xa54ff53a) >>> 0) | 1;
-    this.nextUint32();
-    this.nextUint32();
+    this.s2 = mix32(s1 ^ 0x3c6ef372);
+    this.s3 = mix32((s0 + 0xa54ff53a) >>> 0) | 1;
     this.nextUint32();
   }
 
