@@ -14,9 +14,20 @@ export const SimulatorSourceSpecSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()),
 });
 
-async function importSimulator(): Promise<SimulatorLibrary> {
+/**
+ * Import `@impact/simulate` (or another module name, for tests) on first use; a missing module becomes
+ * `DATA_SOURCE_UNAVAILABLE` saying what to install.
+ *
+ * @example
+ * ```ts
+ * const lib = await importSimulator();
+ * ```
+ */
+export async function importSimulator(specifier = '@impact/simulate'): Promise<SimulatorLibrary> {
   try {
-    return (await import('@impact/simulate')) as unknown as SimulatorLibrary;
+    const module =
+      specifier === '@impact/simulate' ? await import('@impact/simulate') : await import(specifier);
+    return module as unknown as SimulatorLibrary;
   } catch (error) {
     throw new MeasureError(
       'DATA_SOURCE_UNAVAILABLE',
@@ -80,7 +91,7 @@ export function createSimulatorSource(
     name: options.name ?? 'simulator',
     specSchema: SimulatorSourceSpecSchema,
     async load(spec) {
-      const lib = options.lib ?? (await (options.load ?? importSimulator)());
+      const lib = options.lib ?? (await (options.load ?? (() => importSimulator()))());
       const result = lib.simulate(spec.config);
       return joinProductCovariates(result.metrics, result.products);
     },

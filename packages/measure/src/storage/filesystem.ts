@@ -29,6 +29,17 @@ export function createFilesystemStorage(root: string): StorageAdapter {
           parameter: 'jobId',
         });
       }
+      for (const file of artifacts.files) {
+        if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(file.name)) {
+          throw new MeasureError(
+            'STORAGE_FAILED',
+            `invalid artifact file name "${file.name}" (letters, digits, ".", "_", "-" only)`,
+            {
+              parameter: 'files',
+            },
+          );
+        }
+      }
       const target = join(base, artifacts.jobId);
       stagingCounter += 1;
       const staging = join(base, `.${artifacts.jobId}.staging-${process.pid}-${stagingCounter}`);
