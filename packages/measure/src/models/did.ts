@@ -5,7 +5,7 @@ import { MeasureError } from '../errors';
 import { coefficientInference, fitOls, type OlsFit, waldTest } from '../stats/ols';
 import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
 import { encodeFactor } from './panel/codes';
-import { withinTransform } from './panel/within';
+import { isBalancedPanel, withinTransform } from './panel/within';
 
 /** Parameters of the `difference_in_differences` model (YAML `model.params`). */
 export const DifferenceInDifferencesParamsSchema = z
@@ -185,7 +185,9 @@ export function estimateDifferenceInDifferences(
   const firstCodes = byUnit ? panel.unitCodes : Int32Array.from(panel.treatedRow);
   const firstCount = byUnit ? panel.unitCount : 2;
   const absorbed = firstCount + panel.timeCount - 1;
-  const within = { tolerance: params.tolerance, maxIterations: params.max_iterations };
+  const balanced =
+    byUnit && isBalancedPanel(panel.unitCodes, panel.unitCount, panel.timeCodes, panel.timeCount);
+  const within = { tolerance: params.tolerance, maxIterations: params.max_iterations, balanced };
 
   // Main estimate: y_it = a_i + l_t + δ·D_it + e_it, D = treated·post (or group instead of unit effects).
   const treatment = new Float64Array(n);
@@ -234,10 +236,13 @@ export function estimateDifferenceInDifferences(
     n_pre_periods: panel.firstPostTime,
     n_post_periods: panel.timeCount - panel.firstPostTime,
     within_iterations: demeaned.iterations,
+    balanced_panel: balanced,
   };
 
   // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
-  const eventStudy = byUnit ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed) : undefined;
+  const eventStudy = byUnit
+    ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed, balanced)
+    : undefined;
   if (eventStudy?.pretrendPValue !== undefined) diagnostics.pretrend_p_value = eventStudy.pretrendPValue;
   if (eventStudy?.pretrendStatistic !== undefined)
     diagnostics.pretrend_f_statistic = eventStudy.pretrendStatistic;
@@ -278,6 +283,7 @@ function fitEventStudy(
   yWithin: Float64Array,
   clusters: { type: 'cluster'; clusters: Int32Array },
   absorbed: number,
+  balanced: boolean,
 ): { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined {
   const nPre = panel.firstPostTime;
   const nPost = panel.timeCount - panel.firstPostTime;

@@ -5,6 +5,11 @@ export interface WithinOptions {
   /** Stop when no value changes by more than `tolerance` × (1 + max |column|) in a sweep. */
   tolerance?: number;
   maxIterations?: number;
+  /**
+   * Every unit observed exactly once in every period. Then one sweep (unit means, then time means) is already
+   * the exact two-way projection (x − x̄_i − x̄_t + x̄), so the confirming sweep is skipped.
+   */
+  balanced?: boolean;
 }
 
 /** Result of {@link withinTransform}. */
@@ -13,6 +18,31 @@ export interface WithinResult {
   columns: Float64Array[];
   /** Sweeps used (a balanced panel converges in one; the second confirms). */
   iterations: number;
+}
+
+/**
+ * Whether every (first, second) cell — e.g. unit × period — holds exactly one row.
+ *
+ * @example
+ * ```ts
+ * isBalancedPanel(unitCodes, unitCount, timeCodes, timeCount);
+ * ```
+ */
+export function isBalancedPanel(
+  firstCodes: Int32Array,
+  firstCount: number,
+  secondCodes: Int32Array,
+  secondCount: number,
+): boolean {
+  const n = firstCodes.length;
+  if (n !== firstCount * secondCount) return false;
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const cell = (firstCodes[i] as number) * secondCount + (secondCodes[i] as number);
+    if (seen[cell] === 1) return false;
+    seen[cell] = 1;
+  }
+  return true;
 }
 
 /**
@@ -57,7 +87,7 @@ export function withinTransform(
         demeanOnce(column, firstCodes, firstSums, firstSize) +
         demeanOnce(column, secondCodes, secondSums, secondSize);
       iterations = Math.max(iterations, sweep);
-      if (change <= threshold) return column;
+      if (change <= threshold || options.balanced) return column;
     }
     throw new MeasureError(
       'MODEL_NO_CONVERGENCE',
