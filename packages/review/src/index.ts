@@ -1,4 +1,19 @@
 export { ReviewError, type ReviewErrorCode } from './errors';
+export { type AgentLimits, type AgentOutcome, MalformedAnswerError, runReviewAgent } from './llm/agent';
+export { DATA_BLOCK_CLOSE, DATA_BLOCK_OPEN, dataBlock, toPromptJson } from './llm/data-block';
+export { createLlmReviewer, type LlmReviewerOptions, type LlmReviewerSettings } from './llm/llm-reviewer';
+export { METHODOLOGY_KNOWLEDGE, type MethodologyKnowledge } from './llm/methodology';
+export { type AnswerParse, type LlmReview, LlmReviewSchema, parseLlmAnswer } from './llm/output';
+export { REVIEW_SYSTEM_PROMPT, reviewUserPrompt } from './llm/prompt';
+export {
+  type BedrockLib,
+  type BedrockReviewerOptions,
+  createBedrockReviewer,
+  createOllamaReviewer,
+  type OllamaLib,
+  type OllamaReviewerOptions,
+} from './llm/providers';
+export { reviewToolDefinitions, runReviewTool, SUBMIT_TOOL_NAME, type ToolDefinition } from './llm/tools';
 export {
   createDeterministicReviewer,
   DETERMINISTIC_REVIEWER_NAME,

@@ -1,0 +1,94 @@
+import type { ModelType } from '@impact/contracts';
+
+/** What a reviewer should know about one methodology class. */
+export interface MethodologyKnowledge {
+  /** The identifying assumptions the estimate rests on. */
+  assumptions: string[];
+  /** Diagnostics keys that speak to those assumptions, with what to look for. */
+  diagnostics: Record<string, string>;
+  /** Common ways the estimate goes wrong. */
+  pitfalls: string[];
+}
+
+/**
+ * Per-methodology assumptions, diagnostics and pitfalls, served to the LLM reviewer by its
+ * `methodology_assumptions` tool.
+ *
+ * @example
+ * ```ts
+ * METHODOLOGY_KNOWLEDGE['quasi-experiment'].assumptions[0];
+ * ```
+ */
+export const METHODOLOGY_KNOWLEDGE: Record<ModelType, MethodologyKnowledge> = {
+  experiment: {
+    assumptions: [
+      'Random assignment: treatment is independent of potential outcomes.',
+      'SUTVA: no interference between units and one version of treatment.',
+      'The realised assignment ratio matches the design (no sample-ratio mismatch).',
+    ],
+    diagnostics: {
+      srm_p_value: 'χ² test of the assignment ratio; p < 0.01 signals broken randomisation or logging.',
+      n_treated: 'treated units; tiny groups make the normal approximation doubtful.',
+      n_control: 'control units.',
+    },
+    pitfalls: [
+      'Peeking or early stopping inflates false positives.',
+      'Novelty effects: short pilots overstate lasting effects.',
+      'Spill-overs between treated and control products (shared traffic, substitution).',
+    ],
+  },
+  'quasi-experiment': {
+    assumptions: [
+      'Difference-in-differences: parallel trends between treated and control in the absence of treatment.',
+      'Synthetic control: the weighted donor pool reproduces the treated unit before treatment and would have after.',
+      'No anticipation and no concurrent shocks specific to the treated group.',
+    ],
+    diagnostics: {
+      pretrend_p_value: 'joint test that event-study leads are zero; small p contradicts parallel trends.',
+      placebo_p_value:
+        'rank of the treated effect among placebo (donor) effects; large p means the effect is not unusual.',
+      pre_rmspe: 'pre-treatment fit error of the synthetic control; compare with the effect size.',
+      post_pre_rmspe_ratio:
+        'post/pre RMSPE ratio; close to 1 means the post gap resembles pre-period misfit.',
+    },
+    pitfalls: [
+      'Selection into treatment on trends (e.g. enriching already-growing products).',
+      'Few treated or donor units make inference fragile.',
+      'Staggered timing with heterogeneous effects biases two-way fixed effects.',
+    ],
+  },
+  'time-series': {
+    assumptions: [
+      'The pre-period trend and seasonality, extrapolated, are the counterfactual.',
+      'No other change coincides with the intervention.',
+    ],
+    diagnostics: {
+      residual_autocorrelation_lag1:
+        'lag-1 autocorrelation of residuals; large values understate standard errors.',
+      hac_lags: 'lags used for HAC (Newey–West) standard errors.',
+      r_squared: 'fit of the segmented regression.',
+    },
+    pitfalls: [
+      'Confounding events at the break date.',
+      'Short pre-periods cannot pin down seasonality.',
+      'Autocorrelated errors make naive intervals too narrow.',
+    ],
+  },
+  observational: {
+    assumptions: [
+      'Unconfoundedness: all common causes of treatment and outcome are observed and adjusted for.',
+      'Overlap: every unit had a chance of either treatment status.',
+    ],
+    diagnostics: {
+      max_abs_smd_before: 'largest absolute standardised mean difference before adjustment.',
+      max_abs_smd_after: 'after matching/weighting; above 0.1 indicates residual imbalance.',
+      n_treated: 'treated units.',
+      n_control: 'control units.',
+    },
+    pitfalls: [
+      'Unobserved confounders (e.g. merchandisers picking promising products).',
+      'Extreme propensity weights dominate the estimate.',
+      'Model dependence: results change with the specification.',
+    ],
+  },
+};
