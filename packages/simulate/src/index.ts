@@ -17,6 +17,12 @@ export {
   type TreatmentTarget,
 } from './config/schema';
 export {
+  type PilotAndScaleOptions,
+  type PilotAndScaleResult,
+  scaleSeed,
+  simulatePilotAndScale,
+} from './engine/pilot-and-scale';
+export {
   parseSimulationConfig,
   type SimulatedDay,
   type SimulationResult,
@@ -32,5 +38,21 @@ export {
   ProductTruthSchema,
   parseGroundTruth,
 } from './ground-truth/schema';
+export {
+  encodeTable,
+  formatCsv,
+  formatCsvHeader,
+  formatCsvRows,
+  formatJsonLines,
+  formatJsonLinesRows,
+  type TableFormat,
+} from './output/format';
+export {
+  type SimulationFiles,
+  writeGroundTruth,
+  writeSimulation,
+  writeSimulationByDay,
+  writeTable,
+} from './output/write';
 export { binomialQuantile, normalQuantile, poissonQuantile } from './random/distributions';
 export { streamKey, Xoshiro128 } from './random/prng';

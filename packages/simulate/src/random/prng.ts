@@ -73,6 +73,14 @@ export class Xoshiro128 {
     this.nextUint32();
   }
 
+  /** Set the raw 128-bit state (four 32-bit words, not all zero), e.g. to check reference vectors. */
+  setState(s0: number, s1: number, s2: number, s3: number): void {
+    this.s0 = s0 | 0;
+    this.s1 = s1 | 0;
+    this.s2 = s2 | 0;
+    this.s3 = s3 | 0;
+  }
+
   /** Next 32-bit output as an unsigned integer. */
   nextUint32(): number {
     const s0 = this.s0;
