@@ -40,7 +40,12 @@ export function numericColumn(table: Table, name: string, role?: string): Float6
       ...(index >= 0 ? { row: index } : {}),
     });
   }
-  const out = values instanceof Float64Array ? values : Float64Array.from(values);
+  let out: Float64Array;
+  if (values instanceof Float64Array) out = values;
+  else {
+    out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+  }
   for (let i = 0; i < out.length; i++) {
     const value = out[i] as number;
     if (!Number.isFinite(value)) {

@@ -189,8 +189,11 @@ export function buildDesign(
 }
 
 function centered(values: Float64Array): Float64Array {
+  const n = values.length;
   let mean = 0;
-  for (let i = 0; i < values.length; i++) mean += values[i] as number;
-  mean /= values.length || 1;
-  return values.map((value) => value - mean);
+  for (let i = 0; i < n; i++) mean += values[i] as number;
+  mean /= n || 1;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (values[i] as number) - mean;
+  return out;
 }

@@ -174,20 +174,40 @@ function sandwich(a: Float64Array, meat: Float64Array, p: number): Float64Array 
   return out;
 }
 
-/** Σ_i ω_i x_i x_i' over the rows, with x_i the (√w-scaled) design row. */
-function weightedGram(columns: Float64Array[], omega: Float64Array, p: number, n: number): Float64Array {
-  const meat = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) {
-    const ca = columns[a] as Float64Array;
-    for (let b = 0; b <= a; b++) {
-      const cb = columns[b] as Float64Array;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += (omega[i] as number) * (ca[i] as number) * (cb[i] as number);
-      meat[a * p + b] = sum;
-      meat[b * p + a] = sum;
+/** Rows per block when accumulating cross products: the block of every column stays in cache. */
+const BLOCK_ROWS = 2048;
+
+/**
+ * Σ_i ω_i x_ia x_ib for all column pairs (ω ≡ 1 when absent), as a symmetric k×k row-major matrix.
+ * Blocked over rows so each column block is read from cache for all pairs it takes part in, instead of
+ * streaming every column from memory once per pair.
+ */
+function crossProducts(columns: readonly Float64Array[], n: number, omega?: Float64Array): Float64Array {
+  const k = columns.length;
+  const out = new Float64Array(k * k);
+  const weighted: Float64Array[] = omega ? columns.map(() => new Float64Array(Math.min(BLOCK_ROWS, n))) : [];
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(n, start + BLOCK_ROWS);
+    if (omega) {
+      for (let a = 0; a < k; a++) {
+        const source = columns[a] as Float64Array;
+        const target = weighted[a] as Float64Array;
+        for (let i = start; i < end; i++) target[i - start] = (source[i] as number) * (omega[i] as number);
+      }
+    }
+    for (let a = 0; a < k; a++) {
+      const ca = omega ? (weighted[a] as Float64Array) : (columns[a] as Float64Array);
+      const offset = omega ? start : 0;
+      for (let b = 0; b <= a; b++) {
+        const cb = columns[b] as Float64Array;
+        let sum = 0;
+        for (let i = start; i < end; i++) sum += (ca[i - offset] as number) * (cb[i] as number);
+        out[a * k + b] = (out[a * k + b] as number) + sum;
+      }
     }
   }
-  return meat;
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) out[b * k + a] = out[a * k + b] as number;
+  return out;
 }
 
 /**
@@ -251,27 +271,24 @@ export function fitOls(input: OlsInput): OlsFit {
     response = y.map((value, i) => value * (root[i] as number));
   }
 
-  // X'X and X'y in one pass per column pair.
+  for (let a = 0; a < p; a++) {
+    if ((columns[a] as Float64Array).length !== n) {
+      throw new MeasureError(
+        'MODEL_PARAMS_INVALID',
+        `design column "${names[a]}" has ${(columns[a] as Float64Array).length} rows, expected ${n}`,
+        {
+          column: names[a] as string,
+        },
+      );
+    }
+  }
+  // X'X and X'y from one blocked sweep over [X | y].
+  const augmented = crossProducts([...columns, response], n);
   const gram = new Float64Array(p * p);
   const moment = new Float64Array(p);
   for (let a = 0; a < p; a++) {
-    const ca = columns[a] as Float64Array;
-    if (ca.length !== n)
-      throw new MeasureError(
-        'MODEL_PARAMS_INVALID',
-        `design column "${names[a]}" has ${ca.length} rows, expected ${n}`,
-        { column: names[a] as string },
-      );
-    for (let b = 0; b <= a; b++) {
-      const cb = columns[b] as Float64Array;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += (ca[i] as number) * (cb[i] as number);
-      gram[a * p + b] = sum;
-      gram[b * p + a] = sum;
-    }
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += (ca[i] as number) * (response[i] as number);
-    moment[a] = sum;
+    for (let b = 0; b < p; b++) gram[a * p + b] = augmented[a * (p + 1) + b] as number;
+    moment[a] = augmented[a * (p + 1) + p] as number;
   }
   const { lower, scale } = choleskyScaled(gram, p, names);
   const coefficients = new Float64Array(p);
@@ -313,26 +330,14 @@ export function fitOls(input: OlsInput): OlsFit {
     case 'HC2':
     case 'HC3': {
       const omega = new Float64Array(n);
-      const needLeverage = covarianceSpec.type === 'HC2' || covarianceSpec.type === 'HC3';
-      const row = new Float64Array(p);
-      for (let i = 0; i < n; i++) {
-        const e = weightedResiduals[i] as number;
-        let w = e * e;
-        if (needLeverage) {
-          // h_ii = x_i'(X'X)⁻¹x_i
-          for (let j = 0; j < p; j++) row[j] = (columns[j] as Float64Array)[i] as number;
-          let h = 0;
-          for (let a = 0; a < p; a++) {
-            let s = 0;
-            for (let b = 0; b < p; b++) s += (xtxInverse[a * p + b] as number) * (row[b] as number);
-            h += (row[a] as number) * s;
-          }
-          const oneMinus = 1 - h;
-          w = covarianceSpec.type === 'HC2' ? w / oneMinus : w / (oneMinus * oneMinus);
-        }
-        omega[i] = w;
+      for (let i = 0; i < n; i++) omega[i] = (weightedResiduals[i] as number) ** 2;
+      if (covarianceSpec.type === 'HC2' || covarianceSpec.type === 'HC3') {
+        const leverage = leverages(columns, xtxInverse, n);
+        const power = covarianceSpec.type === 'HC2' ? 1 : 2;
+        // HC2: e²/(1−h), HC3: e²/(1−h)²
+        for (let i = 0; i < n; i++) omega[i] = (omega[i] as number) / (1 - (leverage[i] as number)) ** power;
       }
-      covariance = sandwich(xtxInverse, weightedGram(columns, omega, p, n), p);
+      covariance = sandwich(xtxInverse, crossProducts(columns, n, omega), p);
       if (covarianceSpec.type === 'HC1') {
         const factor = n / dfResidual;
         covariance = covariance.map((value) => value * factor);
@@ -416,6 +421,29 @@ export function fitOls(input: OlsInput): OlsFit {
     names: [...names],
     ...(clusterCount === undefined ? {} : { clusterCount }),
   };
+}
+
+/** Hat-matrix diagonal h_i = x_i'(X'X)⁻¹x_i, computed block-wise column by column. */
+function leverages(columns: readonly Float64Array[], xtxInverse: Float64Array, n: number): Float64Array {
+  const p = columns.length;
+  const leverage = new Float64Array(n);
+  const product = new Float64Array(BLOCK_ROWS);
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(n, start + BLOCK_ROWS);
+    for (let a = 0; a < p; a++) {
+      product.fill(0);
+      for (let b = 0; b < p; b++) {
+        const m = xtxInverse[a * p + b] as number;
+        const cb = columns[b] as Float64Array;
+        for (let i = start; i < end; i++)
+          product[i - start] = (product[i - start] as number) + m * (cb[i] as number);
+      }
+      const ca = columns[a] as Float64Array;
+      for (let i = start; i < end; i++)
+        leverage[i] = (leverage[i] as number) + (ca[i] as number) * (product[i - start] as number);
+    }
+  }
+  return leverage;
 }
 
 function computeRSquared(columns: Float64Array[], response: Float64Array, rss: number, n: number): number {
