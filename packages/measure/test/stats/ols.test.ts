@@ -120,6 +120,19 @@ describe('fitOls agrees with statsmodels to 1e-6 relative', () => {
   });
 });
 
+describe('fitOls agrees with R (lm + sandwich) to 1e-6 relative', () => {
+  const reference = JSON.parse(
+    readFileSync(new URL('../fixtures/ols-r.json', import.meta.url), 'utf8'),
+  ) as Record<string, number[]>;
+  for (const [key, covariance] of Object.entries(specs)) {
+    it(`${key} standard errors`, () => {
+      const fit = fitOls({ design, y, covariance });
+      expectRelative(fit.coefficients, reference.coefficients as number[], 1e-9, 'coefficients');
+      expectRelative(fit.standardErrors, reference[key] as number[], 1e-6, `${key} SE`);
+    });
+  }
+});
+
 describe('fitOls behaviour', () => {
   it('recovers an exact linear relation', () => {
     const x = Float64Array.of(0, 1, 2, 3, 4);
