@@ -207,3 +207,43 @@ describe('registries', () => {
     expect(result.model_type).toBe('observational');
   });
 });
+
+describe('evaluateImpact with the simulator data source', () => {
+  it('measures a simulated RCT end to end (simulator → aggregate_by_product → experiment)', async () => {
+    const simulation = {
+      seed: 5,
+      products: 200,
+      start_date: '2024-01-01',
+      end_date: '2024-01-21',
+      treatment: {
+        assignment: 'random',
+        fraction: 0.5,
+        start_date: '2024-01-11',
+        metric: 'conversion',
+        effect: { size: 0.2 },
+      },
+    };
+    const config = {
+      initiative_id: 'sim-rct',
+      data: { source: 'simulator', config: simulation },
+      transforms: [{ name: 'aggregate_by_product', metric: 'revenue', window: 'post' }],
+      model: {
+        name: 'experiment',
+        params: { formula: 'revenue ~ treated', pre_period_metric: 'revenue_pre' },
+      },
+    };
+    const storage = createMemoryStorage();
+    const { result, artifactUri } = await evaluateImpact({ config, storage });
+    expect(result.sample_size).toBe(200);
+    expect(result.metric).toBe('revenue');
+    const { simulate } = await import('@impact/simulate');
+    const truth = simulate(simulation as never).groundTruth.metrics.revenue?.ate_absolute as number;
+    expect(Math.abs(result.effect_estimate - truth)).toBeLessThan(4 * result.standard_error);
+    const again = await evaluateImpact({ config, storage });
+    expect(again.artifactUri).toBe(artifactUri);
+    const files = storage.get((artifactUri as string).slice('memory://'.length));
+    expect(files?.get('result.json')).toBe(
+      `${JSON.stringify(JSON.parse(files?.get('result.json') as string), null, 2)}\n`,
+    );
+  });
+});
