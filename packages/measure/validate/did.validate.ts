@@ -10,7 +10,7 @@ import { simulate } from '@impact/simulate';
 import { DifferenceInDifferencesParamsSchema, differenceInDifferencesModel } from '../src/models/did';
 import type { ValidationRow } from './types';
 
-const REPLICATIONS = 200;
+const REPLICATIONS = 500;
 
 /** Run the replications and summarise them as one {@link ValidationRow}. */
 export async function run(): Promise<ValidationRow[]> {
@@ -67,5 +67,5 @@ export async function run(): Promise<ValidationRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  run().then((rows) => console.table(rows));
+  run().then((rows) => process.stdout.write(`${JSON.stringify(rows, null, 1)}\n`));
 }

@@ -2,8 +2,9 @@ import type { Table } from '@impact/contracts';
 import { z } from 'zod';
 import { binaryColumn, numericColumn } from '../data/columns';
 import { MeasureError } from '../errors';
-import { fitOls, inferenceFromEstimate } from '../stats/ols';
+import { fitOls, inferenceFromEstimate, type OlsFit } from '../stats/ols';
 import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
+import { prewhitenedHacCovariance } from './panel/prewhitened-hac';
 
 /** Parameters of the `interrupted_time_series` model (YAML `model.params`). One row per period (aggregate first). */
 export const InterruptedTimeSeriesParamsSchema = z
@@ -17,6 +18,13 @@ export const InterruptedTimeSeriesParamsSchema = z
     weekday_effects: z.boolean().default(false),
     /** Newey–West truncation lag L; default ⌊4·(T/100)^(2/9)⌋ (Newey & West 1994). */
     hac_lags: z.number().int().min(0).optional(),
+    /**
+     * VAR(1)-prewhiten the scores before Newey–West (Andrews & Monahan 1992) and apply the small-sample factor
+     * n/(n − p): R `sandwich::NeweyWest(fit, lag = L, prewhite = TRUE, adjust = TRUE)`. `false` gives plain
+     * Newey–West as statsmodels `cov_type='HAC'` (no factor). In `validate/its.validate.ts` (AR(1) ρ = 0.4,
+     * T = 200) 95% intervals covered 89.8% with plain Newey–West, 91.8% prewhitened, 92.8% prewhitened + factor.
+     */
+    hac_prewhite: z.boolean().default(true),
   })
   .strict();
 
@@ -145,11 +153,25 @@ export function estimateInterruptedTimeSeries(
     }
   }
   const lags = params.hac_lags ?? defaultHacLags(n);
-  const fit = fitOls({
-    design: { n, p: columns.length, columns, names },
-    y: sortedY,
-    covariance: { type: 'hac', maxLags: lags },
-  });
+  const design = { n, p: columns.length, columns, names };
+  let fit: OlsFit;
+  if (params.hac_prewhite) {
+    // (X'X)⁻¹ = classical covariance / σ̂², then the prewhitened Newey–West sandwich.
+    const classical = fitOls({ design, y: sortedY });
+    const sigma2 = classical.rss / classical.dfResidual;
+    const xtxInverse = classical.covariance.map((value) => value / sigma2);
+    // Small-sample factor n/(n − p), as R sandwich's `adjust = TRUE`.
+    const adjust = n / (n - design.p);
+    const covariance = prewhitenedHacCovariance(columns, classical.residuals, xtxInverse, lags).map(
+      (value) => value * adjust,
+    );
+    const standardErrors = new Float64Array(design.p).map((_, j) =>
+      Math.sqrt(Math.max(0, covariance[j * design.p + j] as number)),
+    );
+    fit = { ...classical, covariance, standardErrors };
+  } else {
+    fit = fitOls({ design, y: sortedY, covariance: { type: 'hac', maxLags: lags } });
+  }
 
   // Effect = mean post-period gap between observed and counterfactual (fitted without b2, b3). The post dummy
   // makes the post residuals sum to zero, so that mean is c'β with c = (0, 0, 1, mean(t − t0 | post), 0…).
@@ -216,6 +238,7 @@ export function estimateInterruptedTimeSeries(
     r_squared: fit.rSquared,
     residual_autocorrelation_lag1: lagOneCorrelation(fit.residuals),
     hac_lags: lags,
+    hac_prewhite: params.hac_prewhite,
     n_pre_periods: firstPost,
     n_post_periods: nPost,
   };
@@ -230,8 +253,7 @@ export function estimateInterruptedTimeSeries(
     effect_unit: 'absolute',
     diagnostics,
     details: {
-      estimator:
-        'segmented regression (level + slope change) with Newey–West HAC standard errors (Bartlett, no small-sample factor), t with n − p df',
+      estimator: `segmented regression (level + slope change) with Newey–West HAC standard errors (Bartlett, L = ${lags}, ${params.hac_prewhite ? 'VAR(1) prewhitened, factor n/(n − p)' : 'not prewhitened, no small-sample factor'}), t with n − p df`,
       coefficients: Object.fromEntries(names.map((name, index) => [name, coefficient(index)])),
       counterfactual,
       cumulative_effect: {

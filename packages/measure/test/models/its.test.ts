@@ -43,13 +43,14 @@ const table = createTable({
   post: Float64Array.from(order, (t) => post[t] as number),
 });
 
-describe('interrupted_time_series against statsmodels OLS HAC (use_correction=False)', () => {
+describe('interrupted_time_series against statsmodels OLS HAC (use_correction=False) and R sandwich', () => {
   for (const reference of golden.fits) {
     it(`matches coefficients, HAC SEs and the mean-gap effect to 1e-6 (weekday ${reference.weekday}, maxlags ${reference.lags})`, () => {
       const params = InterruptedTimeSeriesParamsSchema.parse({
         outcome: 'y',
         weekday_effects: reference.weekday,
         hac_lags: reference.lags,
+        hac_prewhite: false,
       });
       const estimate = interruptedTimeSeriesModel.fit(table, params, context);
       const coefficients = estimate.details.coefficients as Record<
@@ -80,6 +81,41 @@ describe('interrupted_time_series against statsmodels OLS HAC (use_correction=Fa
       expect(estimate.diagnostics.hac_lags).toBe(reference.lags);
     });
   }
+
+  it('matches R sandwich::NeweyWest(prewhite = TRUE, adjust = TRUE) for the default prewhitened covariance to 1e-6', () => {
+    const prewhite = JSON.parse(
+      readFileSync(join(__dirname, '..', 'fixtures', 'panel', 'its-hac-prewhite.json'), 'utf8'),
+    ) as {
+      fits: {
+        weekday: boolean;
+        lags: number;
+        level_change_se: number;
+        slope_change_se: number;
+        trend_se: number;
+        effect: number;
+        effect_se: number;
+      }[];
+    };
+    expect(prewhite.fits).toHaveLength(6);
+    for (const reference of prewhite.fits) {
+      const params = InterruptedTimeSeriesParamsSchema.parse({
+        outcome: 'y',
+        weekday_effects: reference.weekday,
+        hac_lags: reference.lags,
+      });
+      const estimate = interruptedTimeSeriesModel.fit(table, params, context);
+      const coefficients = estimate.details.coefficients as Record<string, { standard_error: number }>;
+      expect(
+        relative(coefficients.level_change?.standard_error as number, reference.level_change_se),
+      ).toBeLessThan(1e-6);
+      expect(
+        relative(coefficients.slope_change?.standard_error as number, reference.slope_change_se),
+      ).toBeLessThan(1e-6);
+      expect(relative(coefficients.trend?.standard_error as number, reference.trend_se)).toBeLessThan(1e-6);
+      expect(relative(estimate.effect_estimate, reference.effect)).toBeLessThan(1e-6);
+      expect(relative(estimate.standard_error, reference.effect_se)).toBeLessThan(1e-6);
+    }
+  });
 
   it('reports the effect as the mean post-period gap, with the counterfactual path and cumulative effect', () => {
     const estimate = interruptedTimeSeriesModel.fit(
