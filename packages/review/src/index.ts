@@ -1,3 +1,11 @@
+export {
+  createReviewerFromConfig,
+  loadReviewConfig,
+  type ReviewConfig,
+  type ReviewConfigInput,
+  ReviewConfigSchema,
+  type ReviewerFromConfigOptions,
+} from './config/review-config';
 export { ReviewError, type ReviewErrorCode } from './errors';
 export { type AgentLimits, type AgentOutcome, MalformedAnswerError, runReviewAgent } from './llm/agent';
 export { DATA_BLOCK_CLOSE, DATA_BLOCK_OPEN, dataBlock, toPromptJson } from './llm/data-block';
