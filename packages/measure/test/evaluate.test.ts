@@ -71,6 +71,28 @@ describe('evaluateImpact', () => {
     expect(readdirSync(join(dir, 'results'))).toHaveLength(1);
   });
 
+  it('resolves data and storage paths relative to the YAML file and applies transforms', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'sales.csv'),
+      'day,unit,rev,arm\n0,a,1,1\n0,b,2,0\n1,a,3,1\n1,b,5,0\n2,c,4,1\n2,d,1,0\n',
+    );
+    writeFileSync(
+      join(dir, 'run.yaml'),
+      [
+        'initiative_id: relative-paths',
+        'data: { source: file, path: sales.csv, columns: { revenue: rev, treated: arm }, types: { treated: binary } }',
+        'transforms: [{ name: passthrough }, { name: aggregate_by_product, unit: unit, metric: revenue }]',
+        'model: { name: experiment, params: { outcome: revenue, treatment: treated } }',
+        'storage: { name: filesystem, url: out }',
+      ].join('\n'),
+    );
+    const { result, artifactUri } = await evaluateImpact({ configPath: join(dir, 'run.yaml') });
+    // per unit: a = 2 (treated), b = 3.5, c = 4 (treated), d = 1 → 3 − 2.25
+    expect(result.effect_estimate).toBeCloseTo(0.75, 12);
+    expect(fileURLToPath(artifactUri as string).startsWith(join(dir, 'out'))).toBe(true);
+  });
+
   it('is deterministic: the same config gives the same job id and byte-identical files', async () => {
     const storage = createMemoryStorage();
     const a = await evaluateImpact({ config: lalondeConfig, storage });
