@@ -313,7 +313,7 @@ export function fitOls(input: OlsInput): OlsFit {
     weightedResiduals[i] = we;
     rss += we * we;
   }
-  const rSquared = computeRSquared(columns, response, rss, n);
+  const rSquared = computeRSquared(design.columns, y, weights, rss, n);
   const dfResidual = n - p;
   const xtxInverse = bread(lower, scale, p);
 
@@ -446,22 +446,33 @@ function leverages(columns: readonly Float64Array[], xtxInverse: Float64Array, n
   return leverage;
 }
 
-function computeRSquared(columns: Float64Array[], response: Float64Array, rss: number, n: number): number {
+/** Centered R² (weighted mean and weights for WLS, as statsmodels); uncentered without a constant column. */
+function computeRSquared(
+  columns: readonly Float64Array[],
+  y: Float64Array,
+  weights: Float64Array | undefined,
+  rss: number,
+  n: number,
+): number {
   const hasConstant = columns.some((column) => {
     const first = column[0] as number;
     if (first === 0) return false;
     for (let i = 1; i < n; i++) if (column[i] !== first) return false;
     return true;
   });
-  let total = 0;
+  let mean = 0;
   if (hasConstant) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += response[i] as number;
-    mean /= n;
-    for (let i = 0; i < n; i++) total += ((response[i] as number) - mean) ** 2;
-  } else {
-    for (let i = 0; i < n; i++) total += (response[i] as number) ** 2;
+    let weightSum = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weights ? (weights[i] as number) : 1;
+      mean += w * (y[i] as number);
+      weightSum += w;
+    }
+    mean /= weightSum;
   }
+  let total = 0;
+  for (let i = 0; i < n; i++)
+    total += (weights ? (weights[i] as number) : 1) * ((y[i] as number) - mean) ** 2;
   return total > 0 ? 1 - rss / total : 0;
 }
 

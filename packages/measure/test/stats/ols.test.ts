@@ -26,7 +26,7 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/ols.json', import.m
   clusters: number[];
   hac_maxlags: number;
   cases: Record<string, Case>;
-  wls: Record<string, { coefficients: number[]; standard_errors: number[]; rss: number }>;
+  wls: Record<string, { coefficients: number[]; standard_errors: number[]; rss: number; r_squared: number }>;
   wald_hc1_chi2: { statistic: number; p_value: number; df: number };
   wald_classical_f: { statistic: number; p_value: number; df_denom: number };
 };
@@ -95,7 +95,12 @@ describe('fitOls agrees with statsmodels to 1e-6 relative', () => {
   });
   for (const key of ['classical', 'HC1', 'HC3'] as const) {
     it(`weighted least squares, ${key}`, () => {
-      const expected = fixture.wls[key] as { coefficients: number[]; standard_errors: number[]; rss: number };
+      const expected = fixture.wls[key] as {
+        coefficients: number[];
+        standard_errors: number[];
+        rss: number;
+        r_squared: number;
+      };
       const fit = fitOls({
         design,
         y,
@@ -105,6 +110,7 @@ describe('fitOls agrees with statsmodels to 1e-6 relative', () => {
       expectRelative(fit.coefficients, expected.coefficients, 1e-9, 'coefficients');
       expectRelative(fit.standardErrors, expected.standard_errors, 1e-6, 'standard errors');
       expect(fit.rss / expected.rss).toBeCloseTo(1, 9);
+      expect(fit.rSquared).toBeCloseTo(expected.r_squared, 10);
     });
   }
   it('joint Wald tests (χ² with HC1, F with classical)', () => {
