@@ -1,6 +1,6 @@
 import type { Table } from '@impact/contracts';
 import { z } from 'zod';
-import { binaryColumn, numericColumn } from '../data/columns';
+import { binaryColumn, numericColumn, stringColumn } from '../data/columns';
 import { MeasureError } from '../errors';
 import { buildDesign, type ParsedFormula, parseFormula } from '../formula/formula';
 import { chiSquaredSurvival } from '../stats/distributions';
@@ -121,7 +121,7 @@ function cupedAdjust(
 export const experimentModel = defineModel<ExperimentParams>({
   name: 'experiment',
   modelType: 'experiment',
-  paramsSchema: ExperimentParamsSchema as unknown as z.ZodType<ExperimentParams>,
+  paramsSchema: ExperimentParamsSchema,
   fit(table: Table, params: ExperimentParams, context): ModelEstimate {
     const formula = formulaFromParams(params);
     const first = formula.terms[0];
@@ -167,13 +167,7 @@ export const experimentModel = defineModel<ExperimentParams>({
     const covariance: CovarianceSpec =
       params.cluster === undefined
         ? { type: params.covariance }
-        : {
-            type: 'cluster',
-            clusters:
-              table.columns[params.cluster] === undefined
-                ? missingCluster(table, params.cluster)
-                : stringColumnOf(table, params.cluster),
-          };
+        : { type: 'cluster', clusters: stringColumn(table, params.cluster, 'cluster') };
     const fit = fitOls({
       design: { n, p: design.names.length, columns: design.columns, names: design.names },
       y: outcome,
@@ -266,20 +260,3 @@ export const experimentModel = defineModel<ExperimentParams>({
     };
   },
 });
-
-function missingCluster(table: Table, name: string): never {
-  throw new MeasureError(
-    'DATA_MISSING_COLUMN',
-    `cluster column "${name}" not found in the data (available: ${Object.keys(table.columns).join(', ')})`,
-    {
-      column: name,
-    },
-  );
-}
-
-function stringColumnOf(table: Table, name: string): readonly string[] | Int32Array {
-  const values = table.columns[name];
-  if (values instanceof Int32Array) return values;
-  if (Array.isArray(values)) return values as readonly string[];
-  return Array.from(values as Float64Array | Uint8Array, (v) => String(v));
-}
