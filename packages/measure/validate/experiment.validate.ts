@@ -3,7 +3,7 @@
  * products, a multiplicative effect on conversion starting mid-period, outcome = post-period revenue per
  * product-day (aggregate_by_product, window post). Truth per replication = the simulator's
  * ate_absolute for revenue (mean over all products × post days of Y1 − Y0): with random assignment the
- * difference in means targets it. Each replication draws a new catalog (seed), so the estimator's
+ * difference in means targets it (ate_relative for the relative-lift row). Each replication draws a new catalog (seed), so the estimator's
  * sampling variance is the one its robust SE estimates.
  */
 import { simulate } from '@impact/simulate';
@@ -28,6 +28,10 @@ const designs = [
     label: 'CUPED (pre revenue), HC1',
     params: { formula: 'revenue ~ treated', pre_period_metric: 'revenue_pre' },
   },
+  {
+    label: 'relative lift (delta method), HC1',
+    params: { formula: 'revenue ~ treated', effect_unit: 'relative' },
+  },
 ] as const;
 
 export async function run(): Promise<ValidationRow[]> {
@@ -48,8 +52,8 @@ export async function run(): Promise<ValidationRow[]> {
         effect: { type: 'multiplicative', size: 0.15 },
       },
     });
-    const truth = simulation.groundTruth.metrics.revenue?.ate_absolute;
-    if (truth === undefined) throw new Error('ground truth has no revenue metric');
+    const revenueTruth = simulation.groundTruth.metrics.revenue;
+    if (revenueTruth === undefined) throw new Error('ground truth has no revenue metric');
     const panel = joinProductCovariates(simulation.metrics, simulation.products);
     const table = aggregateByProductTransform.apply(
       panel,
@@ -60,6 +64,8 @@ export async function run(): Promise<ValidationRow[]> {
         ciLevel: 0.95,
         seed: rep,
       });
+      const truth =
+        estimate.effect_unit === 'relative' ? revenueTruth.ate_relative : revenueTruth.ate_absolute;
       results[k]?.push({
         estimate: estimate.effect_estimate,
         truth,

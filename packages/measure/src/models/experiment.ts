@@ -110,7 +110,8 @@ function cupedAdjust(
  * `cluster`). Without covariates the treatment coefficient is the difference in means. Covariates are
  * centered so the intercept is the control mean at the covariate means, which gives the relative lift
  * β/α a delta-method SE from the same covariance:
- * Var(β/α) ≈ V_ββ/α² − 2βV_αβ/α³ + β²V_αα/α⁴. Inference uses t with n − p df (G − 1 with clusters).
+ * Var(β/α) ≈ V_ββ/α² − 2βV_αβ/α³ + β²V_αα/α⁴; the lift is corrected for the ratio's second-order bias
+ * (β·V_αα/α − V_αβ)/α². Inference uses t with n − p df (G − 1 with clusters).
  * Diagnostics include a sample-ratio-mismatch χ² test against `expected_treated_share`.
  *
  * @example
@@ -192,7 +193,17 @@ export const experimentModel = defineModel<ExperimentParams>({
     let relative: ReturnType<typeof inferenceFromEstimate> | undefined;
     if (alpha !== 0) {
       const variance = vBB / alpha ** 2 - (2 * beta * vAB) / alpha ** 3 + (beta ** 2 * vAA) / alpha ** 4;
-      relative = inferenceFromEstimate(beta / alpha, Math.sqrt(Math.max(0, variance)), context.ciLevel, df);
+      // Second-order bias of a ratio estimator: E[β̂/α̂] ≈ β/α + (β·V_αα/α − V_αβ)/α² (Taylor expansion to
+      // second order; for independent groups this is R·CV²(ȳ_c)). Subtracted, as it is not negligible
+      // for heavy-tailed metrics such as revenue (see validate/experiment.validate.ts).
+      const ratioBias = ((beta * vAA) / alpha - vAB) / alpha ** 2;
+      relative = inferenceFromEstimate(
+        beta / alpha - ratioBias,
+        Math.sqrt(Math.max(0, variance)),
+        context.ciLevel,
+        df,
+      );
+      diagnostics.relative_lift_uncorrected = beta / alpha;
       diagnostics.relative_lift = relative.estimate;
       diagnostics.relative_lift_se = relative.standardError;
       diagnostics.relative_lift_ci_lower = relative.ciLower;

@@ -73,7 +73,7 @@ describe('experiment on LaLonde (real data, statsmodels golden values)', () => {
     });
   }
 
-  it('gives the relative lift with a delta-method CI', () => {
+  it('gives the relative lift (ratio-bias corrected) with a delta-method CI', () => {
     const g = golden.relative;
     const estimate = fit(lalonde, {
       outcome: 're78',
@@ -84,6 +84,9 @@ describe('experiment on LaLonde (real data, statsmodels golden values)', () => {
     });
     expect(estimate.effect_unit).toBe('relative');
     expect(relative(estimate.effect_estimate, g.lift)).toBeLessThan(1e-8);
+    expect(
+      relative(estimate.diagnostics.relative_lift_uncorrected as number, g.lift_uncorrected),
+    ).toBeLessThan(1e-8);
     expect(relative(estimate.standard_error, g.lift_se)).toBeLessThan(1e-6);
     expect(relative(estimate.ci_lower, g.lift_ci[0])).toBeLessThan(1e-6);
     expect(relative(estimate.ci_upper, g.lift_ci[1])).toBeLessThan(1e-6);
