@@ -240,49 +240,62 @@ export class SimulationRun {
       post === 1 && this.rampDays > 0 ? Math.min(1, (day - this.treatmentStartDay + 1) / this.rampDays) : 1;
     const { prices, qualityScores, baselineTraffic } = this.catalog;
     const treatedFlags = this.treated;
+    const visitProbabilities = this.visitProbabilities;
+    const logVisitLargers = this.logVisitLargers;
+    const cartProbabilities = this.cartProbabilities;
+    const logCartLargers = this.logCartLargers;
+    const orderRates = this.orderRates;
+    const logOrderLargers = this.logOrderLargers;
+    const extraUnits = this.extraUnits;
+    const effectScales = this.effectScales;
+    const untreated = this.untreatedOutcome;
+    const treatedParameters = this.treatedParameters;
+    const redrawFrom = this.redrawFrom;
+    const { impressions, visits, add_to_cart: carts, orders, units, revenue } = columns;
+    // Columns that do not depend on the draws are written in bulk; treated post-period rows then
+    // overwrite price and quality_score with their treated values.
+    columns.day.fill(day, offset, offset + n);
+    columns.post.fill(post, offset, offset + n);
+    columns.treated.set(treatedFlags, offset);
+    if (post === 1) columns.enriched.set(treatedFlags, offset);
+    else columns.enriched.fill(0, offset, offset + n);
+    columns.price.set(prices, offset);
+    columns.quality_score.set(qualityScores, offset);
     for (let i = 0; i < n; i += 1) {
       const row = offset + i;
       rng.seedCell(key, i, epochDay);
       for (let k = 0; k < UNIFORMS_PER_CELL; k += 1) uniforms[k] = rng.nextUniform();
       const noise = sigma > 0 ? Math.exp(sigma * normalQuantile(uniforms[0] as number) - noiseShift) : 1;
-      const price = prices[i] as number;
-      const quality = qualityScores[i] as number;
       base.impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
-      base.visitProbability = this.visitProbabilities[i] as number;
-      base.logVisitLarger = this.logVisitLargers[i] as number;
-      base.cartProbability = this.cartProbabilities[i] as number;
-      base.logCartLarger = this.logCartLargers[i] as number;
-      base.orderProbability = this.orderRates[i] as number;
-      base.logOrderLarger = this.logOrderLargers[i] as number;
-      base.extraUnitsPerOrder = this.extraUnits[i] as number;
-      base.unitPrice = price;
+      base.visitProbability = visitProbabilities[i] as number;
+      base.logVisitLarger = logVisitLargers[i] as number;
+      base.cartProbability = cartProbabilities[i] as number;
+      base.logCartLarger = logCartLargers[i] as number;
+      base.orderProbability = orderRates[i] as number;
+      base.logOrderLarger = logOrderLargers[i] as number;
+      base.extraUnitsPerOrder = extraUnits[i] as number;
+      base.unitPrice = prices[i] as number;
       drawFunnel(FunnelStage.impressions, base, uniforms);
-      const isTreated = treatedFlags[i] as number;
-      columns.day[row] = day;
-      columns.treated[row] = isTreated;
-      columns.post[row] = post;
-      columns.enriched[row] = isTreated & post;
-      if (post === 0) {
-        columns.price[row] = price;
-        columns.quality_score[row] = quality;
-        writeOutcome(columns, row);
-        continue;
+      if (post === 1) {
+        for (let m = 0; m < METRIC_COUNT; m += 1) untreated[m] = funnelOutcome[m] as number;
+        const isTreated = treatedFlags[i] as number;
+        const quality = qualityScores[i] as number;
+        const treatedQuality = this.applyTreatment(i, (effectScales[i] as number) * ramp, quality);
+        drawFunnel(redrawFrom, treatedParameters, uniforms);
+        this.accumulate(i, isTreated);
+        if (isTreated === 1) {
+          columns.price[row] = treatedParameters.unitPrice;
+          columns.quality_score[row] = treatedQuality;
+        } else {
+          for (let m = 0; m < METRIC_COUNT; m += 1) funnelOutcome[m] = untreated[m] as number;
+        }
       }
-      const untreated = this.untreatedOutcome;
-      untreated.set(funnelOutcome);
-      const treatedQuality = this.applyTreatment(i, (this.effectScales[i] as number) * ramp, quality);
-      drawFunnel(this.redrawFrom, this.treatedParameters, uniforms);
-      this.accumulate(i, isTreated);
-      if (isTreated === 1) {
-        columns.price[row] = this.treatedParameters.unitPrice;
-        columns.quality_score[row] = treatedQuality;
-        writeOutcome(columns, row);
-      } else {
-        columns.price[row] = price;
-        columns.quality_score[row] = quality;
-        funnelOutcome.set(untreated);
-        writeOutcome(columns, row);
-      }
+      impressions[row] = funnelOutcome[0] as number;
+      visits[row] = funnelOutcome[1] as number;
+      carts[row] = funnelOutcome[2] as number;
+      orders[row] = funnelOutcome[3] as number;
+      units[row] = funnelOutcome[4] as number;
+      revenue[row] = funnelOutcome[5] as number;
     }
   }
 
@@ -438,13 +451,4 @@ export class SimulationRun {
       per_product: perProduct,
     });
   }
-}
-
-function writeOutcome(columns: DayColumns, row: number): void {
-  columns.impressions[row] = funnelOutcome[0] as number;
-  columns.visits[row] = funnelOutcome[1] as number;
-  columns.add_to_cart[row] = funnelOutcome[2] as number;
-  columns.orders[row] = funnelOutcome[3] as number;
-  columns.units[row] = funnelOutcome[4] as number;
-  columns.revenue[row] = funnelOutcome[5] as number;
 }

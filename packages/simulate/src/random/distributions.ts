@@ -122,12 +122,17 @@ export function poissonQuantile(u: number, mean: number): number {
 export function binomialQuantile(u: number, trials: number, p: number, logLarger?: number): number {
   if (trials <= 0 || !(p > 0)) return 0;
   if (p >= 1) return trials;
-  if (p > 0.5) return trials - binomialQuantile(1 - u, trials, 1 - p, logLarger ?? Math.log(p));
+  if (p > 0.5) return trials - lowerTailBinomialQuantile(1 - u, trials, 1 - p, logLarger ?? Math.log(p));
+  return lowerTailBinomialQuantile(u, trials, p, logLarger ?? Math.log1p(-p));
+}
+
+/** {@link binomialQuantile} for 0 < p ≤ ½, with `logComplement` = ln(1 − p). */
+function lowerTailBinomialQuantile(u: number, trials: number, p: number, logComplement: number): number {
   const mean = trials * p;
   if (mean <= EXACT_INVERSION_MAX_MEAN) {
     // P(X = 0) = (1 − p)^n, then P(X = k + 1) = P(X = k) · (n − k)/(k + 1) · p/(1 − p).
     const ratio = p / (1 - p);
-    let probability = Math.exp(trials * (logLarger ?? Math.log1p(-p)));
+    let probability = Math.exp(trials * logComplement);
     let cumulative = probability;
     let k = 0;
     while (u > cumulative && k < trials) {
