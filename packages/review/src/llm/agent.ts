@@ -11,7 +11,15 @@ export interface AgentLimits {
   maxToolCalls: number;
 }
 
-/** Raised when the model kept answering malformed output past `maxRetries`. */
+/**
+ * Raised when the model kept answering malformed output past `maxRetries` (the LLM reviewer turns it into
+ * an `LLM_FALLBACK` flag).
+ *
+ * @example
+ * ```ts
+ * try { await runReviewAgent(…) } catch (e) { if (e instanceof MalformedAnswerError) console.log(e.attempts, e.problem) }
+ * ```
+ */
 export class MalformedAnswerError extends Error {
   constructor(
     readonly attempts: number,

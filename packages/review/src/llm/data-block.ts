@@ -1,6 +1,20 @@
-/** Opening and closing tags of the block that carries untrusted measurement data in the prompt. */
+/**
+ * Opening tag of the block that carries untrusted measurement data in the prompt.
+ *
+ * @example
+ * ```ts
+ * prompt.indexOf(DATA_BLOCK_OPEN);
+ * ```
+ */
 export const DATA_BLOCK_OPEN = '<measurement_data>';
-/** Closing tag of the data block. */
+/**
+ * Closing tag of the data block.
+ *
+ * @example
+ * ```ts
+ * prompt.lastIndexOf(DATA_BLOCK_CLOSE);
+ * ```
+ */
 export const DATA_BLOCK_CLOSE = '</measurement_data>';
 
 /**

@@ -8,6 +8,7 @@ import { parseReviewRules, type ReviewRulesInput } from '../rules/rules';
 import { clampToBand } from '../scoring/confidence';
 import { MalformedAnswerError, runReviewAgent } from './agent';
 import { REVIEW_SYSTEM_PROMPT, reviewUserPrompt } from './prompt';
+import { anySignal } from './signals';
 
 /** Options shared by every LLM reviewer. */
 export interface LlmReviewerSettings {
@@ -58,7 +59,7 @@ export function createAgentReviewer(
       const modelId = settings.modelId ?? readModelId(model);
       const band = rules.bands[parsed.measurement.model_type];
       const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = userSignal === undefined ? timeout : AbortSignal.any([timeout, userSignal]);
+      const signal = userSignal === undefined ? timeout : anySignal([timeout, userSignal]);
       let failure: string;
       try {
         const outcome = await runReviewAgent(

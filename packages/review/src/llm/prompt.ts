@@ -7,6 +7,11 @@ import { SUBMIT_TOOL_NAME } from './tools';
 /**
  * System prompt of the LLM reviewer. Written by the application only; no measurement field ever
  * enters it.
+ *
+ * @example
+ * ```ts
+ * await model.invoke([{ role: 'system', content: REVIEW_SYSTEM_PROMPT }, { role: 'user', content: reviewUserPrompt(…) }]);
+ * ```
  */
 export const REVIEW_SYSTEM_PROMPT = [
   'You review causal impact measurements for a portfolio decision: how much should we trust this estimate?',

@@ -12,7 +12,14 @@ export interface ToolDefinition {
   function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
-/** Name of the tool through which the model submits its final answer. */
+/**
+ * Name of the tool through which the model submits its final answer.
+ *
+ * @example
+ * ```ts
+ * const submit = reply.tool_calls?.find((call) => call.name === SUBMIT_TOOL_NAME);
+ * ```
+ */
 export const SUBMIT_TOOL_NAME = 'submit_review';
 
 const ReadMeasurementArgs = z.strictObject({});

@@ -5,7 +5,14 @@ import { scenariosFromMeasurement } from '../scenarios/valuation';
 import { describeBreakdown, scoreConfidence } from '../scoring/confidence';
 import { type ParsedReviewInput, parseReviewInput, type Reviewer, type ReviewOptions } from './reviewer';
 
-/** Name recorded in `reviewer.name` by the deterministic reviewer. */
+/**
+ * Name recorded in `reviewer.name` by the deterministic reviewer.
+ *
+ * @example
+ * ```ts
+ * review.reviewer.name === DETERMINISTIC_REVIEWER_NAME; // true for rule-based (and fallback) reviews
+ * ```
+ */
 export const DETERMINISTIC_REVIEWER_NAME = 'deterministic';
 
 /**

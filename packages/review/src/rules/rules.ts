@@ -1,7 +1,14 @@
 import { FlagSeveritySchema, MODEL_TYPES, type ModelType, parseConfig } from '@impact/contracts';
 import { z } from 'zod';
 
-/** The names of every adjustment, in the order they are applied and reported. */
+/**
+ * The names of every adjustment, in the order they are applied and reported.
+ *
+ * @example
+ * ```ts
+ * for (const name of ADJUSTMENT_NAMES) console.log(name, DEFAULT_REVIEW_RULES.adjustments[name].weight);
+ * ```
+ */
 export const ADJUSTMENT_NAMES = [
   'sample_size',
   'significance',
