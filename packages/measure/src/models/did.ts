@@ -4,6 +4,7 @@ import { binaryColumn, numericColumn } from '../data/columns';
 import { MeasureError } from '../errors';
 import { coefficientInference, fitOls, type OlsFit, waldTest } from '../stats/ols';
 import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
+import { fitBalancedGroupTimeOls } from './panel/balanced-group-time-ols';
 import { encodeFactor } from './panel/codes';
 import { isBalancedPanel, withinTransform } from './panel/within';
 
@@ -29,7 +30,7 @@ export const DifferenceInDifferencesParamsSchema = z
     /** Event-study leads tested for pre-trends: k = −2 … −(leads+1), the earliest binned. */
     pretrend_leads: z.number().int().min(0).default(4),
     /** Event-study lags reported as per-period effects: k = 0 … lags−1, the last binned (k ≥ lags−1). */
-    event_lags: z.number().int().min(1).default(8),
+    event_lags: z.number().int().min(1).default(4),
     /** Convergence tolerance and sweep limit of the within transformation. */
     tolerance: z.number().positive().default(1e-11),
     max_iterations: z.number().int().positive().default(10_000),
@@ -173,11 +174,18 @@ function absorbFixedEffectsDf(fit: OlsFit, absorbed: number): OlsFit {
   return { ...fit, covariance, standardErrors, dfResidual: fit.n - k };
 }
 
+/** Internal switches of {@link estimateDifferenceInDifferences}, for tests. */
+export interface EstimationOptions {
+  /** Fit the event study on the materialised within-transformed design even for balanced panels. */
+  generalEventStudy?: boolean;
+}
+
 /** Pure estimator behind {@link differenceInDifferencesModel}. */
 export function estimateDifferenceInDifferences(
   table: Table,
   params: DifferenceInDifferencesParams,
   context: ModelContext,
+  options: EstimationOptions = {},
 ): ModelEstimate {
   const panel = readPanel(table, params);
   const n = panel.y.length;
@@ -241,7 +249,7 @@ export function estimateDifferenceInDifferences(
 
   // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
   const eventStudy = byUnit
-    ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed, balanced)
+    ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed, balanced, options)
     : undefined;
   if (eventStudy?.pretrendPValue !== undefined) diagnostics.pretrend_p_value = eventStudy.pretrendPValue;
   if (eventStudy?.pretrendStatistic !== undefined)
@@ -284,6 +292,7 @@ function fitEventStudy(
   clusters: { type: 'cluster'; clusters: Int32Array },
   absorbed: number,
   balanced: boolean,
+  options: EstimationOptions,
 ): { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined {
   const nPre = panel.firstPostTime;
   const nPost = panel.timeCount - panel.firstPostTime;
@@ -305,36 +314,51 @@ function fitEventStudy(
       k: m,
       binned: m === lags - 1 && nPost > lags,
     });
-  const raw = specs.map(() => new Float64Array(n));
-  const firstLag = leads;
-  for (let i = 0; i < n; i++) {
-    if (panel.treatedRow[i] !== 1) continue;
-    const k = (panel.timeCodes[i] as number) - panel.firstPostTime;
-    let column = -1;
-    if (k <= -2 && leads > 0)
-      column = k <= -(leads + 1) ? 0 : leads + 1 + k; // k = −(leads+1) → 0, k = −2 → leads − 1
-    else if (k >= 0) column = firstLag + Math.min(k, lags - 1);
-    if (column >= 0 && column < specs.length) (raw[column] as Float64Array)[i] = 1;
+  // Regressor of each period for treated units: leads k ≤ −(leads+1) → 0 … k = −2 → leads − 1, lags after them.
+  const regressorOfTime = new Int32Array(panel.timeCount).fill(-1);
+  for (let t = 0; t < panel.timeCount; t++) {
+    const k = t - panel.firstPostTime;
+    if (k <= -2 && leads > 0) regressorOfTime[t] = k <= -(leads + 1) ? 0 : leads + 1 + k;
+    else if (k >= 0) regressorOfTime[t] = leads + Math.min(k, lags - 1);
   }
-  const { columns } = withinTransform(
-    raw,
-    panel.unitCodes,
-    panel.unitCount,
-    panel.timeCodes,
-    panel.timeCount,
-    {
-      tolerance: params.tolerance,
-      maxIterations: params.max_iterations,
-    },
-  );
-  const fit = absorbFixedEffectsDf(
-    fitOls({
-      design: { n, p: specs.length, columns, names: specs.map((spec) => spec.label) },
-      y: yWithin,
-      covariance: clusters,
-    }),
-    absorbed,
-  );
+  const names = specs.map((spec) => spec.label);
+  let fit: OlsFit;
+  if (balanced && !options.generalEventStudy) {
+    fit = fitBalancedGroupTimeOls({
+      yWithin,
+      groupOfRow: panel.treatedRow,
+      unitCodes: panel.unitCodes,
+      unitCount: panel.unitCount,
+      timeCodes: panel.timeCodes,
+      timeCount: panel.timeCount,
+      regressorOfTime,
+      names,
+      absorbed,
+    });
+  } else {
+    const raw = specs.map(() => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      if (panel.treatedRow[i] !== 1) continue;
+      const column = regressorOfTime[panel.timeCodes[i] as number] as number;
+      if (column >= 0) (raw[column] as Float64Array)[i] = 1;
+    }
+    const { columns } = withinTransform(
+      raw,
+      panel.unitCodes,
+      panel.unitCount,
+      panel.timeCodes,
+      panel.timeCount,
+      {
+        tolerance: params.tolerance,
+        maxIterations: params.max_iterations,
+        balanced,
+      },
+    );
+    fit = absorbFixedEffectsDf(
+      fitOls({ design: { n, p: specs.length, columns, names }, y: yWithin, covariance: clusters }),
+      absorbed,
+    );
+  }
   const df = (fit.clusterCount ?? panel.unitCount) - 1;
   const terms = specs.map((spec, index): EventStudyTerm => {
     const inference = coefficientInference(fit, index, context.ciLevel, df);
@@ -371,5 +395,5 @@ export const differenceInDifferencesModel = defineModel<DifferenceInDifferencesP
   name: 'difference_in_differences',
   modelType: 'quasi-experiment',
   paramsSchema: DifferenceInDifferencesParamsSchema,
-  fit: estimateDifferenceInDifferences,
+  fit: (table, params, context) => estimateDifferenceInDifferences(table, params, context),
 });

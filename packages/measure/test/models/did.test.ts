@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { createTable, type Table } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
 import { MeasureError } from '../../src/errors';
-import { DifferenceInDifferencesParamsSchema, differenceInDifferencesModel } from '../../src/models/did';
+import {
+  DifferenceInDifferencesParamsSchema,
+  differenceInDifferencesModel,
+  estimateDifferenceInDifferences,
+} from '../../src/models/did';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'panel');
 const context = { ciLevel: 0.95, seed: 1 };
@@ -136,6 +140,77 @@ describe('difference_in_differences: unbalanced panel against statsmodels dummie
       relative(estimate.diagnostics.pretrend_p_value as number, golden.event_study.pretrend_p_value),
     ).toBeLessThan(1e-6);
     expect((estimate.details.per_period_effects as unknown[]).length).toBe(2);
+  });
+});
+
+describe('difference_in_differences: balanced-panel event study', () => {
+  // Balanced panel: 30 units × 12 periods, treatment from period 7, deterministic hash noise (full rank).
+  const noise = (u: number, t: number) => {
+    const value = Math.sin(u * 12.9898 + t * 78.233) * 43758.5453;
+    return (value - Math.floor(value) - 0.5) * 1.6;
+  };
+  const unit: string[] = [];
+  const time: number[] = [];
+  const treated: number[] = [];
+  const post: number[] = [];
+  const y: number[] = [];
+  for (let u = 0; u < 30; u++) {
+    for (let t = 0; t < 12; t++) {
+      const isTreated = u % 3 === 0 ? 1 : 0;
+      unit.push(`u${u}`);
+      time.push(t);
+      treated.push(isTreated);
+      post.push(t >= 7 ? 1 : 0);
+      y.push(u * 0.3 + Math.sin(t) + (isTreated && t >= 7 ? 2 + 0.1 * (t - 7) : 0) + noise(u, t));
+    }
+  }
+  const table = createTable({
+    unit,
+    time: Float64Array.from(time),
+    treated: Float64Array.from(treated),
+    post: Float64Array.from(post),
+    y: Float64Array.from(y),
+  });
+  const params = DifferenceInDifferencesParamsSchema.parse({
+    outcome: 'y',
+    unit: 'unit',
+    time: 'time',
+    pretrend_leads: 3,
+    event_lags: 3,
+  });
+
+  it('gives the same coefficients, SEs and pre-trend test with the structured and the materialised design', () => {
+    const fast = estimateDifferenceInDifferences(table, params, context);
+    const general = estimateDifferenceInDifferences(table, params, context, { generalEventStudy: true });
+    expect(fast.diagnostics.balanced_panel).toBe(true);
+    const fastTerms = fast.details.event_study as { estimate: number; standard_error: number }[];
+    const generalTerms = general.details.event_study as { estimate: number; standard_error: number }[];
+    expect(fastTerms).toHaveLength(6);
+    fastTerms.forEach((term, index) => {
+      expect(term.estimate).toBeCloseTo(generalTerms[index]?.estimate as number, 10);
+      expect(relative(term.standard_error, generalTerms[index]?.standard_error as number)).toBeLessThan(1e-9);
+    });
+    expect(
+      relative(fast.diagnostics.pretrend_p_value as number, general.diagnostics.pretrend_p_value as number),
+    ).toBeLessThan(1e-9);
+    expect(fast.effect_estimate).toBe(general.effect_estimate);
+  });
+
+  it('recovers the lag profile 2, 2.1, mean(2.2…2.4) of a (nearly) noiseless treatment path', () => {
+    const clean = createTable({
+      ...table.columns,
+      y: Float64Array.from(y, (value, i) => value - (1 - 1e-8) * noise(Math.floor(i / 12), i % 12)),
+    });
+    const estimate = estimateDifferenceInDifferences(clean, params, context);
+    const lags = (estimate.details.per_period_effects as { label: string; estimate: number }[]).map(
+      (term) => [term.label, Number(term.estimate.toFixed(6))],
+    );
+    expect(lags).toEqual([
+      ['lag_0', 2],
+      ['lag_1', 2.1],
+      ['lag_ge_2', 2.3],
+    ]);
+    expect(estimate.diagnostics.pretrend_p_value).toBeDefined();
   });
 });
 
