@@ -10,7 +10,21 @@ export {
   type ParsedFormula,
   parseFormula,
 } from './formula/formula';
+export {
+  type DifferenceInDifferencesParams,
+  DifferenceInDifferencesParamsSchema,
+  differenceInDifferencesModel,
+  type EventStudyTerm,
+  estimateDifferenceInDifferences,
+} from './models/did';
 export { type ExperimentParams, ExperimentParamsSchema, experimentModel } from './models/experiment';
+export {
+  defaultHacLags,
+  estimateInterruptedTimeSeries,
+  type InterruptedTimeSeriesParams,
+  InterruptedTimeSeriesParamsSchema,
+  interruptedTimeSeriesModel,
+} from './models/its';
 export {
   defineModel,
   type JsonValue,
@@ -18,6 +32,14 @@ export {
   type ModelContext,
   type ModelEstimate,
 } from './models/model';
+export {
+  estimateSyntheticControl,
+  fitSyntheticControl,
+  type SyntheticControlParams,
+  SyntheticControlParamsSchema,
+  type SyntheticFit,
+  syntheticControlModel,
+} from './models/synthetic-control';
 export {
   getDataSource,
   getModel,

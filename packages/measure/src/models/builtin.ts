@@ -9,20 +9,25 @@ import {
   passthroughTransform,
   prepareForSyntheticControlTransform,
 } from '../transforms/builtin-transforms';
+import { differenceInDifferencesModel } from './did';
 import { experimentModel } from './experiment';
+import { interruptedTimeSeriesModel } from './its';
 import type { ModelAdapter } from './model';
+import { syntheticControlModel } from './synthetic-control';
 
 /**
  * The built-in models, registered on first use of the model registry.
  *
- * LEAD: extend this list with the panel and observational adapters once their files exist
- * (difference_in_differences, synthetic_control, interrupted_time_series from models/{did,synthetic-control,its}.ts;
- * regression_adjustment, nearest_neighbour_matching, subclassification, ipw from models/observational/).
+ * LEAD: extend this list with the observational adapters once their files are committed
+ * (regression_adjustment, nearest_neighbour_matching, subclassification, ipw from models/observational/).
  */
 // biome-ignore lint/suspicious/noExplicitAny: adapters of different parameter types share one list
 export const BUILTIN_MODELS: ModelAdapter<any>[] = [
   experimentModel,
-  // ↑ experiment (measure-core). Panel and observational models go below this line.
+  differenceInDifferencesModel,
+  syntheticControlModel,
+  interruptedTimeSeriesModel,
+  // ↑ experiment (measure-core) and panel models (measure-panel). Observational models go below this line.
 ];
 
 /** Built-in data sources: `file` (CSV/JSONL), `memory` (rows or a Table from code), `simulator` (@impact/simulate). */
