@@ -77,7 +77,7 @@ function storageFromUrl(url: string, baseDir: string): StorageAdapter {
 /**
  * Run one measurement: load data (config `data:` or `options.data`), apply `transforms:`, fit the model,
  * validate the {@link MeasureResult} contract, and — when a storage is given — write the job folder
- * `<initiative_id>-<config hash>` with `result.json`, `config.json` (resolved), `details.json` and
+ * `<initiative_id>-<hash of resolved config and data>` with `result.json`, `config.json` (resolved), `details.json` and
  * `manifest.json` (last). Errors: `ConfigError` for invalid configs, `MeasureError` for data and models.
  *
  * @example
@@ -158,7 +158,7 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
   if (!storage) return { result, details: estimate.details };
   const resolvedConfig = { ...config, model: { name: config.model.name, params }, data: dataSpec };
   const configJson = stableStringify(toJsonSafe(resolvedConfig), 2);
-  const jobId = `${config.initiative_id}-${hashValue({ config: toJsonSafe(resolvedConfig), rows: table.rowCount }).slice(0, 12)}`;
+  const jobId = `${config.initiative_id}-${hashValue({ config: toJsonSafe(resolvedConfig), data: dataFingerprint(table) }).slice(0, 12)}`;
   const files: ArtifactFile[] = [
     { name: 'result.json', content: `${stableStringify(result, 2)}\n` },
     { name: 'config.json', content: `${configJson}\n` },
@@ -177,6 +177,22 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
   files.push({ name: 'manifest.json', content: `${stableStringify(manifest, 2)}\n` });
   const artifactUri = await storage.write({ jobId, files });
   return { result, artifactUri, details: estimate.details };
+}
+
+/** SHA-256 of the analysed table's column names, types and values, so different data gives a different job. */
+function dataFingerprint(table: Table): string {
+  const hash = createHash('sha256');
+  hash.update(`rows:${table.rowCount}\n`);
+  for (const name of Object.keys(table.columns).sort()) {
+    const values = table.columns[name] as Table['columns'][string];
+    hash.update(`column:${name}:${values.constructor.name}\n`);
+    if (Array.isArray(values)) hash.update(JSON.stringify(values));
+    else {
+      const typed = values as Float64Array | Int32Array | Uint8Array;
+      hash.update(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
+    }
+  }
+  return hash.digest('hex');
 }
 
 /** Typed arrays → plain arrays, Tables → a summary, non-finite numbers → null, so artifacts are valid JSON. */

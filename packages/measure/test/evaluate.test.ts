@@ -101,6 +101,19 @@ describe('evaluateImpact', () => {
     expect(storage.jobs()).toHaveLength(1);
     const other = await evaluateImpact({ config: { ...lalondeConfig, ci_level: 0.8 }, storage });
     expect(other.artifactUri).not.toBe(a.artifactUri);
+    const config = { initiative_id: 'in-code', model: { name: 'experiment', params: { formula: 'y ~ d' } } };
+    const d = Uint8Array.of(0, 0, 0, 1, 1, 1);
+    const first = await evaluateImpact({
+      config,
+      storage,
+      data: createTable({ y: Float64Array.of(1, 2, 3, 4, 5, 6), d }),
+    });
+    const second = await evaluateImpact({
+      config,
+      storage,
+      data: createTable({ y: Float64Array.of(1, 2, 3, 4, 5, 7), d }),
+    });
+    expect(second.artifactUri).not.toBe(first.artifactUri);
   });
 
   it('uses data passed in code instead of the config data', async () => {
