@@ -23,6 +23,7 @@ export {
   simulatePilotAndScale,
 } from './engine/pilot-and-scale';
 export {
+  MAX_IN_MEMORY_ROWS,
   parseSimulationConfig,
   type SimulatedDay,
   type SimulationResult,

@@ -1,8 +1,15 @@
-import { createTable, parseConfig, type Table } from '@impact/contracts';
+import { ConfigError, createTable, parseConfig, type Table } from '@impact/contracts';
+import { epochDayOf } from '../calendar/dates';
 import { catalogTable } from '../catalog/catalog';
 import { type SimulationConfig, type SimulationConfigInput, SimulationConfigSchema } from '../config/schema';
 import type { GroundTruth } from '../ground-truth/schema';
 import { allocateDayColumns, type DayColumns, SimulationRun } from './run';
+
+/**
+ * Largest panel `simulate` builds in memory (≈ 125 bytes a row, so about 6 GB); larger runs go through
+ * `simulateByDay`, which holds one day at a time.
+ */
+export const MAX_IN_MEMORY_ROWS = 50_000_000;
 
 /** Everything one simulation produces. */
 export interface SimulationResult {
@@ -83,9 +90,23 @@ function metricsTable(run: SimulationRun, columns: DayColumns, firstDay: number,
  */
 export function simulate(config: SimulationConfigInput | SimulationConfig): SimulationResult {
   const parsed = parseSimulationConfig(config);
+  const dayCount = epochDayOf(parsed.end_date) - epochDayOf(parsed.start_date) + 1;
+  const rows = parsed.products * dayCount;
+  if (rows > MAX_IN_MEMORY_ROWS) {
+    const message = `products: ${parsed.products} products × ${dayCount} days = ${rows} rows, expected at most ${MAX_IN_MEMORY_ROWS} in memory (about ${Math.round((MAX_IN_MEMORY_ROWS * 125) / 1e9)} GB); use simulateByDay or writeSimulationByDay for larger runs`;
+    throw new ConfigError('CONFIG_INVALID', message, {
+      issues: [
+        {
+          path: 'products',
+          expected: `at most ${MAX_IN_MEMORY_ROWS} product-days in memory`,
+          found: String(rows),
+          message,
+        },
+      ],
+    });
+  }
   const run = new SimulationRun(parsed);
   const n = run.catalog.size;
-  const dayCount = run.calendar.dayCount;
   const columns = allocateDayColumns(n * dayCount);
   for (let day = 0; day < dayCount; day += 1) run.fillDay(day, columns, day * n);
   return {

@@ -38,3 +38,11 @@ describe('configuration errors', () => {
     expect(error.message).toContain(field);
   });
 });
+
+describe('size limits', () => {
+  it('refuses an in-memory panel above MAX_IN_MEMORY_ROWS, naming products and the streaming alternative', () => {
+    const error = configErrorOf({ products: 1_000_000, start_date: '2024-01-01', end_date: '2024-12-31' });
+    expect(error.path).toBe('products');
+    expect(error.message).toMatch(/366000000 rows.*simulateByDay/);
+  });
+});

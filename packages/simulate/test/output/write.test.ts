@@ -85,3 +85,12 @@ describe('determinism and writers', () => {
     );
   });
 });
+
+describe('cross-machine determinism', () => {
+  it('reproduces the committed output hashes of a fixed configuration', async () => {
+    const { snapshotOf } = await import('../fixtures/snapshot');
+    const committed = (await import('../fixtures/snapshot.json')).default;
+    const { node: _node, ...hashes } = committed;
+    expect(snapshotOf()).toEqual(hashes);
+  });
+});
