@@ -94,6 +94,12 @@ export function fitSyntheticControl(
   };
 }
 
+/** post/pre RMSPE; 0 when there is no post-period gap at all, +∞ for a perfect pre-fit with a post gap. */
+function rmspeRatio(postRmspe: number, preRmspe: number): number {
+  if (postRmspe === 0) return 0;
+  return preRmspe === 0 ? Number.POSITIVE_INFINITY : postRmspe / preRmspe;
+}
+
 interface WidePanel {
   /** T×U column-major outcome matrix. */
   series: Float64Array;
@@ -271,7 +277,7 @@ export function estimateSyntheticControl(
     column(donors.length),
     gram[donors.length * size + donors.length] as number,
   );
-  const ratio = fit.postRmspe / fit.preRmspe;
+  const ratio = rmspeRatio(fit.postRmspe, fit.preRmspe);
 
   // In-space placebos: each donor in turn treated as if treated, the other donors as its pool (ADH 2010 §4).
   const placebos = allDonors.map((a) => {
@@ -291,7 +297,7 @@ export function estimateSyntheticControl(
       unit: panel.unitLevels[donors[a] as number] as string | number,
       effect: placebo.effect,
       preRmspe: placebo.preRmspe,
-      ratio: placebo.postRmspe / placebo.preRmspe,
+      ratio: rmspeRatio(placebo.postRmspe, placebo.preRmspe),
     };
   });
   // p = (1 + #{placebo ratio ≥ treated ratio}) / (J + 1): ties counted against the treated unit (conservative).
@@ -310,7 +316,15 @@ export function estimateSyntheticControl(
   const m = Math.floor(Math.round(alpha * rankUnits * 1e9) / 1e9 - 1) + 1;
   const threshold = sortedRatios[m - 1] as number;
   const radicand = threshold * threshold * fit.preRmspe * fit.preRmspe - spread;
-  const halfWidth = Number.isFinite(radicand) && radicand > 0 ? Math.sqrt(radicand) : 0;
+  if (radicand === Number.POSITIVE_INFINITY || Number.isNaN(radicand)) {
+    const exact = placebos.find((placebo) => placebo.ratio === Number.POSITIVE_INFINITY);
+    throw new MeasureError(
+      'MODEL_SINGULAR_DESIGN',
+      `placebo unit ${exact?.unit ?? '?'} reproduces its pre-period exactly (pre-RMSPE 0), so the placebo interval is unbounded; use fewer donors than pre-periods (${periods - nPost}) or a longer pre-period`,
+      { parameter: 'donors' },
+    );
+  }
+  const halfWidth = radicand > 0 ? Math.sqrt(radicand) : 0;
   const placeboEffects = placebos.map((placebo) => placebo.effect);
   const placeboMean = placeboEffects.reduce((sum, value) => sum + value, 0) / placeboEffects.length;
   const placeboSd = Math.sqrt(
