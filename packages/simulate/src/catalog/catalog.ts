@@ -2,7 +2,7 @@ import { createTable, type Table } from '@impact/contracts';
 import type { SimulationConfig } from '../config/schema';
 import { normalQuantile } from '../random/distributions';
 import { streamKey, Xoshiro128 } from '../random/prng';
-import { CATEGORIES, CATEGORY_PROFILES, type Category } from './categories';
+import { CATEGORY_PROFILES, type Category } from './categories';
 
 /**
  * The catalog in columnar form, with the latent quantities the funnel needs. Every product's draws come
@@ -31,25 +31,16 @@ function logistic(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** Quality → traffic multiplier: exp(β·(quality − 0.5)). */
-export function qualityFactor(sensitivity: number, quality: number): number {
+/** Quality multiplier exp(β·(quality − 0.5)) of traffic, visit rate or conversion. */
+function qualityFactor(sensitivity: number, quality: number): number {
   return Math.exp(sensitivity * (quality - 0.5));
-}
-
-/**
- * Impression → visit probability of a product at a quality level.
- */
-export function visitProbability(config: SimulationConfig, category: Category, quality: number): number {
-  const value =
-    CATEGORY_PROFILES[category].visitRate * qualityFactor(config.catalog.quality_sensitivity.visits, quality);
-  return Math.min(value, 1);
 }
 
 /**
  * Visit → add-to-cart probability of a product at a quality level: category rate × (price / category
  * median)^elasticity × quality factor × the product's own propensity.
  */
-export function cartProbability(
+function cartProbability(
   config: SimulationConfig,
   category: Category,
   price: number,
@@ -136,6 +127,11 @@ export function generateCatalog(config: SimulationConfig): Catalog {
 
 /**
  * The public products table of a catalog, with the assignment column.
+ *
+ * @example
+ * ```ts
+ * const products = catalogTable(catalog, treated);
+ * ```
  */
 export function catalogTable(catalog: Catalog, treated: Uint8Array): Table {
   return createTable({
@@ -148,9 +144,4 @@ export function catalogTable(catalog: Catalog, treated: Uint8Array): Table {
     conversion_propensity: catalog.conversionPropensity,
     treated,
   });
-}
-
-/** Index of a category in {@link CATEGORIES}. */
-export function categoryIndex(category: Category): number {
-  return CATEGORIES.indexOf(category);
 }

@@ -23,7 +23,14 @@ export interface CategoryProfile {
   readonly brands: readonly string[];
 }
 
-/** The built-in retail categories, in a fixed order (the order is part of the deterministic output). */
+/**
+ * The built-in retail categories, in a fixed order (the order is part of the deterministic output).
+ *
+ * @example
+ * ```ts
+ * simulate({ catalog: { categories: CATEGORIES.filter((c) => c !== 'Food') } });
+ * ```
+ */
 export const CATEGORIES = [
   'Electronics',
   'Clothing',
@@ -40,7 +47,14 @@ export const CATEGORIES = [
 /** One of the built-in {@link CATEGORIES}. */
 export type Category = (typeof CATEGORIES)[number];
 
-/** Profiles of the built-in categories. */
+/**
+ * Profiles of the built-in categories: price distribution, funnel rates, quality and brands.
+ *
+ * @example
+ * ```ts
+ * CATEGORY_PROFILES.Electronics.medianPrice; // 250
+ * ```
+ */
 export const CATEGORY_PROFILES: Readonly<Record<Category, CategoryProfile>> = {
   Electronics: {
     medianPrice: 250,

@@ -2,13 +2,27 @@ import { z } from 'zod';
 import { epochDayOf, isCalendarDate } from '../calendar/dates';
 import { CATEGORIES } from '../catalog/categories';
 
-/** Metrics of the daily panel, in funnel order. */
+/**
+ * Metrics of the daily panel, in funnel order (also the keys of the ground truth's `metrics`).
+ *
+ * @example
+ * ```ts
+ * for (const metric of METRICS) console.log(metric, truth.metrics[metric].att_absolute);
+ * ```
+ */
 export const METRICS = ['impressions', 'visits', 'add_to_cart', 'orders', 'units', 'revenue'] as const;
 
 /** One of the panel {@link METRICS}. */
 export type MetricName = (typeof METRICS)[number];
 
-/** Where a treatment enters the funnel. */
+/**
+ * Where a treatment enters the funnel (`treatment.metric`).
+ *
+ * @example
+ * ```ts
+ * TREATMENT_TARGETS.includes('conversion'); // true
+ * ```
+ */
 export const TREATMENT_TARGETS = [
   'impressions',
   'visits',
@@ -28,7 +42,14 @@ const IsoDateSchema = z
 const NonNegativeSchema = z.number().min(0);
 const PositiveSchema = z.number().positive();
 
-/** Catalog (product characteristics) settings. */
+/**
+ * Catalog (product characteristics) settings: the `catalog` section.
+ *
+ * @example
+ * ```ts
+ * CatalogConfigSchema.parse({ categories: ['Books', 'Toys'], median_impressions: 60 });
+ * ```
+ */
 export const CatalogConfigSchema = z.strictObject({
   /** Categories products are drawn from, uniformly. Default: all ten built-in categories. */
   categories: z
@@ -62,7 +83,14 @@ export const CatalogConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-/** Calendar effects and noise. */
+/**
+ * Calendar effects and noise: the `seasonality` section.
+ *
+ * @example
+ * ```ts
+ * SeasonalityConfigSchema.parse({ trend: 0.1, holidays: [{ date: '2024-11-29', multiplier: 2.5 }] });
+ * ```
+ */
 export const SeasonalityConfigSchema = z.strictObject({
   /** Traffic multipliers Monday … Sunday. */
   weekday: z.array(PositiveSchema).length(7).default([0.94, 0.96, 0.97, 0.99, 1.04, 1.1, 1]),
@@ -76,10 +104,24 @@ export const SeasonalityConfigSchema = z.strictObject({
   product_noise: z.number().min(0).max(2).default(0.25),
 });
 
-/** How products are chosen for treatment. */
+/**
+ * How products are chosen for treatment.
+ *
+ * @example
+ * ```ts
+ * AssignmentSchema.parse('selection');
+ * ```
+ */
 export const AssignmentSchema = z.enum(['random', 'selection', 'all']);
 
-/** The treatment (enrichment) and how it is assigned. */
+/**
+ * The treatment (enrichment) and how it is assigned: the `treatment` section.
+ *
+ * @example
+ * ```ts
+ * TreatmentConfigSchema.parse({ metric: 'quality_score', effect: { type: 'additive', size: 0.15 }, ramp_days: 7 });
+ * ```
+ */
 export const TreatmentConfigSchema = z.strictObject({
   /**
    * `random`: each product independently with probability `fraction` (an experiment); `selection`:

@@ -8,6 +8,11 @@ import { allocateDayColumns, type DayColumns, SimulationRun } from './run';
 /**
  * Largest panel `simulate` builds in memory (≈ 125 bytes a row, so about 6 GB); larger runs go through
  * `simulateByDay`, which holds one day at a time.
+ *
+ * @example
+ * ```ts
+ * const fitsInMemory = products * days <= MAX_IN_MEMORY_ROWS;
+ * ```
  */
 export const MAX_IN_MEMORY_ROWS = 50_000_000;
 

@@ -6,7 +6,14 @@ import { TREATMENT_TARGETS } from '../config/schema';
 const Finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const Count = z.number().int().min(0);
 
-/** True effects on one metric, per product-day in the metric's units (relative ones as fractions). */
+/**
+ * True effects on one metric, per product-day in the metric's units (relative ones as fractions).
+ *
+ * @example
+ * ```ts
+ * MetricTruthSchema.parse(truth.metrics.revenue);
+ * ```
+ */
 export const MetricTruthSchema = z.strictObject({
   /** Mean of Y1 − Y0 over treated products × post days. */
   att_absolute: Finite,
@@ -28,7 +35,14 @@ const metricRecord = <T extends z.ZodType>(value: T) =>
     revenue: value,
   });
 
-/** The true effect of one product: mean Y1 − Y0 per post day, for each metric. */
+/**
+ * The true effect of one product: mean Y1 − Y0 per post day, for each metric.
+ *
+ * @example
+ * ```ts
+ * const first = ProductTruthSchema.parse(truth.per_product[0]);
+ * ```
+ */
 export const ProductTruthSchema = z.strictObject({
   product_id: z.string().min(1),
   category: z.string().min(1),
