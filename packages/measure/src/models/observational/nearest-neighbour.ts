@@ -108,7 +108,7 @@ class SortedScores {
       const dl = left >= 0 ? x - (this.values[left] as number) : Number.POSITIVE_INFINITY;
       const dr = right < m ? (this.values[right] as number) - x : Number.POSITIVE_INFINITY;
       const best = Math.min(dl, dr);
-      if (!(best <= caliper)) break;
+      if (!(best <= caliper) || best === Number.POSITIVE_INFINITY) break;
       // All usable positions at exactly this distance (a tie block on either side): take the lowest row.
       let chosen = -1;
       if (dl === best) {

@@ -16,7 +16,12 @@ import { csvTable, LALONDE_COVARIATES, lalondeTable } from './helpers';
 interface Golden {
   nhefs_covariates: string[];
   logistic: Record<string, { coefficients: number[]; standard_errors: number[]; deviance: number }>;
-  regression_adjustment: { params: Record<string, unknown>; estimate: number; standard_error: number; df: number }[];
+  regression_adjustment: {
+    params: Record<string, unknown>;
+    estimate: number;
+    standard_error: number;
+    df: number;
+  }[];
   ipw: {
     data: 'nhefs' | 'lalonde';
     params: Record<string, unknown>;
@@ -42,7 +47,10 @@ const nhefs = csvTable(new URL('../../fixtures/observational/nhefs.csv', import.
 nhefs.columns.trt = Uint8Array.from(nhefs.columns.trt as Float64Array);
 const datasets: Record<'nhefs' | 'lalonde', { table: Table; base: Record<string, unknown> }> = {
   lalonde: { table: lalonde, base: { outcome: 're78', treatment: 'treat', covariates: LALONDE_COVARIATES } },
-  nhefs: { table: nhefs, base: { outcome: 'outcome', treatment: 'trt', covariates: golden.nhefs_covariates } },
+  nhefs: {
+    table: nhefs,
+    base: { outcome: 'outcome', treatment: 'trt', covariates: golden.nhefs_covariates },
+  },
 };
 
 function relative(actual: number, expected: number): number {
