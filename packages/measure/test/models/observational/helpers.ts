@@ -28,7 +28,7 @@ export function lalondeTable(): Table {
 
 export const LALONDE_COVARIATES = ['age', 'educ', 'black', 'hisp', 'married', 'nodegree', 're74', 're75'];
 
-/** NHEFS as prepared in /work/shared/datasets (dummies and squares already expanded), from the fixture copy. */
+/** A numeric CSV (e.g. the NHEFS fixture, with dummies and squares already expanded) as a Table. */
 export function csvTable(path: URL): Table {
   const text = readFileSync(path, 'utf8').trim();
   const [head, ...lines] = text.split('\n');

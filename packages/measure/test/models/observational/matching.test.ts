@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MeasureError } from '../../../src/errors';
 import {
   NearestNeighbourMatchingParamsSchema,
   nearestNeighbourMatchingModel,
 } from '../../../src/models/observational/matching';
-import { matchNearestNeighbours } from '../../../src/models/observational/nearest-neighbour';
 import { LALONDE_COVARIATES, lalondeTable } from './helpers';
 
 interface MatchItCase {

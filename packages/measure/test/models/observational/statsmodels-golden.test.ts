@@ -44,7 +44,6 @@ const golden = JSON.parse(
 const context = { ciLevel: 0.95, seed: 1 };
 const lalonde = lalondeTable();
 const nhefs = csvTable(new URL('../../fixtures/observational/nhefs.csv', import.meta.url));
-nhefs.columns.trt = Uint8Array.from(nhefs.columns.trt as Float64Array);
 const datasets: Record<'nhefs' | 'lalonde', { table: Table; base: Record<string, unknown> }> = {
   lalonde: { table: lalonde, base: { outcome: 're78', treatment: 'treat', covariates: LALONDE_COVARIATES } },
   nhefs: {
