@@ -16,15 +16,12 @@ export const FunnelStage = {
   revenue: 5,
 } as const;
 
-/** Parameters of one product-day's funnel. `log…Larger` are ln(max(p, 1 − p)), precomputed by callers. */
+/** Parameters of one product-day's funnel. */
 export interface FunnelParameters {
   impressionMean: number;
   visitProbability: number;
-  logVisitLarger: number;
   cartProbability: number;
-  logCartLarger: number;
   orderProbability: number;
-  logOrderLarger: number;
   extraUnitsPerOrder: number;
   unitPrice: number;
 }
@@ -54,28 +51,13 @@ export function drawFunnel(fromStage: number, parameters: FunnelParameters, unif
     impressions = poissonQuantile(uniforms[1] as number, parameters.impressionMean);
   }
   if (fromStage <= FunnelStage.visits) {
-    visits = binomialQuantile(
-      uniforms[2] as number,
-      impressions,
-      parameters.visitProbability,
-      parameters.logVisitLarger,
-    );
+    visits = binomialQuantile(uniforms[2] as number, impressions, parameters.visitProbability);
   }
   if (fromStage <= FunnelStage.addToCart) {
-    carts = binomialQuantile(
-      uniforms[3] as number,
-      visits,
-      parameters.cartProbability,
-      parameters.logCartLarger,
-    );
+    carts = binomialQuantile(uniforms[3] as number, visits, parameters.cartProbability);
   }
   if (fromStage <= FunnelStage.orders) {
-    orders = binomialQuantile(
-      uniforms[4] as number,
-      carts,
-      parameters.orderProbability,
-      parameters.logOrderLarger,
-    );
+    orders = binomialQuantile(uniforms[4] as number, carts, parameters.orderProbability);
   }
   if (fromStage <= FunnelStage.units) {
     units =

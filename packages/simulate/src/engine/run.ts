@@ -76,11 +76,8 @@ function emptyParameters(): FunnelParameters {
   return {
     impressionMean: 0,
     visitProbability: 0,
-    logVisitLarger: 0,
     cartProbability: 0,
-    logCartLarger: 0,
     orderProbability: 0,
-    logOrderLarger: 0,
     extraUnitsPerOrder: 0,
     unitPrice: 0,
   };
@@ -88,11 +85,6 @@ function emptyParameters(): FunnelParameters {
 
 /** Uniforms one product-day consumes: noise, impressions, visits, add-to-cart, orders, units. */
 const UNIFORMS_PER_CELL = 6;
-
-/** ln(max(p, 1 − p)): what a binomial draw needs for its first probability. */
-function logLarger(p: number): number {
-  return p > 0.5 ? Math.log(p) : Math.log1p(-p);
-}
 
 function clampUnit(value: number): number {
   return value < 0 ? 0 : Math.min(value, 1);
@@ -137,9 +129,6 @@ export class SimulationRun {
   private readonly effectScales: Float64Array;
   private readonly targetCode: number;
   private readonly redrawFrom: number;
-  private readonly logVisitLargers: Float64Array;
-  private readonly logCartLargers: Float64Array;
-  private readonly logOrderLargers: Float64Array;
   private readonly uniforms = new Float64Array(UNIFORMS_PER_CELL);
   private readonly untreatedParameters = emptyParameters();
   private readonly treatedParameters = emptyParameters();
@@ -202,9 +191,6 @@ export class SimulationRun {
         ? treatment.effect.size * (treatment.heterogeneity.by_category[category] ?? 1)
         : 0;
     }
-    this.logVisitLargers = this.visitProbabilities.map(logLarger);
-    this.logCartLargers = this.cartProbabilities.map(logLarger);
-    this.logOrderLargers = this.orderRates.map(logLarger);
     this.targetCode = treatment ? TARGET_CODES[treatment.metric] : -1;
     this.redrawFrom = treatment ? REDRAW_FROM[treatment.metric] : FunnelStage.impressions;
     this.multiplicative = treatment ? treatment.effect.type === 'multiplicative' : true;
@@ -241,11 +227,8 @@ export class SimulationRun {
     const { prices, qualityScores, baselineTraffic } = this.catalog;
     const treatedFlags = this.treated;
     const visitProbabilities = this.visitProbabilities;
-    const logVisitLargers = this.logVisitLargers;
     const cartProbabilities = this.cartProbabilities;
-    const logCartLargers = this.logCartLargers;
     const orderRates = this.orderRates;
-    const logOrderLargers = this.logOrderLargers;
     const extraUnits = this.extraUnits;
     const effectScales = this.effectScales;
     const untreated = this.untreatedOutcome;
@@ -268,11 +251,8 @@ export class SimulationRun {
       const noise = sigma > 0 ? Math.exp(sigma * normalQuantile(uniforms[0] as number) - noiseShift) : 1;
       base.impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
       base.visitProbability = visitProbabilities[i] as number;
-      base.logVisitLarger = logVisitLargers[i] as number;
       base.cartProbability = cartProbabilities[i] as number;
-      base.logCartLarger = logCartLargers[i] as number;
       base.orderProbability = orderRates[i] as number;
-      base.logOrderLarger = logOrderLargers[i] as number;
       base.extraUnitsPerOrder = extraUnits[i] as number;
       base.unitPrice = prices[i] as number;
       drawFunnel(FunnelStage.impressions, base, uniforms);
@@ -308,11 +288,8 @@ export class SimulationRun {
     const treated = this.treatedParameters;
     treated.impressionMean = base.impressionMean;
     treated.visitProbability = base.visitProbability;
-    treated.logVisitLarger = base.logVisitLarger;
     treated.cartProbability = base.cartProbability;
-    treated.logCartLarger = base.logCartLarger;
     treated.orderProbability = base.orderProbability;
-    treated.logOrderLarger = base.logOrderLarger;
     treated.extraUnitsPerOrder = base.extraUnitsPerOrder;
     treated.unitPrice = base.unitPrice;
     const multiplicative = this.multiplicative;
@@ -326,13 +303,11 @@ export class SimulationRun {
         treated.visitProbability = clampUnit(
           multiplicative ? base.visitProbability * (1 + intensity) : base.visitProbability + intensity,
         );
-        treated.logVisitLarger = logLarger(treated.visitProbability);
         return quality;
       case TARGET_CODES.conversion:
         treated.cartProbability = clampUnit(
           multiplicative ? base.cartProbability * (1 + intensity) : base.cartProbability + intensity,
         );
-        treated.logCartLarger = logLarger(treated.cartProbability);
         return quality;
       case TARGET_CODES.units:
         treated.extraUnitsPerOrder = Math.max(
@@ -358,12 +333,10 @@ export class SimulationRun {
           1,
           (this.visitRates[i] as number) * Math.exp(sensitivity.visits * (treatedQuality - 0.5)),
         );
-        treated.logVisitLarger = logLarger(treated.visitProbability);
         treated.cartProbability = Math.min(
           1,
           (this.cartBases[i] as number) * Math.exp(sensitivity.conversion * (treatedQuality - 0.5)),
         );
-        treated.logCartLarger = logLarger(treated.cartProbability);
         return treatedQuality;
       }
     }

@@ -108,31 +108,44 @@ export function poissonQuantile(u: number, mean: number): number {
   return Math.max(value, 0);
 }
 
+/** x^n for a non-negative integer n by repeated squaring (cheaper than exp(n·ln x) for the sizes here). */
+function integerPower(x: number, n: number): number {
+  let result = 1;
+  let base = x;
+  let exponent = n;
+  while (exponent > 0) {
+    if ((exponent & 1) === 1) result *= base;
+    base *= base;
+    exponent >>>= 1;
+  }
+  return result;
+}
+
 /**
  * Binomial quantile: the smallest k with P(X ≤ k) ≥ u for X ~ Binomial(trials, p). Exact (sequential
  * search) when trials × min(p, 1 − p) ≤ {@link EXACT_INVERSION_MAX_MEAN}; otherwise a Cornish–Fisher
- * expansion, clamped to [0, trials]. Non-decreasing in `u` and in `p`. `logLarger` = ln(max(p, 1 − p))
- * may be passed when the caller has it precomputed (it is the costly part of a small draw).
+ * expansion, clamped to [0, trials]. Non-decreasing in `u` and in `p`.
  *
  * @example
  * ```ts
  * binomialQuantile(0.5, 10, 0.5); // 5
  * ```
  */
-export function binomialQuantile(u: number, trials: number, p: number, logLarger?: number): number {
+export function binomialQuantile(u: number, trials: number, p: number): number {
   if (trials <= 0 || !(p > 0)) return 0;
   if (p >= 1) return trials;
-  if (p > 0.5) return trials - lowerTailBinomialQuantile(1 - u, trials, 1 - p, logLarger ?? Math.log(p));
-  return lowerTailBinomialQuantile(u, trials, p, logLarger ?? Math.log1p(-p));
+  if (p > 0.5) return trials - lowerTailBinomialQuantile(1 - u, trials, 1 - p);
+  return lowerTailBinomialQuantile(u, trials, p);
 }
 
-/** {@link binomialQuantile} for 0 < p ≤ ½, with `logComplement` = ln(1 − p). */
-function lowerTailBinomialQuantile(u: number, trials: number, p: number, logComplement: number): number {
+/** {@link binomialQuantile} for 0 < p ≤ ½. */
+function lowerTailBinomialQuantile(u: number, trials: number, p: number): number {
   const mean = trials * p;
   if (mean <= EXACT_INVERSION_MAX_MEAN) {
     // P(X = 0) = (1 − p)^n, then P(X = k + 1) = P(X = k) · (n − k)/(k + 1) · p/(1 − p).
-    const ratio = p / (1 - p);
-    let probability = Math.exp(trials * logComplement);
+    const q = 1 - p;
+    const ratio = p / q;
+    let probability = integerPower(q, trials);
     let cumulative = probability;
     let k = 0;
     while (u > cumulative && k < trials) {
