@@ -8,7 +8,14 @@ import { fitBalancedGroupTimeOls } from './panel/balanced-group-time-ols';
 import { encodeFactor } from './panel/codes';
 import { isBalancedPanel, withinTransform } from './panel/within';
 
-/** Parameters of the `difference_in_differences` model (YAML `model.params`). */
+/**
+ * Parameters of the `difference_in_differences` model (YAML `model.params`).
+ *
+ * @example
+ * ```ts
+ * DifferenceInDifferencesParamsSchema.parse({ outcome: 'fte', unit: 'id', time: 'wave', treated: 'nj', post: 'after' });
+ * ```
+ */
 export const DifferenceInDifferencesParamsSchema = z
   .object({
     /** Outcome column (per unit-period). */
@@ -180,7 +187,14 @@ export interface EstimationOptions {
   generalEventStudy?: boolean;
 }
 
-/** Pure estimator behind {@link differenceInDifferencesModel}. */
+/**
+ * Pure estimator behind {@link differenceInDifferencesModel}.
+ *
+ * @example
+ * ```ts
+ * const estimate = estimateDifferenceInDifferences(table, DifferenceInDifferencesParamsSchema.parse({}), { ciLevel: 0.95, seed: 1 });
+ * ```
+ */
 export function estimateDifferenceInDifferences(
   table: Table,
   params: DifferenceInDifferencesParams,

@@ -6,7 +6,14 @@ import { fitOls, inferenceFromEstimate, type OlsFit } from '../stats/ols';
 import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
 import { prewhitenedHacCovariance } from './panel/prewhitened-hac';
 
-/** Parameters of the `interrupted_time_series` model (YAML `model.params`). One row per period (aggregate first). */
+/**
+ * Parameters of the `interrupted_time_series` model (YAML `model.params`). One row per period (aggregate first).
+ *
+ * @example
+ * ```ts
+ * InterruptedTimeSeriesParamsSchema.parse({ outcome: 'revenue', weekday_effects: true });
+ * ```
+ */
 export const InterruptedTimeSeriesParamsSchema = z
   .object({
     outcome: z.string().min(1).default('revenue'),
@@ -65,12 +72,26 @@ function readTimeIndex(
   return { index, labels: [...labels], dates: true };
 }
 
-/** Default Newey–West lag ⌊4·(T/100)^(2/9)⌋. */
+/**
+ * Default Newey–West lag ⌊4·(T/100)^(2/9)⌋ (Newey & West 1994).
+ *
+ * @example
+ * ```ts
+ * defaultHacLags(200); // 4
+ * ```
+ */
 export function defaultHacLags(periods: number): number {
   return Math.floor(4 * (periods / 100) ** (2 / 9));
 }
 
-/** Pure estimator behind {@link interruptedTimeSeriesModel}. */
+/**
+ * Pure estimator behind {@link interruptedTimeSeriesModel}.
+ *
+ * @example
+ * ```ts
+ * const estimate = estimateInterruptedTimeSeries(daily, InterruptedTimeSeriesParamsSchema.parse({}), { ciLevel: 0.95, seed: 1 });
+ * ```
+ */
 export function estimateInterruptedTimeSeries(
   table: Table,
   params: InterruptedTimeSeriesParams,

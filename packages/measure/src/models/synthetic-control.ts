@@ -6,7 +6,14 @@ import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } fr
 import { encodeFactor } from './panel/codes';
 import { simplexLeastSquares } from './panel/simplex-least-squares';
 
-/** Parameters of the `synthetic_control` model (YAML `model.params`). Data are long: one row per unit × period. */
+/**
+ * Parameters of the `synthetic_control` model (YAML `model.params`). Data are long: one row per unit × period.
+ *
+ * @example
+ * ```ts
+ * SyntheticControlParamsSchema.parse({ outcome: 'sales', unit: 'state', time: 'year' });
+ * ```
+ */
 export const SyntheticControlParamsSchema = z
   .object({
     outcome: z.string().min(1).default('revenue'),
@@ -192,7 +199,14 @@ function toWide(table: Table, params: SyntheticControlParams): WidePanel {
   };
 }
 
-/** Pure estimator behind {@link syntheticControlModel}. */
+/**
+ * Pure estimator behind {@link syntheticControlModel}.
+ *
+ * @example
+ * ```ts
+ * const estimate = estimateSyntheticControl(table, SyntheticControlParamsSchema.parse({ unit: 'unit' }), { ciLevel: 0.95, seed: 1 });
+ * ```
+ */
 export function estimateSyntheticControl(
   table: Table,
   params: SyntheticControlParams,
