@@ -32,6 +32,24 @@ export {
   type ModelContext,
   type ModelEstimate,
 } from './models/model';
+export { standardizedMeanDifferences } from './models/observational/balance';
+export { type IpwParams, IpwParamsSchema, ipwModel } from './models/observational/ipw';
+export {
+  type NearestNeighbourMatchingParams,
+  NearestNeighbourMatchingParamsSchema,
+  nearestNeighbourMatchingModel,
+} from './models/observational/matching';
+export {
+  type RegressionAdjustmentParams,
+  RegressionAdjustmentParamsSchema,
+  regressionAdjustmentModel,
+} from './models/observational/regression-adjustment';
+export {
+  type Stratum,
+  type SubclassificationParams,
+  SubclassificationParamsSchema,
+  subclassificationModel,
+} from './models/observational/subclassification';
 export {
   estimateSyntheticControl,
   fitSyntheticControl,

@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateImpact } from '../src/evaluate';
-import { listModels } from '../src/registry';
+import { getModel, listModels } from '../src/registry';
 
 // Simulated pilot: 60 products, 6 weeks, random half treated from day 29, +30% conversion.
 const simulation = {
@@ -19,15 +20,20 @@ const simulation = {
 const data = { source: 'simulator', config: simulation };
 
 describe('built-in models through evaluateImpact with the built-in transforms', () => {
-  it('registers the experiment and panel models', () => {
-    expect(listModels()).toEqual(
-      expect.arrayContaining([
-        'experiment',
-        'difference_in_differences',
-        'synthetic_control',
-        'interrupted_time_series',
-      ]),
-    );
+  it('registers every built-in model with its model type', () => {
+    const expected: Record<string, string> = {
+      experiment: 'experiment',
+      difference_in_differences: 'quasi-experiment',
+      synthetic_control: 'quasi-experiment',
+      interrupted_time_series: 'time-series',
+      regression_adjustment: 'observational',
+      nearest_neighbour_matching: 'observational',
+      subclassification: 'observational',
+      ipw: 'observational',
+    };
+    expect(listModels()).toEqual(expect.arrayContaining(Object.keys(expected)));
+    for (const [name, modelType] of Object.entries(expected))
+      expect(getModel(name).modelType).toBe(modelType);
   });
 
   it('difference_in_differences on the simulated product-day panel', async () => {
@@ -68,4 +74,30 @@ describe('built-in models through evaluateImpact with the built-in transforms', 
     expect(result.model_type).toBe('time-series');
     expect(result.sample_size).toBe(42);
   });
+});
+
+describe('observational models through evaluateImpact on LaLonde (file source)', () => {
+  const path = fileURLToPath(new URL('./fixtures/lalonde.csv', import.meta.url));
+  for (const name of ['regression_adjustment', 'nearest_neighbour_matching', 'subclassification', 'ipw']) {
+    it(`${name} returns a valid observational MeasureResult`, async () => {
+      const { result } = await evaluateImpact({
+        config: {
+          initiative_id: `lalonde-${name.replaceAll('_', '-')}`,
+          data: { source: 'file', path, types: { treat: 'binary' } },
+          model: {
+            name,
+            params: {
+              outcome: 're78',
+              treatment: 'treat',
+              covariates: ['age', 'educ', 'married', 'nodegree', 're74', 're75'],
+              categorical: ['race'],
+            },
+          },
+        },
+      });
+      expect(result.model_type).toBe('observational');
+      expect(result.method).toBe(name);
+      expect(result.metric).toBe('re78');
+    });
+  }
 });

@@ -13,13 +13,15 @@ import { differenceInDifferencesModel } from './did';
 import { experimentModel } from './experiment';
 import { interruptedTimeSeriesModel } from './its';
 import type { ModelAdapter } from './model';
+import { ipwModel } from './observational/ipw';
+import { nearestNeighbourMatchingModel } from './observational/matching';
+import { regressionAdjustmentModel } from './observational/regression-adjustment';
+import { subclassificationModel } from './observational/subclassification';
 import { syntheticControlModel } from './synthetic-control';
 
 /**
- * The built-in models, registered on first use of the model registry.
- *
- * LEAD: extend this list with the observational adapters once their files are committed
- * (regression_adjustment, nearest_neighbour_matching, subclassification, ipw from models/observational/).
+ * The built-in models, registered on first use of the model registry. New built-in models are added
+ * here (and exported from `src/index.ts`).
  */
 // biome-ignore lint/suspicious/noExplicitAny: adapters of different parameter types share one list
 export const BUILTIN_MODELS: ModelAdapter<any>[] = [
@@ -27,7 +29,10 @@ export const BUILTIN_MODELS: ModelAdapter<any>[] = [
   differenceInDifferencesModel,
   syntheticControlModel,
   interruptedTimeSeriesModel,
-  // ↑ experiment (measure-core) and panel models (measure-panel). Observational models go below this line.
+  regressionAdjustmentModel,
+  nearestNeighbourMatchingModel,
+  subclassificationModel,
+  ipwModel,
 ];
 
 /** Built-in data sources: `file` (CSV/JSONL), `memory` (rows or a Table from code), `simulator` (@impact/simulate). */
