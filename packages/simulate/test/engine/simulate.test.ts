@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../src/index';
+import { buildCalendar, SimulationConfigSchema, simulate } from '../../src/index';
 import { numbers, smallExperiment } from '../helpers';
 
 describe('simulate', () => {
@@ -110,5 +110,36 @@ describe('simulate', () => {
       expect((means[day] as number) / overall).toBeCloseTo((weekday[day] as number) / meanMultiplier, 1);
     }
     expect(means[6]).toBeGreaterThan((means[0] as number) * 1.8);
+  });
+});
+
+describe('funnel model', () => {
+  it('matches the documented rates: E[impressions] = baseline × day factor, orders/visits = conversion_propensity', () => {
+    const config = { seed: 21, products: 400, start_date: '2024-04-01', end_date: '2024-04-28' };
+    const { metrics, products } = simulate(config);
+    const calendar = buildCalendar(SimulationConfigSchema.parse(config));
+    const baseline = numbers(products.columns.baseline_traffic);
+    const propensity = numbers(products.columns.conversion_propensity);
+    const impressions = numbers(metrics.columns.impressions);
+    const visits = numbers(metrics.columns.visits);
+    const orders = numbers(metrics.columns.orders);
+    const n = 400;
+    let expectedImpressions = 0;
+    let observedImpressions = 0;
+    let visitWeightedPropensity = 0;
+    let totalOrders = 0;
+    for (let row = 0; row < metrics.rowCount; row += 1) {
+      const product = row % n;
+      expectedImpressions +=
+        (baseline[product] as number) * (calendar.trafficFactors[Math.floor(row / n)] as number);
+      observedImpressions += impressions[row] as number;
+      visitWeightedPropensity += (visits[row] as number) * (propensity[product] as number);
+      totalOrders += orders[row] as number;
+    }
+    // Product-day noise has mean 1, so totals agree up to sampling error (well under 2 % here).
+    expect(observedImpressions / expectedImpressions).toBeGreaterThan(0.98);
+    expect(observedImpressions / expectedImpressions).toBeLessThan(1.02);
+    expect(totalOrders / visitWeightedPropensity).toBeGreaterThan(0.95);
+    expect(totalOrders / visitWeightedPropensity).toBeLessThan(1.05);
   });
 });
