@@ -78,7 +78,8 @@ function storageFromUrl(url: string, baseDir: string): StorageAdapter {
  * Run one measurement: load data (config `data:` or `options.data`), apply `transforms:`, fit the model,
  * validate the {@link MeasureResult} contract, and — when a storage is given — write the job folder
  * `<initiative_id>-<hash of resolved config and data>` with `result.json`, `config.json` (resolved), `details.json` and
- * `manifest.json` (last). Errors: `ConfigError` for invalid configs, `MeasureError` for data and models.
+ * `manifest.json` (last). Errors: `ConfigError` for an invalid config (`MeasureError` `MODEL_PARAMS_INVALID` for invalid
+ * `model.params`, naming the parameter), `MeasureError` for data and models.
  *
  * @example
  * ```ts
@@ -103,7 +104,17 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
 
   // Resolve every adapter and validate every section before touching data.
   const model = getModel(config.model.name);
-  const params = parseSection(config.model.params, model.paramsSchema, 'model.params', file);
+  let params: unknown;
+  try {
+    params = parseSection(config.model.params, model.paramsSchema, 'model.params', file);
+  } catch (error) {
+    // Invalid model parameters are reported with the model's own code, naming the parameter path.
+    if (!(error instanceof ConfigError)) throw error;
+    throw new MeasureError('MODEL_PARAMS_INVALID', `model "${model.name}": ${error.message}`, {
+      cause: error,
+      parameter: error.path ?? 'model.params',
+    });
+  }
   const transforms = config.transforms.map((spec, k) => {
     const { name, ...rest } = spec;
     const transform = getTransform(name);

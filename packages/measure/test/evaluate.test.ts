@@ -141,7 +141,7 @@ describe('evaluateImpact', () => {
     expect(result.sample_size).toBe(6);
   });
 
-  it('rejects unknown config keys and invalid model params with ConfigError naming the path', async () => {
+  it('rejects unknown config keys (ConfigError) and invalid model params (MODEL_PARAMS_INVALID) naming the path', async () => {
     await expect(evaluateImpact({ config: { ...lalondeConfig, extra: 1 } as never })).rejects.toThrow(
       ConfigError,
     );
@@ -149,7 +149,11 @@ describe('evaluateImpact', () => {
       ...lalondeConfig,
       model: { name: 'experiment', params: { formula: 're78 ~ treat', cov_type: 'HC3' } },
     };
-    await expect(evaluateImpact({ config: bad })).rejects.toThrow(/model\.params/);
+    await expect(evaluateImpact({ config: bad })).rejects.toMatchObject({
+      code: 'MODEL_PARAMS_INVALID',
+      parameter: 'model.params.cov_type',
+      message: expect.stringMatching(/model\.params.*cov_type/),
+    });
     const badData = { ...lalondeConfig, data: { ...lalondeConfig.data, colums: {} } };
     await expect(evaluateImpact({ config: badData })).rejects.toThrow(/data/);
   });
