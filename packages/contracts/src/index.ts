@@ -16,6 +16,18 @@ export {
   type AllocationResultInput,
   AllocationResultSchema,
 } from './schemas/allocation';
+export {
+  appendCycle,
+  type CycleOutcomeRecord,
+  emptyLoopHistory,
+  historyRecords,
+  type LoopHistory,
+  type LoopHistoryCycle,
+  LoopHistoryCycleSchema,
+  type LoopHistoryInput,
+  LoopHistorySchema,
+  parseLoopHistory,
+} from './schemas/history';
 export { CONTRACT_SCHEMAS, type ContractName, contractJsonSchema } from './schemas/json-schema';
 export { type MeasureResult, type MeasureResultInput, MeasureResultSchema } from './schemas/measure';
 export {

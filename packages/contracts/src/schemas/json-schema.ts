@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AllocationResultSchema } from './allocation';
+import { LoopHistorySchema } from './history';
 import { MeasureResultSchema } from './measure';
 import { OutcomeRecordSchema, OutcomeReportSchema } from './outcome';
 import { ReviewResultSchema } from './review';
@@ -11,6 +12,7 @@ export const CONTRACT_SCHEMAS = {
   AllocationResult: AllocationResultSchema,
   OutcomeRecord: OutcomeRecordSchema,
   OutcomeReport: OutcomeReportSchema,
+  History: LoopHistorySchema,
 } as const;
 
 /** Name of a published contract. */
@@ -47,4 +49,7 @@ const INVARIANTS: Record<ContractName, string> = {
     'actual_ci_lower ≤ actual_return ≤ actual_ci_upper.',
   OutcomeReport:
     'Scale → Report. Invariants: total_allocated ≤ budget; each initiative once across records and dropped.',
+  History:
+    'Loop history (input and output of a run). Invariants: cycle numbers are integers ≥ 1, strictly ' +
+    'increasing (hence unique); every report satisfies the OutcomeReport invariants.',
 };
