@@ -16,13 +16,17 @@ export class KdTree {
   /** Row index stored at each node. */
   private readonly nodeRow: Int32Array;
   private readonly nodeAxis: Uint8Array;
+  /** Coordinates of each node's point, node-major (nodeCoordinates[node·dims + d]), for cache locality. */
+  private readonly nodeCoordinates: Float64Array;
   private readonly left: Int32Array;
   private readonly right: Int32Array;
   private readonly parent: Int32Array;
   private readonly alive: Uint8Array;
   private readonly aliveCount: Int32Array;
-  /** Node of each row (−1 when the row is not in the tree). */
+  /** Node of each row. */
   private readonly nodeOfRow: Map<number, number> = new Map();
+  /** Squared distance of the current k-th best (or the squared radius while fewer than k are found). */
+  private bound = Number.POSITIVE_INFINITY;
   private readonly root: number;
   private bestRows: number[] = [];
   private bestDistances: number[] = [];
@@ -67,6 +71,13 @@ export class KdTree {
       return node;
     };
     this.root = build(0, size, 0, -1);
+    this.nodeCoordinates = new Float64Array(size * this.dimensions);
+    for (let node = 0; node < size; node++) {
+      const row = this.nodeRow[node] as number;
+      for (let d = 0; d < this.dimensions; d++) {
+        this.nodeCoordinates[node * this.dimensions + d] = (coordinates[d] as Float64Array)[row] as number;
+      }
+    }
   }
 
   private widestAxis(order: number[], from: number, to: number, depth: number): number {
@@ -120,6 +131,7 @@ export class KdTree {
     this.queryPoint = point;
     this.wanted = k;
     this.radius = radius * radius;
+    this.bound = this.radius;
     this.excluded = excludeRow;
     if (this.root >= 0) this.search(this.root);
     return { rows: this.bestRows, distances: this.bestDistances.map(Math.sqrt) };
@@ -152,25 +164,31 @@ export class KdTree {
       this.bestRows.pop();
       this.bestDistances.pop();
     }
+    this.bound = this.worst();
   }
 
   private search(node: number): void {
     if (node < 0 || this.aliveCount[node] === 0) return;
     const row = this.nodeRow[node] as number;
     const axis = this.nodeAxis[node] as number;
+    const dims = this.dimensions;
+    const offset = node * dims;
+    const coordinates = this.nodeCoordinates;
+    const query = this.queryPoint;
     if (this.alive[node] === 1 && row !== this.excluded) {
+      // Partial distance with early exit once it exceeds the current bound.
       let squared = 0;
-      for (let d = 0; d < this.dimensions; d++) {
-        const diff = ((this.coordinates[d] as Float64Array)[row] as number) - (this.queryPoint[d] as number);
+      const bound = this.bound;
+      for (let d = 0; d < dims && squared <= bound; d++) {
+        const diff = (coordinates[offset + d] as number) - (query[d] as number);
         squared += diff * diff;
       }
-      this.consider(row, squared);
+      if (squared <= bound) this.consider(row, squared);
     }
-    const split = (this.coordinates[axis] as Float64Array)[row] as number;
-    const delta = (this.queryPoint[axis] as number) - split;
+    const delta = (query[axis] as number) - (coordinates[offset + axis] as number);
     const first = delta < 0 ? this.left[node] : this.right[node];
     const second = delta < 0 ? this.right[node] : this.left[node];
     this.search(first as number);
-    if (delta * delta <= this.worst()) this.search(second as number);
+    if (delta * delta <= this.bound) this.search(second as number);
   }
 }

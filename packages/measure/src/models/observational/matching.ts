@@ -223,7 +223,14 @@ function abadieImbensVariance(
   estimate: ReturnType<typeof attFromMatches>,
   neighbours: number,
 ): number {
-  const variances = sameGroupConditionalVariances(data.treatment, space, data.outcome, neighbours);
+  // Only controls that serve several treated units need σ̂² (w² − Σ1/k² > 0 requires reuse).
+  const variances = sameGroupConditionalVariances(
+    data.treatment,
+    space,
+    data.outcome,
+    neighbours,
+    (row) => (estimate.controlWeight[row] as number) ** 2 - (estimate.controlWeightSq[row] as number) > 1e-12,
+  );
   let total = 0;
   for (let t = 0; t < estimate.gaps.length; t++) {
     const gap = estimate.gaps[t] as number;

@@ -220,6 +220,8 @@ export function sameGroupConditionalVariances(
   space: MatchingSpace,
   outcome: Float64Array,
   neighbours: number,
+  /** When given, compute σ̂² only for rows where this is true (others stay 0). */
+  needed?: (row: number) => boolean,
 ): Float64Array {
   const variances = new Float64Array(treatment.length);
   for (const group of [0, 1] as const) {
@@ -236,6 +238,7 @@ export function sameGroupConditionalVariances(
     if (space.kind === 'score') {
       const index = new SortedScores(space.scores, rows);
       for (const row of rows) {
+        if (needed && !needed(row)) continue;
         const positions = index.nearest(space.scores[row] as number, j, Number.POSITIVE_INFINITY, row);
         record(
           row,
