@@ -87,6 +87,23 @@ describe('nearest-neighbour matching: closed forms', () => {
     expect(estimate.effect_estimate).toBeCloseTo(9, 12);
   });
 
+  it('bias correction removes the matching discrepancy exactly when Y(0) is linear in the covariate', () => {
+    // Y(0) = 3x, effect 1. Treated at x = 0 and 1 match controls at x = 0.2 and 1.5: raw gaps
+    // 1 − 0.6 = 0.4 and 4 − 4.5 = −0.5 (ATT −0.05); μ̂₀ from the controls is exactly 3x, so the corrected
+    // gaps are both 1.
+    const data = table({ x: [0, 1, 0.2, 1.5, 3], d: [1, 1, 0, 0, 0], y: [1, 4, 0.6, 4.5, 9] });
+    const raw = NearestNeighbourMatchingParamsSchema.parse({
+      outcome: 'y',
+      treatment: 'd',
+      covariates: ['x'],
+      distance: 'euclidean',
+    });
+    expect(nearestNeighbourMatchingModel.fit(data, raw, context).effect_estimate).toBeCloseTo(-0.05, 12);
+    const corrected = nearestNeighbourMatchingModel.fit(data, { ...raw, bias_correction: true }, context);
+    expect(corrected.effect_estimate).toBeCloseTo(1, 10);
+    expect(corrected.standard_error).toBeCloseTo(0, 6);
+  });
+
   it('1-D score matching agrees with a brute-force search, with and without replacement', () => {
     const uniform = seededUniform(11);
     const n = 400;
