@@ -1,3 +1,21 @@
+export { applyCalibration, CALIBRATED_FLAG, withCalibration } from './calibration/apply';
+export { type CalibrationSource, estimateCalibration } from './calibration/estimate';
+export {
+  type CalibrationPenaltyRule,
+  type CalibrationSettings,
+  type CalibrationSettingsInput,
+  CalibrationSettingsSchema,
+  DEFAULT_CALIBRATION_SETTINGS,
+  parseCalibrationSettings,
+} from './calibration/settings';
+export {
+  type CalibrationRow,
+  CalibrationRowSchema,
+  type CalibrationTable,
+  type CalibrationTableInput,
+  CalibrationTableSchema,
+  parseCalibrationTable,
+} from './calibration/table';
 export {
   createReviewerFromConfig,
   loadReviewConfig,

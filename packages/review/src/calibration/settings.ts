@@ -1,0 +1,125 @@
+import { parseConfig } from '@impact/contracts';
+import { z } from 'zod';
+
+/**
+ * How a confidence penalty is derived from one calibration statistic: a linear ramp from 0 (no concern,
+ * score 1) to `bad` (score 0), and a `weight`, the largest share of the band position it can remove
+ * (factor `1 − weight·(1 − score)`, as for the review adjustments). `flag_at`: the value beyond which the
+ * calibration flag is raised.
+ */
+export interface CalibrationPenaltyRule {
+  weight: number;
+  bad: number;
+  flag_at: number;
+}
+
+/** The parsed settings of calibration (see {@link DEFAULT_CALIBRATION_SETTINGS}). */
+export interface CalibrationSettings {
+  /** k in the shrinkage weight n/(n + k): how many pseudo-records of "no adjustment" the prior is worth. */
+  prior_strength: number;
+  /** The coverage the pilots' intervals claim (their `ci_level`), the prior mean of coverage. */
+  nominal_coverage: number;
+  /** Bound on the relative bias shift applied to scenarios, |shift| ≤ this (< 1 keeps scenarios ordered). */
+  max_bias_shift: number;
+  /** Bounds on the factor that widens (> 1) or shrinks (< 1) scenario intervals around `R_med`. */
+  interval_scale: { min: number; max: number };
+  /** Penalty from over-prediction: input `max(0, −shrunk_relative_bias)`. */
+  over_prediction: CalibrationPenaltyRule;
+  /** Penalty from under-coverage: input `max(0, nominal_coverage − shrunk_coverage)`. */
+  under_coverage: CalibrationPenaltyRule;
+  /** `CALIBRATION_UNDERPREDICTS` (info) is raised when `shrunk_relative_bias` exceeds this. */
+  under_prediction_flag_at: number;
+}
+
+/** Calibration settings as written (snake_case, every key optional). */
+export interface CalibrationSettingsInput {
+  prior_strength?: number;
+  nominal_coverage?: number;
+  max_bias_shift?: number;
+  interval_scale?: { min?: number; max?: number };
+  over_prediction?: Partial<CalibrationPenaltyRule>;
+  under_coverage?: Partial<CalibrationPenaltyRule>;
+  under_prediction_flag_at?: number;
+}
+
+/**
+ * The default calibration settings:
+ *
+ * | setting                     | default      | meaning                                                          |
+ * | --------------------------- | ------------ | ---------------------------------------------------------------- |
+ * | `prior_strength`            | 5            | shrinkage weight n/(n + 5): 5 records move half-way to the data  |
+ * | `nominal_coverage`          | 0.95         | claimed coverage of pilot intervals                              |
+ * | `max_bias_shift`            | 0.5          | scenarios move by at most ±50% of their absolute value           |
+ * | `interval_scale`            | [0.5, 3]     | intervals shrink to at most half, widen to at most three times   |
+ * | `over_prediction`           | w 0.5, bad 0.5, flag 0.1 | over-prediction by 50% removes half the band position |
+ * | `under_coverage`            | w 0.3, bad 0.5, flag 0.1 | coverage 50 points short removes 30% of the position  |
+ * | `under_prediction_flag_at`  | 0.1          | info flag when pilots under-predict by more than 10%             |
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CALIBRATION_SETTINGS.prior_strength; // 5
+ * ```
+ */
+export const DEFAULT_CALIBRATION_SETTINGS: CalibrationSettings = {
+  prior_strength: 5,
+  nominal_coverage: 0.95,
+  max_bias_shift: 0.5,
+  interval_scale: { min: 0.5, max: 3 },
+  over_prediction: { weight: 0.5, bad: 0.5, flag_at: 0.1 },
+  under_coverage: { weight: 0.3, bad: 0.5, flag_at: 0.1 },
+  under_prediction_flag_at: 0.1,
+};
+
+const defaults = DEFAULT_CALIBRATION_SETTINGS;
+
+function penaltySchema(rule: CalibrationPenaltyRule) {
+  return z
+    .strictObject({
+      weight: z.number().min(0).max(1).default(rule.weight),
+      bad: z.number().gt(0).default(rule.bad),
+      flag_at: z.number().min(0).default(rule.flag_at),
+    })
+    .prefault({});
+}
+
+/**
+ * Schema of the calibration settings (snake_case, as in YAML); every key falls back to
+ * {@link DEFAULT_CALIBRATION_SETTINGS}, unknown keys are rejected.
+ *
+ * @example
+ * ```ts
+ * CalibrationSettingsSchema.parse({ prior_strength: 10 });
+ * ```
+ */
+export const CalibrationSettingsSchema: z.ZodType<CalibrationSettings, CalibrationSettingsInput> = z
+  .strictObject({
+    prior_strength: z.number().min(0).default(defaults.prior_strength),
+    nominal_coverage: z.number().gt(0).lt(1).default(defaults.nominal_coverage),
+    max_bias_shift: z.number().min(0).max(0.9).default(defaults.max_bias_shift),
+    interval_scale: z
+      .strictObject({
+        min: z.number().gt(0).max(1).default(defaults.interval_scale.min),
+        max: z.number().min(1).max(100).default(defaults.interval_scale.max),
+      })
+      .prefault({}),
+    over_prediction: penaltySchema(defaults.over_prediction),
+    under_coverage: penaltySchema(defaults.under_coverage),
+    under_prediction_flag_at: z.number().min(0).default(defaults.under_prediction_flag_at),
+  })
+  .prefault({}) as unknown as z.ZodType<CalibrationSettings, CalibrationSettingsInput>;
+
+/**
+ * Parse calibration settings over the defaults. Throws `ConfigError` (`CONFIG_INVALID`) naming the field,
+ * e.g. `max_bias_shift: expected a number ≤ 0.9, got 2`.
+ *
+ * @example
+ * ```ts
+ * const settings = parseCalibrationSettings({ over_prediction: { weight: 0.3 } });
+ * ```
+ */
+export function parseCalibrationSettings(
+  input: CalibrationSettingsInput | CalibrationSettings = {},
+  file?: string,
+): CalibrationSettings {
+  return parseConfig(input, CalibrationSettingsSchema, file === undefined ? {} : { file });
+}
