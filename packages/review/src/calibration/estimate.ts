@@ -99,6 +99,17 @@ function calibrationRow(
   settings: CalibrationSettings,
 ): CalibrationRow {
   const n = records.length;
+  // Sums run on values divided by the largest magnitude m, so that no sum or square overflows; means are
+  // multiplied back by m (ratios need no rescaling).
+  let magnitude = 0;
+  for (const record of records) {
+    magnitude = Math.max(
+      magnitude,
+      Math.abs(record.predicted_return),
+      Math.abs(record.actual_return - record.predicted_return),
+    );
+  }
+  const unit = magnitude > 0 ? magnitude : 1;
   let errorSum = 0;
   let squaredErrorSum = 0;
   let absPredictedSum = 0;
@@ -108,27 +119,33 @@ function calibrationRow(
   for (const record of records) {
     // Recomputed rather than read from prediction_error, which the contract only checks to a tolerance.
     const error = record.actual_return - record.predicted_return;
-    errorSum += error;
-    squaredErrorSum += error * error;
-    absPredictedSum += Math.abs(record.predicted_return);
-    if (record.predicted_return !== 0) {
-      relativeSum += error / Math.abs(record.predicted_return);
+    const scaledError = error / unit;
+    errorSum += scaledError;
+    squaredErrorSum += scaledError * scaledError;
+    absPredictedSum += Math.abs(record.predicted_return) / unit;
+    // Defined where p ≠ 0 and the ratio is finite (a subnormal p can overflow it).
+    const relative = error / Math.abs(record.predicted_return);
+    if (record.predicted_return !== 0 && Number.isFinite(relative)) {
+      relativeSum += relative;
       nRelative += 1;
     }
     if (record.within_pilot_ci) within += 1;
   }
-  const meanError = errorSum / n;
+  const meanError = (errorSum / n) * unit;
   let sdError: number | null = null;
   if (n >= 2) {
     // Two-pass sample variance: Σ(e − ē)² / (n − 1).
+    const scaledMean = errorSum / n;
     let deviationSum = 0;
     for (const record of records) {
-      const deviation = record.actual_return - record.predicted_return - meanError;
+      const deviation = (record.actual_return - record.predicted_return) / unit - scaledMean;
       deviationSum += deviation * deviation;
     }
-    sdError = Math.sqrt(deviationSum / (n - 1));
+    sdError = Math.sqrt(deviationSum / (n - 1)) * unit;
   }
-  const pooledRelativeBias = absPredictedSum > 0 ? errorSum / absPredictedSum : null;
+  const meanRelative = nRelative > 0 ? relativeSum / nRelative : null;
+  const pooled = errorSum / absPredictedSum;
+  const pooledRelativeBias = absPredictedSum > 0 && Number.isFinite(pooled) ? pooled : null;
   const coverage = within / n;
   const weight = n / (n + settings.prior_strength);
   const shrunkRelativeBias = weight * (pooledRelativeBias ?? 0) + 0;
@@ -145,8 +162,8 @@ function calibrationRow(
     n_relative: nRelative,
     mean_error: meanError,
     sd_error: sdError,
-    rmse: Math.sqrt(squaredErrorSum / n),
-    relative_bias: nRelative > 0 ? relativeSum / nRelative : null,
+    rmse: Math.sqrt(squaredErrorSum / n) * unit,
+    relative_bias: meanRelative !== null && Number.isFinite(meanRelative) ? meanRelative : null,
     pooled_relative_bias: pooledRelativeBias,
     coverage,
     shrinkage_weight: weight,

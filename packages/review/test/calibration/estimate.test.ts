@@ -70,6 +70,26 @@ describe('estimateCalibration: closed form', () => {
     expect(row.bias_shift).toBe(0);
   });
 
+  it('treats a relative error that overflows (subnormal prediction) as undefined', () => {
+    const row = onlyRow(estimateCalibration([outcome(5e-324, -1e-15, false, 'experiment')]));
+    expect(row.relative_bias).toBeNull();
+    expect(row.pooled_relative_bias).toBeNull();
+    expect(row.n_relative).toBe(0);
+  });
+
+  it('does not overflow on returns near the largest finite number', () => {
+    const row = onlyRow(
+      estimateCalibration([
+        outcome(1e300, -1e300, false, 'experiment'),
+        outcome(1e300, 1e300, true, 'experiment'),
+      ]),
+    );
+    expect(row.mean_error).toBeCloseTo(-1e300, -290);
+    expect(row.rmse / 1e300).toBeCloseTo(Math.sqrt(2), 12);
+    expect((row.sd_error ?? 0) / 1e300).toBeCloseTo(Math.sqrt(2), 12);
+    expect(row.pooled_relative_bias).toBeCloseTo(-1, 12);
+  });
+
   it('makes no adjustment for perfect predictions, and shrinks over-covering intervals', () => {
     const records = Array.from({ length: 10 }, (_, index) =>
       outcome(index + 1, index + 1, true, 'experiment'),

@@ -1,0 +1,254 @@
+import { ContractError, MODEL_TYPES, type ModelType, type OutcomeRecord } from '@impact/contracts';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyCalibration, CALIBRATED_FLAG, withCalibration } from '../../src/calibration/apply';
+import { estimateCalibration } from '../../src/calibration/estimate';
+import { ReviewError } from '../../src/errors';
+import { createDeterministicReviewer } from '../../src/reviewer/deterministic';
+import type { Reviewer } from '../../src/reviewer/reviewer';
+import { DEFAULT_REVIEW_RULES } from '../../src/rules/rules';
+import { measurement } from '../helpers';
+import { handSet, outcome, review } from './records';
+
+const codes = (result: { flags: { code: string }[] }) => result.flags.map((flag) => flag.code);
+
+describe('applyCalibration: closed form', () => {
+  const table = estimateCalibration(handSet());
+
+  it('scales the band position by confidence_factor', () => {
+    // band [0.2, 0.39], position 0.15/0.19, factor 0.88656… → 0.2 + 0.15 · 0.88656…
+    const calibrated = applyCalibration(review({ confidence: 0.35 }), table);
+    expect(calibrated.confidence).toBeCloseTo(0.332984126984127, 12);
+  });
+
+  it('shifts returns by bias_shift·|x| and widens around R_med by interval_scale', () => {
+    const calibrated = applyCalibration(review({ R_worst: 5, R_med: 10, R_best: 20 }), table);
+    // Independent arithmetic (Python): b = (4/9)(−5/35), s = 1.3243524…
+    expect(calibrated.R_med).toBeCloseTo(9.365079365079366, 9);
+    expect(calibrated.R_best).toBeCloseTo(21.76774504083358, 6);
+    expect(calibrated.R_worst).toBeCloseTo(3.1637465272022585, 6);
+  });
+
+  it('shifts negative returns the same relative way (x + b·|x|)', () => {
+    const calibrated = applyCalibration(review({ R_worst: -30, R_med: -10, R_best: 4 }), table);
+    expect(calibrated.R_med).toBeCloseTo(-10.634920634920634, 9);
+    expect(calibrated.R_best).toBeCloseTo(8.410528690898547, 6);
+    expect(calibrated.R_worst).toBeCloseTo(-38.80368674595563, 6);
+  });
+
+  it('keeps cost, id, model_type and reviewer, appends flags and one rationale sentence', () => {
+    const calibrated = applyCalibration(
+      review({ flags: [{ code: 'WIDE_CI', message: 'wide', severity: 'warning' }] }),
+      table,
+    );
+    expect(calibrated.id).toBe('init-a');
+    expect(calibrated.cost).toBe(10);
+    expect(calibrated.model_type).toBe('observational');
+    expect(calibrated.reviewer).toEqual({ name: 'deterministic', kind: 'deterministic' });
+    expect(codes(calibrated)).toEqual(['WIDE_CI', CALIBRATED_FLAG]);
+    expect(calibrated.rationale).toMatch(/^base Calibration \(observational, n = 4, shrinkage weight 0\.444/);
+  });
+
+  it('leaves a methodology without outcomes unchanged', () => {
+    const experiment = review({ model_type: 'experiment', confidence: 0.9 });
+    expect(applyCalibration(experiment, table)).toEqual(experiment);
+  });
+
+  it('is idempotent: a calibrated review is not calibrated again', () => {
+    const once = applyCalibration(review(), table);
+    expect(applyCalibration(once, table)).toEqual(once);
+  });
+
+  it('brings a review from outside its band into the band', () => {
+    const calibrated = applyCalibration(review({ confidence: 0.9 }), table);
+    expect(calibrated.confidence).toBeLessThanOrEqual(DEFAULT_REVIEW_RULES.bands.observational.max);
+    expect(calibrated.confidence).toBeCloseTo(0.2 + 0.19 * 0.8865608465608467, 12);
+  });
+
+  it('uses the bands of the given rules', () => {
+    const bands = { observational: { min: 0.1, max: 0.3 } };
+    const calibrated = applyCalibration(review({ confidence: 0.3 }), table, { bands });
+    expect(calibrated.confidence).toBeCloseTo(0.1 + 0.2 * 0.8865608465608467, 12);
+  });
+
+  it('rejects an invalid review with ContractError', () => {
+    expect(() => applyCalibration({ ...review(), R_worst: 50 }, table)).toThrow(ContractError);
+  });
+});
+
+describe('applyCalibration: flags', () => {
+  it('flags over-prediction and under-coverage with numbers in the message', () => {
+    const records = Array.from({ length: 15 }, () => outcome(15, 10, false, 'quasi-experiment'));
+    const calibrated = applyCalibration(
+      review({ model_type: 'quasi-experiment', confidence: 0.8 }),
+      estimateCalibration(records),
+    );
+    expect(codes(calibrated)).toEqual([
+      CALIBRATED_FLAG,
+      'CALIBRATION_OVERPREDICTS',
+      'CALIBRATION_UNDERCOVERAGE',
+    ]);
+    const over = calibrated.flags.find((flag) => flag.code === 'CALIBRATION_OVERPREDICTS');
+    // pooled bias −1/3, shrunk by 15/20 → 25%
+    expect(over?.message).toBe(
+      'quasi-experiment pilots over-predicted scale returns by 25% (shrunk; raw 33.33% over 15 earlier quasi-experiment outcomes); scenarios lowered and confidence reduced',
+    );
+    expect(over?.severity).toBe('warning');
+    expect(calibrated.confidence).toBeLessThan(0.8);
+  });
+
+  it('flags under-prediction as info and leaves confidence unchanged', () => {
+    const records = Array.from({ length: 15 }, () => outcome(10, 15, true, 'time-series'));
+    const base = review({ model_type: 'time-series', confidence: 0.5 });
+    const calibrated = applyCalibration(base, estimateCalibration(records, { nominal_coverage: 0.9 }));
+    expect(codes(calibrated)).toEqual([CALIBRATED_FLAG, 'CALIBRATION_UNDERPREDICTS']);
+    expect(calibrated.confidence).toBe(0.5);
+    expect(calibrated.R_med).toBeGreaterThan(base.R_med);
+  });
+});
+
+describe('withCalibration', () => {
+  const table = estimateCalibration([
+    ...Array.from({ length: 10 }, () => outcome(12, 8, false, 'experiment')),
+  ]);
+
+  it('implements Reviewer and returns the calibrated review of the wrapped reviewer', async () => {
+    const base = createDeterministicReviewer();
+    const calibrated = withCalibration(base, table);
+    expect(calibrated.name).toBe('deterministic+calibration');
+    const input = { measurement: measurement(), cost: 5, valuation: { units: 100 } };
+    const expected = applyCalibration(await base.review(input), table);
+    expect(await calibrated.review(input)).toEqual(expected);
+    expect(expected.confidence).toBeLessThan((await base.review(input)).confidence);
+  });
+
+  it('passes the abort signal through', async () => {
+    const calibrated = withCalibration(createDeterministicReviewer(), table);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      calibrated.review({ measurement: measurement(), cost: 5 }, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(ReviewError);
+  });
+
+  it('validates what a custom reviewer returns', async () => {
+    const broken: Reviewer = {
+      name: 'broken',
+      review: async () => ({ ...review(), R_worst: 99 }),
+    };
+    await expect(
+      withCalibration(broken, table).review({ measurement: measurement(), cost: 5 }),
+    ).rejects.toBeInstanceOf(ContractError);
+  });
+});
+
+const modelTypeArb = fc.constantFrom<ModelType>(...MODEL_TYPES);
+const recordArb = fc
+  .record({
+    predicted: fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+    actual: fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+    within: fc.boolean(),
+    modelType: modelTypeArb,
+  })
+  .map(({ predicted, actual, within, modelType }) => outcome(predicted, actual, within, modelType));
+const reviewArb = fc
+  .record({
+    modelType: modelTypeArb,
+    position: fc.double({ min: 0, max: 1, noNaN: true }),
+    returns: fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 3, maxLength: 3 }),
+  })
+  .map(({ modelType, position, returns }) => {
+    const band = DEFAULT_REVIEW_RULES.bands[modelType];
+    const [worst, median, best] = [...returns].sort((a, b) => a - b) as [number, number, number];
+    return review({
+      model_type: modelType,
+      confidence: Math.min(band.max, band.min + (band.max - band.min) * position),
+      R_worst: worst,
+      R_med: median,
+      R_best: best,
+    });
+  });
+const settingsArb = fc.record({
+  prior_strength: fc.double({ min: 0, max: 50, noNaN: true }),
+  max_bias_shift: fc.double({ min: 0, max: 0.9, noNaN: true }),
+});
+
+describe('applyCalibration: properties', () => {
+  it('keeps confidence in its band, never raises it, and keeps R_worst ≤ R_med ≤ R_best', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordArb, { maxLength: 30 }),
+        reviewArb,
+        settingsArb,
+        (records, base, settings) => {
+          const calibrated = applyCalibration(base, estimateCalibration(records, settings));
+          const band = DEFAULT_REVIEW_RULES.bands[base.model_type];
+          expect(calibrated.confidence).toBeGreaterThanOrEqual(band.min);
+          expect(calibrated.confidence).toBeLessThanOrEqual(band.max);
+          expect(calibrated.confidence).toBeLessThanOrEqual(base.confidence);
+          expect(calibrated.R_worst).toBeLessThanOrEqual(calibrated.R_med);
+          expect(calibrated.R_med).toBeLessThanOrEqual(calibrated.R_best);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  // Positive returns: raising a prediction with the actual fixed is unambiguously more over-prediction.
+  const positiveRecordsArb = fc.array(
+    fc.record({
+      predicted: fc.double({ min: 1, max: 1000, noNaN: true }),
+      actual: fc.double({ min: 1, max: 1000, noNaN: true }),
+      within: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 20 },
+  );
+  const toRecords = (rows: { predicted: number; actual: number; within: boolean }[]): OutcomeRecord[] =>
+    rows.map((row) => outcome(row.predicted, row.actual, row.within, 'quasi-experiment'));
+
+  it('is monotone: more over-prediction never raises calibrated confidence', () => {
+    fc.assert(
+      fc.property(
+        positiveRecordsArb,
+        fc.nat(),
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (rows, pick, extra, position) => {
+          const index = pick % rows.length;
+          const worse = rows.map((row, at) =>
+            at === index ? { ...row, predicted: row.predicted + extra } : row,
+          );
+          const base = review({ model_type: 'quasi-experiment', confidence: 0.6 + 0.24 * position });
+          const before = applyCalibration(base, estimateCalibration(toRecords(rows)));
+          const after = applyCalibration(base, estimateCalibration(toRecords(worse)));
+          expect(after.confidence).toBeLessThanOrEqual(before.confidence);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is monotone: a miss of the pilot interval never raises calibrated confidence', () => {
+    fc.assert(
+      fc.property(positiveRecordsArb, fc.nat(), (rows, pick) => {
+        const index = pick % rows.length;
+        const missed = rows.map((row, at) => (at === index ? { ...row, within: false } : row));
+        const base = review({ model_type: 'quasi-experiment', confidence: 0.8 });
+        const before = applyCalibration(base, estimateCalibration(toRecords(rows)));
+        const after = applyCalibration(base, estimateCalibration(toRecords(missed)));
+        expect(after.confidence).toBeLessThanOrEqual(before.confidence);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is deterministic', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { maxLength: 20 }), reviewArb, (records, base) => {
+        const run = () => JSON.stringify(applyCalibration(base, estimateCalibration(records)));
+        expect(run()).toBe(run());
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
