@@ -1,5 +1,44 @@
-/**
- * Nothing is exported yet: this package is an empty shell until its issue lands. It builds and
- * publishes so the workspace, packaging check and dependency graph are in place from the start.
- */
-export {};
+export {
+  type InitiativeConfig,
+  InitiativeConfigSchema,
+  type LoadedPipeline,
+  loadPipelineConfig,
+  PilotConfigSchema,
+  type PipelineConfig,
+  type PipelineConfigInput,
+  PipelineConfigSchema,
+  type PipelineValuation,
+  PipelineValuationSchema,
+  parsePipelineConfig,
+  prefixConfigError,
+  ScaleConfigSchema,
+} from './config/pipeline-schema';
+export { LoopError, type LoopErrorCode, type LoopErrorDetails } from './errors';
+export { type BuildReportInput, buildOutcomeReport } from './report/build-report';
+export { budgetChartSvg, escapeXml, niceTicks, returnsChartSvg } from './report/charts';
+export { renderHtmlReport } from './report/html';
+export type { InitiativeFailure, InitiativeRun, LoopRun, PhaseRun } from './report/initiative-run';
+export { droppedTableMarkdown, outcomeTableMarkdown, renderMarkdownReport } from './report/markdown';
+export {
+  type BudgetChartRow,
+  type ReportView,
+  type ReturnsChartRow,
+  reportView,
+  type TruthCheck,
+} from './report/view';
+export { mapWithConcurrency } from './run/concurrency';
+export type { LoopEvent, LoopStageName } from './run/events';
+export { deriveSeed, REPORT_FILES, type RunLoopOptions, runLoop } from './run/run-loop';
+export { packageVersions } from './run/versions';
+export { createDefaultStages, type DefaultStagesOptions } from './stages/default-stages';
+export type {
+  AllocateRequest,
+  LoopPhase,
+  LoopStages,
+  MeasureOutcome,
+  MeasureRequest,
+  ReviewRequest,
+  SimulatedData,
+  SimulateRequest,
+  TrueMetricEffect,
+} from './stages/stages';

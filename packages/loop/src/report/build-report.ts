@@ -1,0 +1,155 @@
+import {
+  type AllocationResult,
+  atMost,
+  type DroppedInitiative,
+  type OutcomeRecord,
+  type OutcomeReport,
+  parseOutcomeReport,
+  type RunMetadata,
+} from '@impact/contracts';
+import type { InitiativeRun } from './initiative-run';
+
+/** Inputs of {@link buildOutcomeReport}. */
+export interface BuildReportInput {
+  budget: number;
+  /** Every initiative of the pipeline, in pipeline order. */
+  initiatives: readonly InitiativeRun[];
+  /** The allocation (absent when no initiative reached it). */
+  allocation?: AllocationResult;
+  metadata: RunMetadata;
+}
+
+const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Ids listed under `key` of the allocation's free-form `detail`. */
+function detailIds(allocation: AllocationResult | undefined, key: string): Set<string> {
+  const value = allocation?.detail[key];
+  return new Set(Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+}
+
+function failureMessage(run: InitiativeRun): string {
+  const failure = run.failure;
+  if (failure === undefined) return 'failed';
+  const where = failure.phase === undefined ? failure.stage : `${failure.stage} (${failure.phase})`;
+  return `${where} failed${failure.code === undefined ? '' : ` [${failure.code}]`}: ${failure.message}`;
+}
+
+/**
+ * Why a reviewed initiative was not funded: `excluded` (named in `allocate.excluded`), `confidence` (below
+ * `min_confidence`), `budget` (it does not fit in what the chosen portfolio leaves), or `rule` (it would
+ * fit, but the decision rule preferred not to fund it).
+ */
+function dropReason(
+  run: InitiativeRun,
+  allocation: AllocationResult,
+  excluded: Set<string>,
+  lowConfidence: Set<string>,
+): DroppedInitiative {
+  const id = run.initiative_id;
+  if (excluded.has(id)) {
+    return { initiative_id: id, reason: 'excluded', message: 'excluded by the allocate configuration' };
+  }
+  const review = run.review;
+  if (lowConfidence.has(id)) {
+    return {
+      initiative_id: id,
+      reason: 'confidence',
+      message: `confidence ${review?.confidence.toFixed(2) ?? '?'} is below the allocation's minimum confidence`,
+    };
+  }
+  const left = allocation.budget - allocation.total_cost;
+  if (!atMost(run.cost_to_scale, left)) {
+    return {
+      initiative_id: id,
+      reason: 'budget',
+      message: `cost ${money.format(run.cost_to_scale)} exceeds the ${money.format(left)} left after funding the chosen portfolio (${money.format(allocation.total_cost)} of ${money.format(allocation.budget)})`,
+    };
+  }
+  const returns =
+    review === undefined
+      ? ''
+      : ` (R_worst ${money.format(review.R_worst)}, R_med ${money.format(review.R_med)}, R_best ${money.format(review.R_best)})`;
+  return {
+    initiative_id: id,
+    reason: 'rule',
+    message: `not chosen by the ${allocation.rule} rule although ${money.format(left)} of the budget was left${returns}`,
+  };
+}
+
+/**
+ * Assemble and validate the `OutcomeReport` of a run: one record per scaled initiative (predicted return
+ * = the allocation's `predicted_returns`, i.e. the pilot's R_med; actual return = the scale estimate
+ * valued the same way; the pilot interval `[R_worst, R_best]` decides `within_pilot_ci`), and every other
+ * initiative in `dropped` with its reason. Funded fractions (fractional allocation) scale every return.
+ * Pure: same inputs, same report.
+ *
+ * @example
+ * ```ts
+ * const report = buildOutcomeReport({ budget: 60000, initiatives, allocation, metadata });
+ * ```
+ */
+export function buildOutcomeReport(input: BuildReportInput): OutcomeReport {
+  const { allocation } = input;
+  const records: OutcomeRecord[] = [];
+  const dropped: DroppedInitiative[] = [];
+  const selected = new Set(allocation?.selected_initiatives ?? []);
+  const excluded = detailIds(allocation, 'excluded');
+  const lowConfidence = detailIds(allocation, 'excluded_by_confidence');
+  for (const run of input.initiatives) {
+    const id = run.initiative_id;
+    if (run.review === undefined || run.pilot === undefined || allocation === undefined) {
+      dropped.push({ initiative_id: id, reason: 'failed', message: failureMessage(run) });
+      continue;
+    }
+    if (!selected.has(id)) {
+      dropped.push(dropReason(run, allocation, excluded, lowConfidence));
+      continue;
+    }
+    const allocated = allocation.budget_allocated[id] ?? run.cost_to_scale;
+    if (run.scale === undefined) {
+      dropped.push({
+        initiative_id: id,
+        reason: 'failed',
+        message: `funded with ${money.format(allocated)}, but the ${failureMessage(run)}`,
+      });
+      continue;
+    }
+    const fraction = run.cost_to_scale > 0 ? allocated / run.cost_to_scale : 1;
+    const multiplier = run.valuation.value_per_unit * run.valuation.units * fraction;
+    const review = run.review;
+    const scale = run.scale.measurement;
+    const predicted = allocation.predicted_returns[id] ?? review.R_med * fraction;
+    const predictedLower = Math.min(review.R_worst * fraction, predicted);
+    const predictedUpper = Math.max(review.R_best * fraction, predicted);
+    const actual = scale.effect_estimate * multiplier + 0;
+    const record: OutcomeRecord = {
+      initiative_id: id,
+      predicted_return: predicted,
+      actual_return: actual,
+      prediction_error: actual - predicted,
+      sample_size_pilot: run.pilot.measurement.sample_size,
+      sample_size_scale: scale.sample_size,
+      within_pilot_ci: actual >= predictedLower && actual <= predictedUpper,
+      actual_ci_lower: Math.min(scale.ci_lower * multiplier + 0, actual),
+      actual_ci_upper: Math.max(scale.ci_upper * multiplier + 0, actual),
+      budget: allocated,
+      roi: allocated > 0 ? (actual - allocated) / allocated : null,
+      confidence: review.confidence,
+      model_type: run.pilot.measurement.model_type,
+      method: run.pilot.measurement.method,
+      predicted_ci_lower: predictedLower,
+      predicted_ci_upper: predictedUpper,
+    };
+    if (run.scale.true_effect !== undefined) record.true_return = run.scale.true_effect * multiplier + 0;
+    records.push(record);
+  }
+  return parseOutcomeReport({
+    metadata: input.metadata,
+    budget: input.budget,
+    total_allocated: allocation
+      ? Object.values(allocation.budget_allocated).reduce((sum, amount) => sum + amount, 0)
+      : 0,
+    records,
+    dropped,
+  });
+}

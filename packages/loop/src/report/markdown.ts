@@ -1,0 +1,144 @@
+import type { OutcomeReport } from '@impact/contracts';
+import { formatEffect, formatMoney, formatMoneyInterval, formatPercent, formatSignedMoney } from './format';
+import type { LoopRun } from './initiative-run';
+import { reportView } from './view';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
+  const lines = [
+    `| ${header.map(escapeCell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * The outcome table of scaled initiatives as a Markdown table (also what the demo and the CLI print).
+ *
+ * @example
+ * ```ts
+ * console.log(outcomeTableMarkdown(await runLoop({ configPath, outDir })));
+ * ```
+ */
+export function outcomeTableMarkdown(report: OutcomeReport): string {
+  const hasTruth = report.records.some((record) => record.true_return !== undefined);
+  const header = [
+    'initiative',
+    'method',
+    'confidence',
+    'budget',
+    'predicted (pilot CI)',
+    'actual at scale (CI)',
+    ...(hasTruth ? ['true'] : []),
+    'error',
+    'in pilot CI',
+    'ROI',
+    'n pilot → scale',
+  ];
+  const rows = report.records.map((record) => [
+    record.initiative_id,
+    record.method ?? '',
+    record.confidence === undefined ? '' : record.confidence.toFixed(2),
+    formatMoney(record.budget),
+    `${formatMoney(record.predicted_return)} ${formatMoneyInterval(record.predicted_ci_lower ?? record.predicted_return, record.predicted_ci_upper ?? record.predicted_return)}`,
+    `${formatMoney(record.actual_return)} ${formatMoneyInterval(record.actual_ci_lower, record.actual_ci_upper)}`,
+    ...(hasTruth ? [record.true_return === undefined ? '' : formatMoney(record.true_return)] : []),
+    formatSignedMoney(record.prediction_error),
+    record.within_pilot_ci ? 'yes' : 'no',
+    record.roi === null ? '–' : formatPercent(record.roi),
+    `${record.sample_size_pilot} → ${record.sample_size_scale}`,
+  ]);
+  return table(header, rows);
+}
+
+/**
+ * The dropped initiatives and why, as a Markdown table.
+ *
+ * @example
+ * ```ts
+ * console.log(droppedTableMarkdown(report));
+ * ```
+ */
+export function droppedTableMarkdown(report: OutcomeReport): string {
+  if (report.dropped.length === 0) return '_None._';
+  return table(
+    ['initiative', 'reason', 'why'],
+    report.dropped.map((drop) => [drop.initiative_id, drop.reason, drop.message]),
+  );
+}
+
+/**
+ * The whole report as Markdown: summary, scaled initiatives, dropped initiatives and why, and — for
+ * simulated data — every stage's estimate against the true effect.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('outcome.md', renderMarkdownReport(run));
+ * ```
+ */
+export function renderMarkdownReport(run: LoopRun): string {
+  const view = reportView(run);
+  const { metadata } = run.report;
+  const currency = view.currency === undefined ? '' : ` ${view.currency}`;
+  const parts: string[] = [
+    '# Impact Loop outcome report',
+    '',
+    `Budget ${formatMoney(view.budget)}${currency}, allocated ${formatMoney(view.totalAllocated)}${currency}` +
+      `${view.rule === undefined ? '' : ` by the \`${view.rule}\` rule`}; ` +
+      `${view.records.length} of ${run.initiatives.length} initiatives scaled.`,
+    '',
+    `Seed ${metadata.seed}, config hash \`${metadata.config_hash.slice(0, 12)}\`.`,
+    '',
+    '## Scaled initiatives',
+    '',
+    "Returns are in the budget's currency: predicted = the pilot estimate valued (R_med, with the pilot CI " +
+      'as [R_worst, R_best]); actual = the scale estimate valued the same way; error = actual − predicted; ' +
+      'ROI = (actual − budget) / budget.',
+    '',
+    view.records.length === 0 ? '_No initiative was scaled._' : outcomeTableMarkdown(run.report),
+    '',
+    '## Dropped initiatives',
+    '',
+    droppedTableMarkdown(run.report),
+  ];
+  if (view.truthChecks.length > 0) {
+    parts.push(
+      '',
+      "## Against the simulator's ground truth",
+      '',
+      'True effect = the simulated average effect on the treated (per product-day unless relative). ' +
+        'Error = estimate − truth.',
+      '',
+      table(
+        ['initiative', 'stage', 'metric', 'estimate', 'CI', 'true effect', 'error', 'CI covers truth'],
+        view.truthChecks.map((check) => [
+          check.initiative_id,
+          `measure (${check.phase})`,
+          check.effect_unit === 'relative' ? `${check.metric} (relative)` : check.metric,
+          formatEffect(check.estimate),
+          `[${formatEffect(check.ci_lower)}, ${formatEffect(check.ci_upper)}]`,
+          formatEffect(check.true_effect),
+          formatEffect(check.error),
+          check.covers_truth ? 'yes' : 'no',
+        ]),
+      ),
+    );
+    const withTruth = view.records.filter((record) => record.true_return !== undefined);
+    if (withTruth.length > 0) {
+      parts.push(
+        '',
+        table(
+          ['initiative', 'predicted − true return', 'actual − true return'],
+          withTruth.map((record) => [
+            record.initiative_id,
+            formatSignedMoney(record.predicted_return - (record.true_return as number)),
+            formatSignedMoney(record.actual_return - (record.true_return as number)),
+          ]),
+        ),
+      );
+    }
+  }
+  parts.push('');
+  return parts.join('\n');
+}
