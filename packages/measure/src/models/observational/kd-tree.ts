@@ -27,6 +27,8 @@ export class KdTree {
   private readonly nodeOfRow: Map<number, number> = new Map();
   /** Squared distance of the current k-th best (or the squared radius while fewer than k are found). */
   private bound = Number.POSITIVE_INFINITY;
+  /** Per-axis offset of the query from the current cell (Arya & Mount incremental distance). */
+  private offsets: Float64Array;
   private readonly root: number;
   private bestRows: number[] = [];
   private bestDistances: number[] = [];
@@ -42,6 +44,7 @@ export class KdTree {
   constructor(coordinates: Float64Array[], rows: Int32Array) {
     this.coordinates = coordinates;
     this.dimensions = coordinates.length;
+    this.offsets = new Float64Array(coordinates.length);
     const size = rows.length;
     this.nodeRow = new Int32Array(size);
     this.nodeAxis = new Uint8Array(size);
@@ -51,14 +54,13 @@ export class KdTree {
     this.alive = new Uint8Array(size).fill(1);
     this.aliveCount = new Int32Array(size);
     let next = 0;
-    const order = Array.from(rows);
+    const order = Int32Array.from(rows);
     const build = (from: number, to: number, depth: number, parentNode: number): number => {
       if (from >= to) return -1;
       const axis = this.widestAxis(order, from, to, depth);
       const values = coordinates[axis] as Float64Array;
-      const slice = order.slice(from, to).sort((a, b) => (values[a] as number) - (values[b] as number));
-      for (let k = 0; k < slice.length; k++) order[from + k] = slice[k] as number;
       const middle = (from + to) >> 1;
+      selectNth(order, values, from, to - 1, middle);
       const node = next++;
       const row = order[middle] as number;
       this.nodeRow[node] = row;
@@ -80,7 +82,7 @@ export class KdTree {
     }
   }
 
-  private widestAxis(order: number[], from: number, to: number, depth: number): number {
+  private widestAxis(order: Int32Array, from: number, to: number, depth: number): number {
     if (this.dimensions === 1) return 0;
     let best = depth % this.dimensions;
     let bestSpread = -1;
@@ -133,7 +135,8 @@ export class KdTree {
     this.radius = radius * radius;
     this.bound = this.radius;
     this.excluded = excludeRow;
-    if (this.root >= 0) this.search(this.root);
+    this.offsets.fill(0);
+    if (this.root >= 0) this.search(this.root, 0);
     return { rows: this.bestRows, distances: this.bestDistances.map(Math.sqrt) };
   }
 
@@ -167,7 +170,11 @@ export class KdTree {
     this.bound = this.worst();
   }
 
-  private search(node: number): void {
+  /**
+   * Depth-first search; `cellDistance` is a lower bound on the squared distance from the query to any
+   * point of this node's cell (sum of squared per-axis offsets to the split planes crossed so far).
+   */
+  private search(node: number, cellDistance: number): void {
     if (node < 0 || this.aliveCount[node] === 0) return;
     const row = this.nodeRow[node] as number;
     const axis = this.nodeAxis[node] as number;
@@ -188,7 +195,44 @@ export class KdTree {
     const delta = (query[axis] as number) - (coordinates[offset + axis] as number);
     const first = delta < 0 ? this.left[node] : this.right[node];
     const second = delta < 0 ? this.right[node] : this.left[node];
-    this.search(first as number);
-    if (delta * delta <= this.bound) this.search(second as number);
+    this.search(first as number, cellDistance);
+    const previous = this.offsets[axis] as number;
+    const farDistance = cellDistance - previous * previous + delta * delta;
+    if (farDistance <= this.bound) {
+      this.offsets[axis] = delta;
+      this.search(second as number, farDistance);
+      this.offsets[axis] = previous;
+    }
+  }
+}
+
+/**
+ * Hoare-style quickselect: reorder `order[lo..hi]` so that position `nth` holds the row with the nth
+ * smallest value (ties by row index), smaller-or-equal rows before it and greater-or-equal after.
+ */
+function selectNth(order: Int32Array, values: Float64Array, lo: number, hi: number, nth: number): void {
+  const less = (a: number, b: number) =>
+    (values[a] as number) < (values[b] as number) ||
+    ((values[a] as number) === (values[b] as number) && a < b);
+  let left = lo;
+  let right = hi;
+  while (right > left) {
+    const pivot = order[(left + right) >> 1] as number;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (less(order[i] as number, pivot)) i++;
+      while (less(pivot, order[j] as number)) j--;
+      if (i <= j) {
+        const swap = order[i] as number;
+        order[i] = order[j] as number;
+        order[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (nth <= j) right = j;
+    else if (nth >= i) left = i;
+    else return;
   }
 }
