@@ -124,27 +124,33 @@ export function checkOverlap(scores: Float64Array, treatment: Uint8Array, treatm
   }
 }
 
-/** SMD table rows (JSON) and their maximum absolute values, before and after weighting. */
+/**
+ * SMD table rows (JSON) and their maximum absolute values, before and after weighting. An SMD that is not
+ * finite (a covariate constant within both groups but different between them) is reported as null and left
+ * out of the maxima, so diagnostics stay valid JSON.
+ */
 export function balanceSummary(
   data: ObservationalData,
   weightsAfter: Float64Array,
 ): {
-  table: { covariate: string; smd_before: number; smd_after: number }[];
+  table: { covariate: string; smd_before: number | null; smd_after: number | null }[];
   maxBefore: number;
   maxAfter: number;
 } {
   const before = standardizedMeanDifferences(data.covariates, data.treatment);
   const after = standardizedMeanDifferences(data.covariates, data.treatment, weightsAfter);
+  const finite = (value: number | undefined) =>
+    value !== undefined && Number.isFinite(value) ? value : null;
   const table = data.covariateNames.map((covariate, j) => ({
     covariate,
-    smd_before: before[j] as number,
-    smd_after: after[j] as number,
+    smd_before: finite(before[j]),
+    smd_after: finite(after[j]),
   }));
   let maxBefore = 0;
   let maxAfter = 0;
-  for (let j = 0; j < table.length; j++) {
-    maxBefore = Math.max(maxBefore, Math.abs(before[j] as number));
-    maxAfter = Math.max(maxAfter, Math.abs(after[j] as number));
+  for (const row of table) {
+    if (row.smd_before !== null) maxBefore = Math.max(maxBefore, Math.abs(row.smd_before));
+    if (row.smd_after !== null) maxAfter = Math.max(maxAfter, Math.abs(row.smd_after));
   }
   return { table, maxBefore, maxAfter };
 }
