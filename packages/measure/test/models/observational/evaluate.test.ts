@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateImpact } from '../../../src/evaluate';
-import { defineModel } from '../../../src/models/model';
+import { defineModel, type ModelAdapter } from '../../../src/models/model';
 import { ipwModel } from '../../../src/models/observational/ipw';
 import { nearestNeighbourMatchingModel } from '../../../src/models/observational/matching';
 import { regressionAdjustmentModel } from '../../../src/models/observational/regression-adjustment';
@@ -13,7 +13,13 @@ import { LALONDE_COVARIATES } from './helpers';
 const lalondePath = fileURLToPath(new URL('../../fixtures/lalonde.csv', import.meta.url));
 
 // Registered under test-only names so this keeps working once the built-in list includes the real names.
-const adapters = [regressionAdjustmentModel, nearestNeighbourMatchingModel, subclassificationModel, ipwModel];
+// biome-ignore lint/suspicious/noExplicitAny: adapters of different parameter types share one list
+const adapters: ModelAdapter<any>[] = [
+  regressionAdjustmentModel,
+  nearestNeighbourMatchingModel,
+  subclassificationModel,
+  ipwModel,
+];
 for (const adapter of adapters) registerModel(defineModel({ ...adapter, name: `test_obs_${adapter.name}` }));
 
 describe('observational models through evaluateImpact (contract-valid MeasureResult)', () => {
