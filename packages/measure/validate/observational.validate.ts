@@ -122,6 +122,28 @@ const designs: {
       nearestNeighbourMatchingModel.fit(t, NearestNeighbourMatchingParamsSchema.parse(base), context(s)),
   },
   {
+    model: 'subclassification',
+    label: 'ATE, 5 PS strata, within-stratum regression',
+    estimand: 'ATE',
+    fit: (t, s) =>
+      subclassificationModel.fit(
+        t,
+        SubclassificationParamsSchema.parse({ ...base, adjustment: 'regression' }),
+        context(s),
+      ),
+  },
+  {
+    model: 'subclassification',
+    label: 'ATT, 5 PS strata, within-stratum regression',
+    estimand: 'ATT',
+    fit: (t, s) =>
+      subclassificationModel.fit(
+        t,
+        SubclassificationParamsSchema.parse({ ...base, estimand: 'ATT', adjustment: 'regression' }),
+        context(s),
+      ),
+  },
+  {
     model: 'ipw',
     label: 'ATE, stabilized, M-estimation SE',
     estimand: 'ATE',

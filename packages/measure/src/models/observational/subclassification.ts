@@ -1,6 +1,7 @@
 import type { Table } from '@impact/contracts';
 import { z } from 'zod';
 import { MeasureError } from '../../errors';
+import { fitOls } from '../../stats/ols';
 import { defineModel, type ModelEstimate } from '../model';
 import {
   balanceSummary,
@@ -17,6 +18,13 @@ export const SubclassificationParamsSchema = z.strictObject({
   estimand: z.enum(['ATE', 'ATT']).default('ATE'),
   /** Number of propensity-score strata (quantile bins). */
   n_strata: z.int().min(2).max(100).default(5),
+  /**
+   * `none` (default): within-stratum difference in means. `regression`: within each stratum, the treatment
+   * coefficient of OLS on an intercept, the treatment and the covariates, with its HC2 variance — removes
+   * the confounding left inside coarse strata (Imbens & Rubin 2015, ch. 17). Every retained stratum then
+   * needs more rows than covariates + 2.
+   */
+  adjustment: z.enum(['none', 'regression']).default('none'),
 });
 /** Parameters of `subclassification` (parsed). */
 export type SubclassificationParams = z.output<typeof SubclassificationParamsSchema>;
@@ -42,7 +50,43 @@ export interface Stratum {
   var_treated: number;
   var_control: number;
   weight: number;
+  /** Within-stratum effect (difference in means, or regression-adjusted); NaN for dropped strata. */
+  effect: number;
+  effect_variance: number;
   dropped: boolean;
+}
+
+/** Treatment coefficient and its HC2 variance from OLS of the outcome on [1, D, X] within one stratum. */
+function stratumRegression(
+  covariates: Float64Array[],
+  treatment: Uint8Array,
+  outcome: Float64Array,
+  stratumOf: Int32Array,
+  stratum: number,
+  treatmentName: string,
+): { effect: number; variance: number } {
+  const rows: number[] = [];
+  for (let i = 0; i < stratumOf.length; i++) if (stratumOf[i] === stratum) rows.push(i);
+  const p = covariates.length + 2;
+  if (rows.length <= p) {
+    throw new MeasureError(
+      'DATA_TOO_FEW_ROWS',
+      `propensity stratum ${stratum + 1} has ${rows.length} rows, too few for a regression on ${p} terms; use fewer strata or adjustment: none`,
+      { parameter: 'n_strata' },
+    );
+  }
+  const pick = (column: ArrayLike<number>) => Float64Array.from(rows, (row) => column[row] as number);
+  const fit = fitOls({
+    design: {
+      n: rows.length,
+      p,
+      columns: [new Float64Array(rows.length).fill(1), pick(treatment), ...covariates.map(pick)],
+      names: ['(Intercept)', treatmentName, ...covariates.map((_, j) => `x${j}`)],
+    },
+    y: pick(outcome),
+    covariance: { type: 'HC2' },
+  });
+  return { effect: fit.coefficients[1] as number, variance: (fit.standardErrors[1] as number) ** 2 };
 }
 
 /**
@@ -51,7 +95,9 @@ export interface Stratum {
  * convention; rows beyond the outer cut points join the first/last stratum. Within stratum s the effect is
  * the difference in means ȳ₁ₛ − ȳ₀ₛ; the estimate is Σₛ wₛ(ȳ₁ₛ − ȳ₀ₛ) with wₛ = nₛ/N (ATE) or
  * n₁ₛ/N₁ (ATT), renormalized over the retained strata. Strata lacking treated or control rows are dropped
- * and reported (`strata_dropped`, `rows_dropped`). SE: √Σₛ wₛ²(s²₁ₛ/n₁ₛ + s²₀ₛ/n₀ₛ) from within-stratum
+ * and reported (`strata_dropped`, `rows_dropped`). With `adjustment: regression` the within-stratum effect is
+ * the treatment coefficient of a within-stratum OLS on the covariates and its variance the HC2 one.
+ * SE (default): √Σₛ wₛ²(s²₁ₛ/n₁ₛ + s²₀ₛ/n₀ₛ) from within-stratum
  * sample variances (a group with one row in a stratum borrows that group's pooled within-stratum
  * variance), treating the strata and the score as fixed; normal reference distribution.
  *
@@ -141,11 +187,26 @@ export const subclassificationModel = defineModel<SubclassificationParams>({
       const v1 = n1 > 1 ? ((squares[1] as Float64Array)[s] as number) / (n1 - 1) : (pooled[1] as number);
       const v0 = n0 > 1 ? ((squares[0] as Float64Array)[s] as number) / (n0 - 1) : (pooled[0] as number);
       const weight = retained[s] ? (params.estimand === 'ATE' ? n0 + n1 : n1) / total : 0;
+      let effect = Number.NaN;
+      let effectVariance = Number.NaN;
       if (retained[s]) {
-        const m1 = (mean[1] as Float64Array)[s] as number;
-        const m0 = (mean[0] as Float64Array)[s] as number;
-        estimate += weight * (m1 - m0);
-        variance += weight * weight * (v1 / n1 + v0 / n0);
+        if (params.adjustment === 'regression') {
+          const adjusted = stratumRegression(
+            data.covariates,
+            treatment,
+            outcome,
+            stratumOf,
+            s,
+            params.treatment,
+          );
+          effect = adjusted.effect;
+          effectVariance = adjusted.variance;
+        } else {
+          effect = ((mean[1] as Float64Array)[s] as number) - ((mean[0] as Float64Array)[s] as number);
+          effectVariance = v1 / n1 + v0 / n0;
+        }
+        estimate += weight * effect;
+        variance += weight * weight * effectVariance;
       } else rowsDropped += n0 + n1;
       strata.push({
         stratum: s + 1,
@@ -158,6 +219,8 @@ export const subclassificationModel = defineModel<SubclassificationParams>({
         var_treated: v1,
         var_control: v0,
         weight,
+        effect,
+        effect_variance: effectVariance,
         dropped: !retained[s],
       });
     }
@@ -183,6 +246,7 @@ export const subclassificationModel = defineModel<SubclassificationParams>({
         n_control: data.nControl,
         estimand: params.estimand,
         n_strata: k,
+        adjustment: params.adjustment,
         strata_dropped: droppedStrata,
         rows_dropped: rowsDropped,
         max_abs_smd_before: balance.maxBefore,

@@ -37,6 +37,12 @@ interface Golden {
     n_treated: number[];
     n_control: number[];
   }[];
+  subclassification_regression: {
+    data: 'nhefs' | 'lalonde';
+    params: Record<string, unknown>;
+    estimate: number;
+    standard_error: number;
+  }[];
 }
 const golden = JSON.parse(
   readFileSync(new URL('../../fixtures/observational/statsmodels.json', import.meta.url), 'utf8'),
@@ -145,6 +151,21 @@ describe('subclassification vs a pandas/numpy computation of the same quantile s
       const strata = estimate.details.strata as { n_treated: number; n_control: number }[];
       expect(strata.map((s) => s.n_treated)).toEqual(reference.n_treated);
       expect(strata.map((s) => s.n_control)).toEqual(reference.n_control);
+      expect(relative(estimate.effect_estimate, reference.estimate)).toBeLessThan(1e-6);
+      expect(relative(estimate.standard_error, reference.standard_error)).toBeLessThan(1e-6);
+    });
+  }
+});
+
+describe('subclassification with within-stratum regression vs statsmodels OLS HC2 per stratum: 1e-6 relative', () => {
+  for (const reference of golden.subclassification_regression) {
+    it(`matches estimate and SE (${reference.data} ${JSON.stringify(reference.params)})`, () => {
+      const { table, base } = datasets[reference.data];
+      const estimate = subclassificationModel.fit(
+        table,
+        SubclassificationParamsSchema.parse({ ...base, ...reference.params }),
+        context,
+      );
       expect(relative(estimate.effect_estimate, reference.estimate)).toBeLessThan(1e-6);
       expect(relative(estimate.standard_error, reference.standard_error)).toBeLessThan(1e-6);
     });
