@@ -31,7 +31,17 @@ export function createGlpkSolver(options: GlpkSolverOptions = {}): SolverAdapter
     name: 'glpk',
     async solve(model: MilpModel, solveOptions: SolveOptions): Promise<SolveOutcome> {
       const glpk = await load();
-      return solveWithGlpk(glpk, model, solveOptions);
+      try {
+        return solveWithGlpk(glpk, model, solveOptions);
+      } catch (error) {
+        // An aborted WebAssembly instance cannot be reused: load a fresh one next time (unless injected).
+        if (!options.lib) loading = undefined;
+        throw new AllocationError(
+          'ALLOCATION_SOLVER_FAILED',
+          `solver "glpk" aborted (${(error as Error).message}); GLPK rejects some numerically extreme data such as subnormal coefficients: rescale costs and returns, or use solver "highs"`,
+          { field: 'solver', cause: error },
+        );
+      }
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   registerSolver,
   type SolverAdapter,
 } from '../../src/index';
-import { referenceReviews } from '../helpers';
+import { referenceReviews, review } from '../helpers';
 
 const knapsack: MilpModel = {
   sense: 'max',
@@ -167,5 +167,28 @@ describe('time limit', () => {
     expect(limits.every((limit) => limit !== undefined && limit > 0 && limit <= 60_000)).toBe(true);
     await allocate(referenceReviews(), { budget: 10, solver: recording });
     expect(limits.at(-1)).toBeUndefined();
+  });
+});
+
+describe('engine failures', () => {
+  it('a GLPK abort on numerically extreme data becomes ALLOCATION_SOLVER_FAILED and the next solve works', async () => {
+    const solver = createGlpkSolver();
+    const extreme = [
+      review('a', 5e-324, 1, 1, 1, 1),
+      review('b', 3, 2, 1, 0, 0.5),
+      review('c', 1e-300, 1e-310, 0, -1e-300, 0.3),
+      review('d', 999.99999999, 100, 50, -100, 1e-7),
+    ];
+    await expect(allocate(extreme, { budget: 500, solver })).rejects.toMatchObject({
+      code: 'ALLOCATION_SOLVER_FAILED',
+    });
+    const result = await allocate(referenceReviews(), { budget: 10, solver });
+    expect(result.selected_initiatives).toEqual(['A', 'B', 'C']);
+  });
+
+  it('HiGHS handles the same data', async () => {
+    const extreme = [review('a', 5e-324, 1, 1, 1, 1), review('b', 3, 2, 1, 0, 0.5)];
+    const result = await allocate(extreme, { budget: 500, solver: 'highs' });
+    expect(result.selected_initiatives).toEqual(['a', 'b']);
   });
 });
