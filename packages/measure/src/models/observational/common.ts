@@ -8,7 +8,14 @@ import type { JsonValue, ModelEstimate } from '../model';
 import { standardizedMeanDifferences } from './balance';
 import { type LogisticFit, logisticRegression } from './logistic';
 
-/** Parameters every observational model shares: outcome, 0/1 treatment and the covariates to adjust for. */
+/**
+ * Parameters every observational model shares: outcome, 0/1 treatment and the covariates to adjust for.
+ *
+ * @example
+ * ```ts
+ * const Schema = z.strictObject({ ...observationalBaseShape, estimand: z.enum(['ATE', 'ATT']) });
+ * ```
+ */
 export const observationalBaseShape = {
   outcome: z.string().min(1),
   treatment: z.string().min(1),
@@ -35,6 +42,11 @@ export interface ObservationalData {
  * Read and check outcome, treatment and covariates. Throws `MODEL_PARAMS_INVALID` when no covariate is
  * given (where `requireCovariates`), the column errors of `numericColumn`/`binaryColumn`, and
  * `DATA_EMPTY_GROUP` when a group is empty.
+ *
+ * @example
+ * ```ts
+ * const data = readObservationalData(table, { outcome: 're78', treatment: 'treat', covariates: ['age'], categorical: ['race'] });
+ * ```
  */
 export function readObservationalData(
   table: Table,
@@ -83,7 +95,14 @@ export function readObservationalData(
   };
 }
 
-/** Fit the logistic propensity model P(D = 1 | X) with an intercept and all covariates. */
+/**
+ * Fit the logistic propensity model P(D = 1 | X) with an intercept and all covariates.
+ *
+ * @example
+ * ```ts
+ * const scores = fitPropensity(data, 'treat').probabilities;
+ * ```
+ */
 export function fitPropensity(data: ObservationalData, treatmentName: string): LogisticFit {
   const intercept = new Float64Array(data.n).fill(1);
   return logisticRegression({
@@ -99,6 +118,11 @@ export function fitPropensity(data: ObservationalData, treatmentName: string): L
  * Overlap check on estimated propensity scores: raises `DATA_EMPTY_GROUP` (message "no overlap …") naming
  * the treatment column when the treated and control score ranges do not intersect, i.e. no treated row has
  * a comparable control row.
+ *
+ * @example
+ * ```ts
+ * checkOverlap(scores, data.treatment, 'treat');
+ * ```
  */
 export function checkOverlap(scores: Float64Array, treatment: Uint8Array, treatmentName: string): void {
   let minT = Number.POSITIVE_INFINITY;
@@ -128,6 +152,11 @@ export function checkOverlap(scores: Float64Array, treatment: Uint8Array, treatm
  * SMD table rows (JSON) and their maximum absolute values, before and after weighting. An SMD that is not
  * finite (a covariate constant within both groups but different between them) is reported as null and left
  * out of the maxima, so diagnostics stay valid JSON.
+ *
+ * @example
+ * ```ts
+ * const { maxBefore, maxAfter } = balanceSummary(data, weights);
+ * ```
  */
 export function balanceSummary(
   data: ObservationalData,
@@ -158,6 +187,11 @@ export function balanceSummary(
 /**
  * Assemble a {@link ModelEstimate} from an estimate and its SE (normal reference distribution unless a
  * finite `df` is given).
+ *
+ * @example
+ * ```ts
+ * observationalEstimate(1.2, 0.4, { ciLevel: 0.95, sampleSize: 100, metric: 'y', diagnostics: {}, details: {} });
+ * ```
  */
 export function observationalEstimate(
   estimate: number,

@@ -13,7 +13,14 @@ import {
 } from './common';
 import { solveSpd } from './logistic';
 
-/** Parameters of `ipw`. */
+/**
+ * Parameters of `ipw` (strict: unknown keys are rejected).
+ *
+ * @example
+ * ```ts
+ * const params = IpwParamsSchema.parse({ outcome: 're78', treatment: 'treat', covariates: ['age', 'educ'] });
+ * ```
+ */
 export const IpwParamsSchema = z.strictObject({
   ...observationalBaseShape,
   estimand: z.enum(['ATE', 'ATT']).default('ATE'),
@@ -176,6 +183,11 @@ export const ipwModel = defineModel<IpwParams>({
  * V = Σᵢ (IF_μ1,i − IF_μ0,i)²/n² (A, B estimated by sample means).
  *   ATE: ψ_μ1 = D(Y − μ₁)/e, ∂/∂β = −D(Y − μ₁)(1 − e)/e·X; ψ_μ0 = (1−D)(Y − μ₀)/(1 − e), ∂/∂β = (1−D)(Y − μ₀)e/(1 − e)·X.
  *   ATT: ψ_μ1 = D(Y − μ₁) (no β); ψ_μ0 = (1−D)(Y − μ₀)e/(1 − e), ∂/∂β = (1−D)(Y − μ₀)e/(1 − e)·X.
+ *
+ * @example
+ * ```ts
+ * const se = Math.sqrt(mEstimationVariance(covariates, treatment, outcome, scores, weights, mu1, mu0, 'ATE'));
+ * ```
  */
 export function mEstimationVariance(
   covariates: Float64Array[],

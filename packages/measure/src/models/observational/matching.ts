@@ -19,7 +19,14 @@ import {
 } from './nearest-neighbour';
 import { seededUniform } from './random';
 
-/** Parameters of `nearest_neighbour_matching`. */
+/**
+ * Parameters of `nearest_neighbour_matching` (strict: unknown keys are rejected).
+ *
+ * @example
+ * ```ts
+ * const params = NearestNeighbourMatchingParamsSchema.parse({ outcome: 're78', treatment: 'treat', covariates: ['age', 'educ'] });
+ * ```
+ */
 export const NearestNeighbourMatchingParamsSchema = z.strictObject({
   ...observationalBaseShape,
   /**

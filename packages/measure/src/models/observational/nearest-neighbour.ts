@@ -214,6 +214,11 @@ export function matchNearestNeighbours(options: NearestNeighbourOptions): Matche
  * For every row, the mean outcome of its `neighbours` nearest rows in the same treatment group (excluding
  * itself), in the same space: the building block of the Abadie–Imbens (2006) conditional-variance
  * estimator σ̂²(Xᵢ) = J/(J+1)·(Yᵢ − mean of its J same-group neighbours)².
+ *
+ * @example
+ * ```ts
+ * const variances = sameGroupConditionalVariances(treatment, { kind: 'score', scores }, outcome, 2);
+ * ```
  */
 export function sameGroupConditionalVariances(
   treatment: Uint8Array,

@@ -9,7 +9,14 @@ import {
   readObservationalData,
 } from './common';
 
-/** Parameters of `regression_adjustment`. */
+/**
+ * Parameters of `regression_adjustment` (strict: unknown keys are rejected).
+ *
+ * @example
+ * ```ts
+ * const params = RegressionAdjustmentParamsSchema.parse({ outcome: 're78', treatment: 'treat', covariates: ['age', 'educ'] });
+ * ```
+ */
 export const RegressionAdjustmentParamsSchema = z.strictObject({
   ...observationalBaseShape,
   /** Target population: ATE (all rows) or ATT (treated rows). Matters only with `interactions`. */

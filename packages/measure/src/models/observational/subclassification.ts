@@ -12,7 +12,14 @@ import {
   readObservationalData,
 } from './common';
 
-/** Parameters of `subclassification`. */
+/**
+ * Parameters of `subclassification` (strict: unknown keys are rejected).
+ *
+ * @example
+ * ```ts
+ * const params = SubclassificationParamsSchema.parse({ outcome: 're78', treatment: 'treat', covariates: ['age', 'educ'] });
+ * ```
+ */
 export const SubclassificationParamsSchema = z.strictObject({
   ...observationalBaseShape,
   estimand: z.enum(['ATE', 'ATT']).default('ATE'),
