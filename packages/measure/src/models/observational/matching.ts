@@ -46,7 +46,10 @@ export const NearestNeighbourMatchingParamsSchema = z.strictObject({
    * `std.caliper = TRUE`); for covariate distances, in units of the standardized distance itself.
    */
   caliper: z.number().positive().optional(),
-  /** Order treated units choose controls without replacement (MatchIt `m.order`). */
+  /**
+   * Order treated units choose controls without replacement (MatchIt `m.order`): by descending or
+   * ascending score, or row order. Covariate distances have no score and always use row order.
+   */
   order: z.enum(['largest', 'smallest', 'data']).default('largest'),
   standard_error: z.enum(['abadie_imbens', 'bootstrap']).default('abadie_imbens'),
   /**
