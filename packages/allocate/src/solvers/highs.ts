@@ -28,7 +28,19 @@ export function createHighsSolver(options: HighsSolverOptions = {}): SolverAdapt
     name: 'highs',
     async solve(model: MilpModel, solveOptions: SolveOptions): Promise<SolveOutcome> {
       const highs = await load();
-      return solveWithHighs(highs, model, solveOptions);
+      try {
+        return solveWithHighs(highs, model, solveOptions);
+      } catch (error) {
+        if (error instanceof AllocationError) throw error;
+        throw new AllocationError(
+          'ALLOCATION_SOLVER_FAILED',
+          `solver "highs" failed: ${(error as Error).message}`,
+          {
+            field: 'solver',
+            cause: error,
+          },
+        );
+      }
     },
   };
 }
