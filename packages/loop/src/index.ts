@@ -1,3 +1,5 @@
+export { EXIT_CODES } from './cli/main';
+export { ProgressDisplay, type ProgressStream } from './cli/progress';
 export {
   type InitiativeConfig,
   InitiativeConfigSchema,

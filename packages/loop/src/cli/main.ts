@@ -29,6 +29,7 @@ export interface CliIo {
   stderr: ProgressStream;
 }
 
+/** The `impact --help` text. */
 export const USAGE = `Usage: impact <command> [options]
 
 Commands:

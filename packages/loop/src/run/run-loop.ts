@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type AllocationResult,
   ConfigError,
@@ -130,6 +131,14 @@ function trueEffectOf(data: SimulatedData | undefined, measurement: MeasureResul
   const truth = data?.truth?.[measurement.metric];
   if (truth === undefined) return undefined;
   return measurement.effect_unit === 'relative' ? truth.att_relative : truth.att_absolute;
+}
+
+/** An artifact location inside `outDir` as a relative path, so `run.json` does not depend on where it was written. */
+function portableUri(uri: string, outDir: string): string {
+  const path = uri.startsWith('file://') ? fileURLToPath(uri) : uri;
+  if (!isAbsolute(path)) return uri;
+  const inside = relative(outDir, path);
+  return inside.startsWith('..') || isAbsolute(inside) ? uri : inside.split(sep).join('/');
 }
 
 /** Solver timings vary between identical runs; `run.json` leaves them out to stay reproducible. */
@@ -284,7 +293,7 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
     const uri = measured.artifactUri;
     return {
       measurement: measured.result,
-      ...(uri === undefined ? {} : { artifact_uri: isAbsolute(uri) ? relative(outDir, uri) : uri }),
+      ...(uri === undefined ? {} : { artifact_uri: portableUri(uri, outDir) }),
       ...(trueEffect === undefined ? {} : { true_effect: trueEffect }),
     };
   }
