@@ -34,7 +34,7 @@ export interface AllocateOptions {
   /** Fund fractions in [0, 1] (LP relaxation; money allocated proportionally) instead of all-or-nothing. */
   fractional?: boolean;
   /** Scenario weights for `expected_return`, non-negative and summing to 1 (default equal: Laplace). */
-  scenarioWeights?: Partial<ScenarioWeights>;
+  scenarioWeights?: ScenarioWeights;
   /** MILP engine: `glpk` (default; GPL-3.0 glpk.js, loaded lazily), `highs` (MIT) or an adapter instance. */
   solver?: 'glpk' | 'highs' | (string & {}) | SolverAdapter;
   /** Stop solving after this many milliseconds and return the best portfolio found with its gap. */
@@ -102,12 +102,6 @@ export async function allocate(
   const checked = checkOptions(options);
   const rule = resolveRule(options.rule ?? 'minimax_regret');
   const solver: SolverAdapter = resolveSolver(options.solver ?? 'glpk');
-  const weights = options.scenarioWeights;
-  if (weights !== undefined && checked.scenarioWeights === undefined) {
-    throw new AllocationError('ALLOCATION_INVALID_OPTIONS', 'scenarioWeights: expected best, med and worst', {
-      field: 'scenarioWeights',
-    });
-  }
   const problem = buildProblem(reviews, {
     budget: checked.budget,
     fractional: checked.fractional ?? false,

@@ -71,6 +71,7 @@ describe('input errors', () => {
     [{ budget: Number.NaN }, 'budget'],
     [{ budget: 10, maxSelected: 1.5 }, 'maxSelected'],
     [{ budget: 10, scenarioWeights: { best: 0.5, med: 0.5, worst: 0.5 } }, 'scenarioWeights'],
+    [{ budget: 10, scenarioWeights: { best: 1 } as never }, 'scenarioWeights.med'],
   ])('rejects options %o naming %s', async (options, field) => {
     const error = await rejection(allocate(referenceReviews(), { ...options, solver }));
     expect(error.code).toBe('ALLOCATION_INVALID_OPTIONS');
