@@ -11,7 +11,14 @@ import { droppedTableMarkdown, outcomeTableMarkdown } from '../report/markdown';
 import { REPORT_FILES, runLoop } from '../run/run-loop';
 import { ProgressDisplay, type ProgressStream } from './progress';
 
-/** Exit codes of the `impact` CLI. */
+/**
+ * Exit codes of the `impact` CLI.
+ *
+ * @example
+ * ```ts
+ * if (code === EXIT_CODES.someFailed) console.warn('some initiatives failed');
+ * ```
+ */
 export const EXIT_CODES = {
   /** Everything ran; no initiative failed. */
   ok: 0,

@@ -24,6 +24,11 @@ const InlineOrFileSchema = z.union([
  * How a measured effect becomes money: `return = effect × value_per_unit × units` (the review stage's
  * valuation). With simulated retail data the effect is per product-day, so `units` is typically
  * products at scale × horizon days.
+ *
+ * @example
+ * ```ts
+ * PipelineValuationSchema.parse({ value_per_unit: 0.05, units: 2000 * 15, currency: 'USD' });
+ * ```
  */
 export const PipelineValuationSchema = z.strictObject({
   value_per_unit: z.number().min(0).default(1),
@@ -32,7 +37,14 @@ export const PipelineValuationSchema = z.strictObject({
   label: z.string().min(1).optional(),
 });
 
-/** The pilot of one initiative: simulated data measured by a measure config, or a measure config with its own `data:`. */
+/**
+ * The pilot of one initiative: simulated data measured by a measure config, or a measure config with its own `data:`.
+ *
+ * @example
+ * ```ts
+ * PilotConfigSchema.parse({ simulation: { products: 400 }, measure: 'measure.yaml' });
+ * ```
+ */
 export const PilotConfigSchema = z.strictObject({
   /** An `@impact/simulate` configuration (inline or a file); its data replace the measure config's `data:`. */
   simulation: InlineOrFileSchema.optional(),
@@ -40,7 +52,14 @@ export const PilotConfigSchema = z.strictObject({
   measure: InlineOrFileSchema,
 });
 
-/** The scale run of one initiative. */
+/**
+ * The scale run of one initiative.
+ *
+ * @example
+ * ```ts
+ * ScaleConfigSchema.parse({ sample_size: 2000, treatment: { assignment: 'all' } });
+ * ```
+ */
 export const ScaleConfigSchema = z.strictObject({
   /** Products simulated at scale (fresh draws with a seed derived from the pilot's). */
   sample_size: z.number().int().min(1).optional(),
@@ -52,7 +71,14 @@ export const ScaleConfigSchema = z.strictObject({
   measure: InlineOrFileSchema.optional(),
 });
 
-/** One initiative of the pipeline. */
+/**
+ * One initiative of the pipeline.
+ *
+ * @example
+ * ```ts
+ * InitiativeConfigSchema.parse({ initiative_id: 'a', cost_to_scale: 10, pilot: { simulation: {}, measure: {} }, scale_sample_size: 1000 });
+ * ```
+ */
 export const InitiativeConfigSchema = z
   .strictObject({
     initiative_id: InitiativeIdSchema,

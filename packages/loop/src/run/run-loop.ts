@@ -48,7 +48,14 @@ export interface RunLoopOptions {
   stages?: Partial<LoopStages>;
 }
 
-/** The files a run writes, relative to `outDir`. */
+/**
+ * The report files a run writes, relative to `outDir`.
+ *
+ * @example
+ * ```ts
+ * for (const name of REPORT_FILES) console.log(join(outDir, name));
+ * ```
+ */
 export const REPORT_FILES = ['outcome.json', 'outcome.md', 'outcome.html', 'run.json'] as const;
 
 const StageConfigSchema = z.record(z.string(), z.unknown());
