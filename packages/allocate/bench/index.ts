@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       let optimal = 0;
       let worstGap = 0;
       let solves = 0;
+      let tiesProved = 0;
       for (let rep = 0; rep < reps; rep++) {
         const { reviews, budget } = benchmarkInstance(n, 1000 * n + rep);
         const started = performance.now();
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
         if (result.detail.status === 'optimal') optimal++;
         worstGap = Math.max(worstGap, Number(result.detail.optimality_gap ?? Number.NaN));
         solves += Number(result.detail.solves);
+        if ((result.detail.tie_break as { complete?: boolean }).complete) tiesProved++;
       }
       rows.push(
         `| ${solver.padEnd(6)} | ${String(n).padStart(5)} | ${median(times).toFixed(1).padStart(9)} | ${Math.max(
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
           .toFixed(1)
           .padStart(
             9,
-          )} | ${`${optimal}/${reps}`.padStart(7)} | ${worstGap.toExponential(1).padStart(8)} | ${(solves / reps).toFixed(1).padStart(6)} |`,
+          )} | ${`${optimal}/${reps}`.padStart(7)} | ${worstGap.toExponential(1).padStart(8)} | ${(solves / reps).toFixed(1).padStart(6)} | ${`${tiesProved}/${reps}`.padStart(11)} |`,
       );
       console.log(rows.at(-1));
     }
@@ -89,8 +91,8 @@ async function main(): Promise<void> {
   console.log(
     `\nminimax regret, 3 scenarios, ${reps} seeded instances per size, time limit ${timeLimitMs} ms\n`,
   );
-  console.log('| solver | n     | median ms | max ms    | optimal | max gap  | solves |');
-  console.log('| ------ | ----- | --------- | --------- | ------- | -------- | ------ |');
+  console.log('| solver | n     | median ms | max ms    | optimal | max gap  | solves | ties proved |');
+  console.log('| ------ | ----- | --------- | --------- | ------- | -------- | ------ | ----------- |');
   for (const row of rows) console.log(row);
 }
 
