@@ -23,19 +23,35 @@ const HEIGHT = 2000;
 const { values, positionals } = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true });
 
 if (!existsSync(CHROMIUM)) {
-  console.log(`SKIPPED: ${CHROMIUM} not found. Install Debian's chromium package (apt-get install chromium) and rerun.`);
+  console.log(
+    `SKIPPED: ${CHROMIUM} not found. Install Debian's chromium package (apt-get install chromium) and rerun.`,
+  );
   process.exit(0);
 }
 
 let page = positionals[0];
 if (page === undefined) {
   const outDir = mkdtempSync(join(tmpdir(), 'impact-screenshot-'));
-  const pipeline = join(import.meta.dirname, '..', '..', '..', 'examples', 'retail-five-initiatives', 'pipeline.yaml');
+  const pipeline = join(
+    import.meta.dirname,
+    '..',
+    '..',
+    '..',
+    'examples',
+    'retail-five-initiatives',
+    'pipeline.yaml',
+  );
   await runLoop({ configPath: pipeline, outDir });
   page = join(outDir, 'outcome.html');
 }
 const url = pathToFileURL(resolve(page)).href;
-const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=${WIDTH},${HEIGHT}`];
+const flags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--hide-scrollbars',
+  `--window-size=${WIDTH},${HEIGHT}`,
+];
 
 const failures: string[] = [];
 const dom = spawnSync(CHROMIUM, [...flags, '--dump-dom', url], { encoding: 'utf8', timeout: 60_000 });
@@ -46,7 +62,10 @@ for (const id of ['returns-chart', 'budget-chart']) {
 if (/https?:\/\//.test(readFileSync(page, 'utf8'))) failures.push('the page references an external URL');
 
 const png = values.out ?? join(mkdtempSync(join(tmpdir(), 'impact-png-')), 'outcome.png');
-const shot = spawnSync(CHROMIUM, [...flags, `--screenshot=${resolve(png)}`, url], { encoding: 'utf8', timeout: 60_000 });
+const shot = spawnSync(CHROMIUM, [...flags, `--screenshot=${resolve(png)}`, url], {
+  encoding: 'utf8',
+  timeout: 60_000,
+});
 if (shot.status !== 0 || !existsSync(png)) failures.push(`chromium --screenshot failed: ${shot.stderr}`);
 else {
   const bytes = readFileSync(png);
@@ -54,9 +73,11 @@ else {
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);
   if (signature !== '89504e470d0a1a0a') failures.push('the screenshot is not a PNG');
-  else if (width !== WIDTH || height !== HEIGHT) failures.push(`the screenshot is ${width}×${height}, expected ${WIDTH}×${HEIGHT}`);
+  else if (width !== WIDTH || height !== HEIGHT)
+    failures.push(`the screenshot is ${width}×${height}, expected ${WIDTH}×${HEIGHT}`);
   // A blank page compresses to a few kilobytes; two charts and four tables do not.
-  if (bytes.length < 20_000) failures.push(`the screenshot is only ${bytes.length} bytes: is the page blank?`);
+  if (bytes.length < 20_000)
+    failures.push(`the screenshot is only ${bytes.length} bytes: is the page blank?`);
   console.log(`screenshot: ${resolve(png)} (${width}×${height}, ${bytes.length} bytes)`);
 }
 
