@@ -15,7 +15,14 @@ import type { SolverAdapter } from '../solvers/model';
 import { resolveSolver } from '../solvers/registry';
 import { MAX_TIE_CANDIDATES, solvePortfolio } from './solve';
 
-/** Options of {@link allocate}. */
+/**
+ * Options of {@link allocate}.
+ *
+ * @example
+ * ```ts
+ * const options: AllocateOptions = { budget: 100_000, rule: 'minimax_regret', minConfidence: 0.5, solver: 'highs' };
+ * ```
+ */
 export interface AllocateOptions {
   /** Total money available; the portfolio's cost never exceeds it. */
   budget: number;

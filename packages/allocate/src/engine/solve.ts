@@ -5,7 +5,15 @@ import { dot } from '../rules/linear';
 import type { AllocationRule, LinearOptimum, RuleContext, RuleObjective } from '../rules/rule';
 import type { MilpModel, MilpRow, SolveOutcome, SolverAdapter } from '../solvers/model';
 
-/** At most this many alternative optima are enumerated when breaking ties. */
+/**
+ * At most this many alternative optima are enumerated when breaking ties (`tie_break.complete` is false
+ * when the cap is hit).
+ *
+ * @example
+ * ```ts
+ * if (result.detail.tie_break.candidates >= MAX_TIE_CANDIDATES) console.warn('tie-break truncated');
+ * ```
+ */
 export const MAX_TIE_CANDIDATES = 64;
 
 /** How the chosen portfolio was reached. */

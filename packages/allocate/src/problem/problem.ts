@@ -6,7 +6,14 @@ import {
 } from '@impact/contracts';
 import { AllocationError } from '../errors';
 
-/** The three return scenarios every review carries, in this order. */
+/**
+ * The three return scenarios every review carries, in this order (`R_best`, `R_med`, `R_worst`).
+ *
+ * @example
+ * ```ts
+ * SCENARIOS.indexOf('worst'); // 2: problem.effectiveReturns[2] holds R_worst
+ * ```
+ */
 export const SCENARIOS = ['best', 'med', 'worst'] as const;
 /** One of {@link SCENARIOS}. */
 export type Scenario = (typeof SCENARIOS)[number];
@@ -33,9 +40,14 @@ export interface ProblemConstraints {
 }
 
 /**
- * A checked allocation problem: the eligible initiatives (sorted by id, so results never depend on input
+ * A checked allocation problem (what a custom rule receives): the eligible initiatives (sorted by id, so results never depend on input
  * order), their costs and their confidence-penalised returns per scenario,
  * `R_eff[i,s] = c_i·R[i,s] + (1 − c_i)·R_worst[i]`.
+ *
+ * @example
+ * ```ts
+ * const worstCase = (problem: AllocationProblem, x: Float64Array) => dot(problem.effectiveReturns[2]!, x);
+ * ```
  */
 export interface AllocationProblem {
   /** Ids of the eligible initiatives, ascending by UTF-16 code units. */
