@@ -311,13 +311,11 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
     valuation: initiative.valuation,
   }));
 
+  /** Record a stage failure on its initiative; anything else is a bug of the loop itself and propagates. */
   function fail(run: InitiativeRun, error: unknown): void {
-    const failure =
-      error instanceof StageFailure ? error.failure : { stage: 'measure' as const, ...errorInfo(error) };
-    run.failure = failure;
-    if (failFast && stopped === undefined) {
-      stopped = error instanceof StageFailure ? error : new StageFailure(failure, error);
-    }
+    if (!(error instanceof StageFailure)) throw error;
+    run.failure = error.failure;
+    if (failFast && stopped === undefined) stopped = error;
   }
 
   function throwIfStopped(): void {

@@ -282,3 +282,40 @@ describe('runLoop', () => {
     );
   });
 });
+
+describe('runLoop stage failures', () => {
+  it('reports a reviewer failure as a failed initiative naming the review stage', async () => {
+    const { stages } = fakeStages();
+    const review = stages.review;
+    stages.review = async (request) => {
+      if (request.measurement.initiative_id === 'init-0') throw new Error('reviewer offline');
+      return review(request);
+    };
+    const report = await runLoop({ config: fakePipeline([2, 1], [10, 10]), outDir: outDir(), stages });
+    expect(report.dropped).toEqual([
+      { initiative_id: 'init-0', reason: 'failed', message: 'review failed: reviewer offline' },
+    ]);
+  });
+
+  it('fails the run with LOOP_ALLOCATION_FAILED when the allocation fails', async () => {
+    const { stages } = fakeStages();
+    stages.allocate = async () => {
+      throw new Error('solver missing');
+    };
+    await expect(
+      runLoop({ config: fakePipeline([2], [10]), outDir: outDir(), stages }),
+    ).rejects.toMatchObject({
+      code: 'LOOP_ALLOCATION_FAILED',
+      message: 'allocate failed: solver missing',
+    });
+  });
+
+  it('lets a bug in a stage implementation that is not an Error still be reported', async () => {
+    const { stages } = fakeStages();
+    stages.measure = async () => {
+      throw 'plain string';
+    };
+    const report = await runLoop({ config: fakePipeline([2], [10]), outDir: outDir(), stages });
+    expect(report.dropped[0]?.message).toBe('measure (pilot) failed: plain string');
+  });
+});
