@@ -423,12 +423,13 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
     ...(allocation === undefined ? {} : { allocation: reproducibleAllocation(allocation) }),
     ...(currency === undefined ? {} : { currency }),
   };
-  timings.report = performance.now() - t0;
-  timings.total = performance.now() - started;
-  report.metadata.timings_ms = { ...timings };
   writeFileAtomic(join(outDir, 'run.json'), `${stableStringify(runFile(loopRun, config), 2)}\n`);
   writeFileAtomic(join(outDir, 'outcome.md'), renderMarkdownReport(loopRun));
   writeFileAtomic(join(outDir, 'outcome.html'), renderHtmlReport(loopRun));
+  // outcome.json goes last so its timings cover everything else, including the other report files.
+  timings.report = performance.now() - t0;
+  timings.total = performance.now() - started;
+  report.metadata.timings_ms = { ...timings };
   writeFileAtomic(join(outDir, 'outcome.json'), `${stableStringify(report, 2)}\n`);
   emit({ type: 'stage-end', stage: 'report', durationMs: performance.now() - t0 });
   emit({
