@@ -338,7 +338,21 @@ export function estimateSyntheticControl(
       { parameter: 'donors' },
     );
   }
-  const halfWidth = radicand > 0 ? Math.sqrt(radicand) : 0;
+  // Empty inversion set: even the best constant effect leaves the treated ratio R(τ) ≥ s/pre_rmspe above
+  // r_(m), i.e. the test rejects the constant-effect model itself (post gaps vary more than the pre-period fit
+  // allows: an averaged treated series fits its pre-period far better than it tracks after treatment, and a
+  // multiplicative effect varies with the level). A zero-width interval would then pass for certainty, so both
+  // the interval and the p-value fall back to the unstandardized placebo test of the mean post gap,
+  // T(τ) = |ḡ − τ| against |ḡ_j|: τ is kept when 1 + #{|ḡ_j| ≥ |ḡ − τ|} > α(J+1), i.e. τ ∈ ḡ ± a_(m) with a_(m)
+  // the m-th largest |placebo effect| (same m). Single donors are noisier than an average of treated units, so
+  // this interval is conservative there (wide rather than falsely precise).
+  const inversionEmpty = !(radicand > 0);
+  const absolutePlaceboEffects = placebos.map((placebo) => Math.abs(placebo.effect)).sort((a, b) => b - a);
+  const meanGapPValue =
+    (1 + placebos.filter((placebo) => Math.abs(placebo.effect) >= Math.abs(fit.effect)).length) / rankUnits;
+  const halfWidth = inversionEmpty ? (absolutePlaceboEffects[m - 1] as number) : Math.sqrt(radicand);
+  const pValue = inversionEmpty ? meanGapPValue : placeboPValue;
+  const ciMethod = inversionEmpty ? 'mean_gap_placebo_fallback' : 'rmspe_ratio_inversion';
   const placeboEffects = placebos.map((placebo) => placebo.effect);
   const placeboMean = placeboEffects.reduce((sum, value) => sum + value, 0) / placeboEffects.length;
   const placeboSd = Math.sqrt(
@@ -357,17 +371,22 @@ export function estimateSyntheticControl(
     pre_rmspe: fit.preRmspe,
     post_rmspe: fit.postRmspe,
     post_pre_rmspe_ratio: finiteOrNull(ratio),
-    placebo_p_value: placeboPValue,
+    placebo_p_value: pValue,
+    rmspe_ratio_p_value: placeboPValue,
+    mean_gap_p_value: meanGapPValue,
     n_pre_periods: periods - nPost,
     n_post_periods: nPost,
-    ci_inversion_empty: !(radicand > 0),
+    ci_inversion_empty: inversionEmpty,
+    ci_method: ciMethod,
+    min_rmspe_ratio: finiteOrNull(Math.sqrt(spread) / fit.preRmspe),
+    placebo_ratio_threshold: finiteOrNull(threshold),
   };
   return {
     effect_estimate: fit.effect,
     standard_error: placeboSd,
     ci_lower: fit.effect - halfWidth,
     ci_upper: fit.effect + halfWidth,
-    p_value: placeboPValue,
+    p_value: pValue,
     sample_size: panel.units * periods,
     metric: params.outcome,
     effect_unit: 'absolute',
@@ -377,7 +396,9 @@ export function estimateSyntheticControl(
         'synthetic control, outcome-only (pre-period outcomes, equal period weights), simplex weights by an exact active-set QP',
       standard_error_method:
         'standard deviation of the in-space placebo effects (mean post-period gaps of the donors)',
-      ci_method: `inversion of the placebo RMSPE-ratio rank test over constant effects (level ${context.ciLevel}); empty inversions collapse to the point estimate`,
+      ci_method: inversionEmpty
+        ? `the RMSPE-ratio placebo test rejects every constant effect (min ratio ${Math.sqrt(spread) / fit.preRmspe} > placebo threshold ${threshold}); fallback: inversion of the placebo test of the mean post gap |ḡ − τ| against |placebo effects| (level ${context.ciLevel}), conservative when donors are noisier than the treated series; p_value from the same test`
+        : `inversion of the placebo RMSPE-ratio rank test over constant effects (level ${context.ciLevel})`,
       weights,
       gaps: Array.from({ length: periods }, (_, t) => ({
         period: panel.timeLevels[t],
