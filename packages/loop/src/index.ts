@@ -1,6 +1,8 @@
 export { EXIT_CODES } from './cli/main';
 export { ProgressDisplay, type ProgressStream } from './cli/progress';
 export {
+  type CalibrationConfig,
+  CalibrationConfigSchema,
   type InitiativeConfig,
   InitiativeConfigSchema,
   type LoadedPipeline,
@@ -13,11 +15,24 @@ export {
   PipelineValuationSchema,
   parsePipelineConfig,
   prefixConfigError,
+  RestudyConfigSchema,
   ScaleConfigSchema,
 } from './config/pipeline-schema';
+export { type CycleCalibrationRow, type CycleSummary, summarizeCycle } from './cycles/cycle-summary';
+export { type HindsightItem, type HindsightPortfolio, hindsightOptimum } from './cycles/hindsight';
 export { LoopError, type LoopErrorCode, type LoopErrorDetails } from './errors';
 export { type BuildReportInput, buildOutcomeReport } from './report/build-report';
 export { budgetChartSvg, escapeXml, niceTicks, returnsChartSvg } from './report/charts';
+export {
+  CALIBRATION_HEADER,
+  type ChartSeries,
+  type CyclesReportContext,
+  calibrationCells,
+  calibrationTableMarkdown,
+  lineChartSvg,
+  renderCyclesHtml,
+  renderCyclesMarkdown,
+} from './report/cycles-report';
 export { renderHtmlReport } from './report/html';
 export type { InitiativeFailure, InitiativeRun, LoopRun, PhaseRun } from './report/initiative-run';
 export { droppedTableMarkdown, outcomeTableMarkdown, renderMarkdownReport } from './report/markdown';
@@ -30,7 +45,15 @@ export {
 } from './report/view';
 export { mapWithConcurrency } from './run/concurrency';
 export type { LoopEvent, LoopStageName } from './run/events';
-export { deriveSeed, REPORT_FILES, type RunLoopOptions, runLoop } from './run/run-loop';
+export {
+  CYCLES_FILES,
+  deriveSeed,
+  type LoopCyclesResult,
+  REPORT_FILES,
+  type RunLoopOptions,
+  runLoop,
+  runLoopCycles,
+} from './run/run-loop';
 export { packageVersions } from './run/versions';
 export { createDefaultStages, type DefaultStagesOptions } from './stages/default-stages';
 export type {

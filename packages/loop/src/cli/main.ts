@@ -2,13 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AllocateConfigInput, allocateFromConfig, loadAllocateConfig } from '@impact/allocate';
-import { ConfigError, ImpactError, stableStringify, writeFileAtomic } from '@impact/contracts';
+import {
+  ConfigError,
+  ImpactError,
+  type OutcomeReport,
+  stableStringify,
+  writeFileAtomic,
+} from '@impact/contracts';
 import { evaluateImpact } from '@impact/measure';
 import { createReviewerFromConfig, loadReviewConfig, type ReviewInput, reviewAll } from '@impact/review';
 import { loadSimulationConfig, simulate, writeSimulation } from '@impact/simulate';
 import { LoopError } from '../errors';
+import { renderCyclesMarkdown } from '../report/cycles-report';
 import { droppedTableMarkdown, outcomeTableMarkdown } from '../report/markdown';
-import { REPORT_FILES, runLoop } from '../run/run-loop';
+import { CYCLES_FILES, REPORT_FILES, runLoopCycles } from '../run/run-loop';
 import { ProgressDisplay, type ProgressStream } from './progress';
 
 /**
@@ -40,7 +47,9 @@ export interface CliIo {
 export const USAGE = `Usage: impact <command> [options]
 
 Commands:
-  run <pipeline.yaml> --out <dir>        run the whole loop and write outcome.{json,md,html} and run.json
+  run <pipeline.yaml> --out <dir> [--cycles <n>] [--history <history.json>]
+                                         run the whole loop and write outcome.{json,md,html}, run.json and
+                                         history.json; with --cycles n > 1, cycle-<k>/ folders and cycles.{json,md,html}
   simulate <simulation.yaml> --out <dir> simulate a retail panel (products, metrics, ground_truth, config)
   measure <measure.yaml> [--out <dir>]   measure one initiative; prints the MeasureResult
   review <inputs.json> [--config <review.yaml>] [--out <file>]
@@ -52,6 +61,8 @@ Options:
   --json        print machine-readable JSON on stdout
   --format      simulate only: csv (default) or jsonl
   --quiet       run only: no progress display
+  --cycles      run only: number of cycles (overrides the pipeline's cycles:)
+  --history     run only: history.json of earlier cycles (overrides the pipeline's history:)
   -h, --help    show this help
 
 Exit codes: 0 ok; 1 some initiatives failed; 2 invalid configuration, input or usage; 3 internal error.`;
@@ -65,6 +76,8 @@ const OPTIONS = {
   format: { type: 'string' },
   config: { type: 'string' },
   budget: { type: 'string' },
+  cycles: { type: 'string' },
+  history: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -228,16 +241,47 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 async function runCommand(
   file: string,
-  values: { out?: string | undefined; json?: boolean | undefined; quiet?: boolean | undefined },
+  values: {
+    out?: string | undefined;
+    json?: boolean | undefined;
+    quiet?: boolean | undefined;
+    cycles?: string | undefined;
+    history?: string | undefined;
+  },
   io: CliIo,
 ): Promise<number> {
   if (values.out === undefined) throw new UsageError('run needs --out <dir>');
+  let cycles: number | undefined;
+  if (values.cycles !== undefined) {
+    cycles = Number(values.cycles);
+    if (!Number.isInteger(cycles) || cycles < 1) {
+      throw new UsageError(`--cycles: expected an integer ≥ 1, got "${values.cycles}"`);
+    }
+  }
   const progress = new ProgressDisplay(values.quiet ? { write: () => undefined } : io.stderr);
-  const report = await runLoop({
+  const result = await runLoopCycles({
     configPath: file,
     outDir: values.out,
     onEvent: (event) => progress.update(event),
+    ...(cycles === undefined ? {} : { cycles }),
+    ...(values.history === undefined ? {} : { history: values.history }),
   });
+  if (result.reports.length > 1) {
+    const failed = result.reports.flatMap((report) =>
+      report.dropped.filter((drop) => drop.reason === 'failed'),
+    );
+    if (values.json) printJson(io, { cycles: result.cycles, reports: result.reports });
+    else {
+      const budget = result.reports[0]?.budget ?? 0;
+      io.stdout.write(renderCyclesMarkdown(result.cycles, { budget }));
+      io.stdout.write(
+        `\nReports: ${CYCLES_FILES.map((name) => join(resolve(values.out as string), name)).join(', ')} and cycle-<k>/\n`,
+      );
+      for (const drop of failed) io.stderr.write(`impact: ${drop.initiative_id} failed: ${drop.message}\n`);
+    }
+    return failed.length > 0 ? EXIT_CODES.someFailed : EXIT_CODES.ok;
+  }
+  const report = result.reports[0] as OutcomeReport;
   const failed = report.dropped.filter((drop) => drop.reason === 'failed');
   if (values.json) printJson(io, report);
   else {

@@ -72,6 +72,33 @@ export const ScaleConfigSchema = z.strictObject({
 });
 
 /**
+ * How an initiative is studied again after it was dropped: a new pilot (simulation and measure), used in
+ * every later cycle of the same run or of a run reading the history.
+ *
+ * @example
+ * ```ts
+ * RestudyConfigSchema.parse({ pilot: { simulation: { products: 800 }, measure: 'experiment.yaml' } });
+ * ```
+ */
+export const RestudyConfigSchema = z.strictObject({
+  pilot: PilotConfigSchema,
+});
+
+/**
+ * Calibration of review from earlier outcomes: `settings` are `@impact/review` calibration settings
+ * (`prior_strength`, `nominal_coverage`, …; validated by `parseCalibrationSettings`).
+ *
+ * @example
+ * ```ts
+ * CalibrationConfigSchema.parse({ enabled: true, settings: { prior_strength: 3 } });
+ * ```
+ */
+export const CalibrationConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  settings: StageConfigObjectSchema.default({}),
+});
+
+/**
  * One initiative of the pipeline.
  *
  * @example
@@ -89,9 +116,30 @@ export const InitiativeConfigSchema = z
     /** Shorthand for `scale.sample_size`. */
     scale_sample_size: z.number().int().min(1).optional(),
     valuation: PipelineValuationSchema.prefault({}),
+    /**
+     * The stronger design used when the initiative is piloted again after being dropped in an earlier cycle
+     * (e.g. an experiment instead of an observational study, or a larger pilot).
+     */
+    restudy: RestudyConfigSchema.optional(),
+    /** The first cycle in which the initiative competes (default: 1, from the start). */
+    joins_in_cycle: z.number().int().min(1).optional(),
   })
   .superRefine((initiative, ctx) => {
     const scale = initiative.scale;
+    if (
+      initiative.restudy !== undefined &&
+      (initiative.restudy.pilot.simulation === undefined) !== (initiative.pilot.simulation === undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['restudy', 'pilot', 'simulation'],
+        input: initiative.restudy.pilot.simulation,
+        message:
+          initiative.pilot.simulation === undefined
+            ? 'expected no simulation because the first pilot is not simulated'
+            : 'expected a simulation because the first pilot is simulated (the scale run is derived from it)',
+      });
+    }
     if (initiative.scale_sample_size !== undefined && scale?.sample_size !== undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -172,6 +220,12 @@ export const PipelineConfigSchema = z
     review: StageConfigObjectSchema.default({}),
     /** The allocate stage: an `@impact/allocate` configuration without `budget` (`rule`, `min_confidence`, …). */
     allocate: StageConfigObjectSchema.default({}),
+    /** Cycles run in one go (default 1), each with the full `budget`. */
+    cycles: z.number().int().min(1).max(100).optional(),
+    /** A history file (`history.json` of an earlier run) whose cycles come before this run's. */
+    history: configPath('a history JSON file').optional(),
+    /** Calibrate reviews from the outcomes in the history (re-estimated before every cycle). */
+    calibration: CalibrationConfigSchema.optional(),
   })
   .superRefine((pipeline, ctx) => {
     const seen = new Map<string, number>();
@@ -202,6 +256,8 @@ export type PipelineConfig = z.output<typeof PipelineConfigSchema>;
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
 /** One parsed initiative. */
 export type InitiativeConfig = z.output<typeof InitiativeConfigSchema>;
+/** A parsed calibration section. */
+export type CalibrationConfig = z.output<typeof CalibrationConfigSchema>;
 /** A parsed valuation. */
 export type PipelineValuation = z.output<typeof PipelineValuationSchema>;
 

@@ -1,4 +1,5 @@
 import { budgetChartSvg, escapeXml, returnsChartSvg } from './charts';
+import { CALIBRATION_HEADER, calibrationCells } from './cycles-report';
 import { formatEffect, formatMoney, formatMoneyInterval, formatPercent, formatSignedMoney } from './format';
 import type { LoopRun } from './initiative-run';
 import { reportView } from './view';
@@ -141,6 +142,19 @@ export function renderHtmlReport(run: LoopRun): string {
           { text: check.covers_truth ? 'yes' : 'no', cls: check.covers_truth ? 'yes' : 'no' },
         ]),
       ),
+    );
+  }
+  if (run.calibration !== undefined) {
+    const calibration = run.calibration;
+    sections.push(
+      '<h2>Calibration</h2>',
+      `<p class="note">Estimated from ${calibration.records_used} earlier outcomes${calibration.cycles.length === 0 ? '' : ` (cycles ${escapeXml(calibration.cycles.join(', '))})`} and applied to every review of this run.</p>`,
+      calibration.rows.length === 0
+        ? '<p>No outcomes in the history yet: reviews were not adjusted.</p>'
+        : tableHtml(
+            CALIBRATION_HEADER,
+            calibration.rows.map((row) => calibrationCells(row).map((text) => ({ text }))),
+          ),
     );
   }
   sections.push('</body>', '</html>', '');

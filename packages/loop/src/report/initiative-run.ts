@@ -1,4 +1,5 @@
 import type { AllocationResult, MeasureResult, OutcomeReport, ReviewResult } from '@impact/contracts';
+import type { CalibrationTable } from '@impact/review';
 import type { LoopPhase } from '../stages/stages';
 
 /** One measurement of one initiative, with the simulator's true effect when the data were simulated. */
@@ -26,6 +27,13 @@ export interface InitiativeRun {
   pilot?: PhaseRun;
   review?: ReviewResult;
   scale?: PhaseRun;
+  /**
+   * For a reviewed initiative that was not scaled, the true effect its scale world would have had
+   * (simulated with the seed its scale run would have used; simulated data only), for the hindsight portfolio.
+   */
+  hindsight_true_effect?: number;
+  /** The pilot design used: `restudy` when the initiative was dropped earlier and re-studied. */
+  design?: 'pilot' | 'restudy';
   failure?: InitiativeFailure;
 }
 
@@ -37,4 +45,8 @@ export interface LoopRun {
   allocation?: AllocationResult;
   /** The pipeline's budget currency label, when valuations name one. */
   currency?: string;
+  /** The calibration table applied to the reviews of this run (when calibration is enabled). */
+  calibration?: CalibrationTable;
+  /** The cycle number of this run (1 for the first, or after the input history's last cycle). */
+  cycle?: number;
 }

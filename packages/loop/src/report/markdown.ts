@@ -1,4 +1,5 @@
 import type { OutcomeReport } from '@impact/contracts';
+import { calibrationTableMarkdown } from './cycles-report';
 import { formatEffect, formatMoney, formatMoneyInterval, formatPercent, formatSignedMoney } from './format';
 import type { LoopRun } from './initiative-run';
 import { reportView } from './view';
@@ -138,6 +139,17 @@ export function renderMarkdownReport(run: LoopRun): string {
         ),
       );
     }
+  }
+  if (run.calibration !== undefined) {
+    const cycles = run.calibration.cycles;
+    parts.push(
+      '',
+      '## Calibration',
+      '',
+      `Estimated from ${run.calibration.records_used} earlier outcomes${cycles.length === 0 ? '' : ` (cycles ${cycles.join(', ')})`} and applied to every review of this run (see docs/review-calibration.md).`,
+      '',
+      calibrationTableMarkdown(run.calibration),
+    );
   }
   parts.push('');
   return parts.join('\n');

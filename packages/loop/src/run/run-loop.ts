@@ -1,17 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type AllocationResult,
+  appendCycle,
   ConfigError,
+  emptyLoopHistory,
   hashValue,
   ImpactError,
+  type LoopHistory,
+  type LoopHistoryInput,
   loadConfig,
   type MeasureResult,
   type OutcomeReport,
+  parseLoopHistory,
   type ReviewResult,
   stableStringify,
   writeFileAtomic,
 } from '@impact/contracts';
+import {
+  applyCalibration,
+  type CalibrationSettings,
+  type CalibrationTable,
+  estimateCalibration,
+  parseCalibrationSettings,
+} from '@impact/review';
 import { z } from 'zod';
 import {
   type InitiativeConfig,
@@ -20,9 +33,12 @@ import {
   type PipelineConfig,
   type PipelineConfigInput,
   parsePipelineConfig,
+  prefixConfigError,
 } from '../config/pipeline-schema';
+import { type CycleSummary, summarizeCycle } from '../cycles/cycle-summary';
 import { LoopError } from '../errors';
 import { buildOutcomeReport } from '../report/build-report';
+import { renderCyclesHtml, renderCyclesMarkdown } from '../report/cycles-report';
 import { renderHtmlReport } from '../report/html';
 import type { InitiativeFailure, InitiativeRun, LoopRun, PhaseRun } from '../report/initiative-run';
 import { renderMarkdownReport } from '../report/markdown';
@@ -46,6 +62,23 @@ export interface RunLoopOptions {
   onEvent?: (event: LoopEvent) => void;
   /** Replace any stage; the others are the real packages (`createDefaultStages`). */
   stages?: Partial<LoopStages>;
+  /**
+   * The loop's history before this run: a `LoopHistory` object or the path of a `history.json` file.
+   * Overrides the pipeline's `history:`. Default: no earlier cycles.
+   */
+  history?: LoopHistory | LoopHistoryInput | string;
+  /** Cycles to run in one go; overrides the pipeline's `cycles:` (default 1). */
+  cycles?: number;
+}
+
+/** What {@link runLoopCycles} returns: every cycle's report and summary, and the updated history. */
+export interface LoopCyclesResult {
+  /** The outcome report of each cycle of this run, in order. */
+  reports: OutcomeReport[];
+  /** One summary per cycle of this run (also written to `cycles.json`). */
+  cycles: CycleSummary[];
+  /** The input history with this run's cycles appended (also written to `history.json`). */
+  history: LoopHistory;
 }
 
 /**
@@ -57,6 +90,17 @@ export interface RunLoopOptions {
  * ```
  */
 export const REPORT_FILES = ['outcome.json', 'outcome.md', 'outcome.html', 'run.json'] as const;
+
+/**
+ * The files a multi-cycle run (`cycles` > 1) writes next to its `cycle-<k>/` folders, relative to `outDir`.
+ * Every run also writes `history.json`.
+ *
+ * @example
+ * ```ts
+ * for (const name of CYCLES_FILES) console.log(join(outDir, name));
+ * ```
+ */
+export const CYCLES_FILES = ['history.json', 'cycles.json', 'cycles.md', 'cycles.html'] as const;
 
 const StageConfigSchema = z.record(z.string(), z.unknown());
 
@@ -111,6 +155,7 @@ function measureConfig(
   initiative: InitiativeConfig,
   field: string,
   seed: number,
+  cycle: number,
   simulated: boolean,
   file: string | undefined,
 ): Record<string, unknown> {
@@ -125,7 +170,8 @@ function measureConfig(
   if (simulated && raw.data !== undefined) {
     throw configIssue(`${field}.data`, 'expected no data section: the simulated data are measured', file);
   }
-  return { ...raw, initiative_id: initiative.initiative_id, seed: raw.seed ?? seed };
+  const explicit = typeof raw.seed === 'number' ? cycleSeed(raw.seed, cycle) : raw.seed;
+  return { ...raw, initiative_id: initiative.initiative_id, seed: explicit ?? seed };
 }
 
 function errorInfo(error: unknown): { code?: string; message: string } {
@@ -182,11 +228,102 @@ class StageFailure extends Error {
  * ```
  */
 export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
-  const started = performance.now();
+  const result = await runLoopCycles(options);
+  return result.reports.at(-1) as OutcomeReport;
+}
+
+/** One initiative of a cycle's pool: its configuration (with the restudy pilot when re-studied). */
+interface PoolEntry {
+  initiative: InitiativeConfig;
+  /** Its index in the pipeline's `initiatives`. */
+  index: number;
+  restudied: boolean;
+}
+
+interface CycleInput {
+  pipeline: LoadedPipeline;
+  stages: LoopStages;
+  emit: (event: LoopEvent) => void;
+  outDir: string;
+  cycle: number;
+  seed: number;
+  pool: PoolEntry[];
+  calibration?: CalibrationTable;
+  reviewRules?: unknown;
+}
+
+/** A seed written in a stage config: as written in cycle 1, derived from it and the cycle number after. */
+function cycleSeed(explicit: number, cycle: number): number {
+  return cycle === 1 ? explicit : deriveSeed(explicit, 'cycle', String(cycle));
+}
+
+/** The base seed of a cycle: the pipeline's in cycle 1, derived from it and the cycle number after. */
+function cycleBaseSeed(seed: number, cycle: number): number {
+  return cycleSeed(seed, cycle);
+}
+
+function readHistory(source: LoopHistory | LoopHistoryInput | string | undefined): LoopHistory {
+  if (source === undefined) return emptyLoopHistory();
+  if (typeof source !== 'string') return parseLoopHistory(source);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(source, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `${source}: expected a readable history JSON file (${errorInfo(error).message})`,
+      {
+        issues: [
+          {
+            path: 'history',
+            expected: 'a readable history JSON file',
+            found: source,
+            message: errorInfo(error).message,
+          },
+        ],
+        file: source,
+      },
+    );
+  }
+  return parseLoopHistory(value, { file: source });
+}
+
+/**
+ * Run one or more cycles of the loop (`cycles:` in the pipeline or `options.cycles`), starting after the
+ * input history (`history:` or `options.history`). Before each cycle the pool is formed from the history
+ * alone: initiatives whose `joins_in_cycle` has come, minus those already scaled in an earlier cycle;
+ * those dropped earlier are piloted with their `restudy` design when they have one. With `calibration:`
+ * enabled, a calibration table is estimated from the history before each cycle and applied to every review.
+ * Each cycle runs like {@link runLoop} with the full budget and a base seed derived from the pipeline seed
+ * and the cycle number (the pipeline seed itself in cycle 1). With one cycle the report files go to
+ * `outDir` as before; with more, to `outDir/cycle-<k>/`, plus `cycles.json`, `cycles.md` and a
+ * self-contained `cycles.html` with charts over cycles. `history.json` (input history + this run's
+ * cycles) is always written. Same inputs, byte-identical files (timings excepted).
+ *
+ * @example
+ * ```ts
+ * const { cycles, history } = await runLoopCycles({ configPath: 'pipeline.yaml', outDir: 'results', cycles: 4 });
+ * for (const c of cycles) console.log(c.cycle, c.realized_return, c.regret);
+ * ```
+ */
+export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCyclesResult> {
   const pipeline = resolvePipeline(options);
-  const { config, baseDir, file } = pipeline;
+  const { config, file } = pipeline;
   const outDir = resolve(options.outDir);
   const emit = (event: LoopEvent) => options.onEvent?.(event);
+  const count = options.cycles ?? config.cycles ?? 1;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new LoopError('LOOP_OPTIONS_INVALID', `runLoop: cycles: expected an integer ≥ 1, got ${count}`);
+  }
+  let history = readHistory(options.history ?? config.history);
+  let settings: CalibrationSettings | undefined;
+  if (config.calibration?.enabled === true) {
+    try {
+      settings = parseCalibrationSettings(config.calibration.settings);
+    } catch (error) {
+      throw prefixConfigError(error, 'calibration.settings', file);
+    }
+  }
   const given = options.stages ?? {};
   const needsDefaults =
     given.simulate === undefined ||
@@ -204,6 +341,94 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
       : (given as LoopStages)),
     ...given,
   } as LoopStages;
+  const reports: OutcomeReport[] = [];
+  const summaries: CycleSummary[] = [];
+  const first = (history.cycles.at(-1)?.cycle ?? 0) + 1;
+  for (let cycle = first; cycle < first + count; cycle++) {
+    const scaled = new Set<string>();
+    const dropped = new Set<string>();
+    for (const entry of history.cycles) {
+      for (const record of entry.report.records) scaled.add(record.initiative_id);
+      for (const drop of entry.report.dropped) dropped.add(drop.initiative_id);
+    }
+    const pool: PoolEntry[] = [];
+    config.initiatives.forEach((initiative, index) => {
+      const id = initiative.initiative_id;
+      if ((initiative.joins_in_cycle ?? 1) > cycle || scaled.has(id)) return;
+      const restudied = dropped.has(id) && initiative.restudy !== undefined;
+      pool.push({
+        initiative: restudied
+          ? { ...initiative, pilot: initiative.restudy?.pilot ?? initiative.pilot }
+          : initiative,
+        index,
+        restudied,
+      });
+    });
+    const calibration = settings === undefined ? undefined : estimateCalibration(history, settings);
+    const seed = cycleBaseSeed(config.seed, cycle);
+    const { run, report } = await runCycle({
+      pipeline,
+      stages,
+      emit,
+      outDir: count === 1 ? outDir : join(outDir, `cycle-${cycle}`),
+      cycle,
+      seed,
+      pool,
+      ...(calibration === undefined ? {} : { calibration }),
+      reviewRules: config.review.rules,
+    });
+    history = appendCycle(history, report, cycle);
+    reports.push(report);
+    summaries.push(
+      summarizeCycle(run, {
+        cycle,
+        seed,
+        budget: config.budget,
+        restudied: pool.filter((entry) => entry.restudied).map((entry) => entry.initiative.initiative_id),
+        joined: pool
+          .filter((entry) => (entry.initiative.joins_in_cycle ?? 1) === cycle && cycle > 1)
+          .map((entry) => entry.initiative.initiative_id),
+      }),
+    );
+  }
+  writeFileAtomic(join(outDir, 'history.json'), `${stableStringify(reproducibleHistory(history), 2)}\n`);
+  if (count > 1) {
+    const currency = config.initiatives.find((initiative) => initiative.valuation.currency)?.valuation
+      .currency;
+    writeFileAtomic(
+      join(outDir, 'cycles.json'),
+      `${stableStringify({ budget: config.budget, cycles: summaries }, 2)}\n`,
+    );
+    writeFileAtomic(
+      join(outDir, 'cycles.md'),
+      renderCyclesMarkdown(summaries, {
+        budget: config.budget,
+        ...(currency === undefined ? {} : { currency }),
+      }),
+    );
+    writeFileAtomic(
+      join(outDir, 'cycles.html'),
+      renderCyclesHtml(summaries, { budget: config.budget, ...(currency === undefined ? {} : { currency }) }),
+    );
+  }
+  return { reports, cycles: summaries, history };
+}
+
+/** `history.json` leaves out timings so that the same inputs give the same file. */
+function reproducibleHistory(history: LoopHistory): LoopHistory {
+  return {
+    ...history,
+    cycles: history.cycles.map((entry) => ({
+      ...entry,
+      report: { ...entry.report, metadata: { ...entry.report.metadata, timings_ms: {} } },
+    })),
+  };
+}
+
+async function runCycle(input: CycleInput): Promise<{ run: LoopRun; report: OutcomeReport }> {
+  const started = performance.now();
+  const { pipeline, stages, emit, outDir, cycle, seed, pool } = input;
+  const { config, baseDir, file } = pipeline;
   const timings: Record<string, number> = {};
   const failFast = config.fail_fast;
   let stopped: StageFailure | undefined;
@@ -231,9 +456,15 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
     }
   }
 
-  async function runPhase(initiative: InitiativeConfig, index: number, phase: LoopPhase): Promise<PhaseRun> {
+  /** The simulation config of a phase (undefined when not simulated) and the measure config. */
+  function phaseConfigs(
+    entry: PoolEntry,
+    phase: LoopPhase,
+  ): { simulationConfig: Record<string, unknown> | undefined; measureRaw: Record<string, unknown> } {
+    const { initiative, index } = entry;
     const id = initiative.initiative_id;
     const field = `initiatives[${index}]`;
+    const pilotField = entry.restudied ? `${field}.restudy.pilot` : `${field}.pilot`;
     let simulationConfig: Record<string, unknown> | undefined;
     let measureRaw: Record<string, unknown>;
     try {
@@ -243,8 +474,8 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
           : stageConfig(initiative.pilot.simulation, baseDir);
       const pilotSeed =
         typeof pilotSimulation?.seed === 'number'
-          ? pilotSimulation.seed
-          : deriveSeed(config.seed, id, 'pilot');
+          ? cycleSeed(pilotSimulation.seed, cycle)
+          : deriveSeed(seed, id, 'pilot');
       if (phase === 'pilot') {
         simulationConfig = pilotSimulation && { ...pilotSimulation, seed: pilotSeed };
         measureRaw = stageConfig(initiative.pilot.measure, baseDir);
@@ -252,7 +483,11 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
         const scale = initiative.scale;
         if (scale?.simulation !== undefined) {
           const own = stageConfig(scale.simulation, baseDir);
-          simulationConfig = { ...own, seed: own.seed ?? deriveSeed(pilotSeed, id, 'scale') };
+          simulationConfig = {
+            ...own,
+            seed:
+              typeof own.seed === 'number' ? cycleSeed(own.seed, cycle) : deriveSeed(pilotSeed, id, 'scale'),
+          };
         } else if (pilotSimulation !== undefined) {
           const treatment = pilotSimulation.treatment as Record<string, unknown> | undefined;
           simulationConfig = {
@@ -271,8 +506,9 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
         initiative,
         phase === 'scale' && initiative.scale?.measure !== undefined
           ? `${field}.scale.measure`
-          : `${field}.pilot.measure`,
-        deriveSeed(config.seed, id, phase, 'measure'),
+          : `${pilotField}.measure`,
+        deriveSeed(seed, id, phase, 'measure'),
+        cycle,
         simulationConfig !== undefined,
         file,
       );
@@ -280,6 +516,12 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
       emit({ type: 'stage-error', stage: 'measure', initiativeId: id, phase, ...errorInfo(error) });
       throw new StageFailure({ stage: 'config', phase, ...errorInfo(error) }, error);
     }
+    return { simulationConfig, measureRaw };
+  }
+
+  async function runPhase(entry: PoolEntry, phase: LoopPhase): Promise<PhaseRun> {
+    const id = entry.initiative.initiative_id;
+    const { simulationConfig, measureRaw } = phaseConfigs(entry, phase);
     const simulated =
       simulationConfig === undefined
         ? undefined
@@ -305,10 +547,11 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
     };
   }
 
-  const runs: InitiativeRun[] = config.initiatives.map((initiative) => ({
+  const runs: InitiativeRun[] = pool.map(({ initiative, restudied }) => ({
     initiative_id: initiative.initiative_id,
     cost_to_scale: initiative.cost_to_scale,
     valuation: initiative.valuation,
+    ...(restudied ? { design: 'restudy' as const } : {}),
   }));
 
   /** Record a stage failure on its initiative; anything else is a bug of the loop itself and propagates. */
@@ -339,17 +582,30 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
 
   // MEASURE (pilot) → REVIEW, per initiative.
   let t0 = performance.now();
+  const calibration = input.calibration;
   await mapWithConcurrency(
-    config.initiatives,
+    pool,
     config.concurrency,
-    async (initiative, index) => {
+    async (entry, index) => {
       const run = runs[index] as InitiativeRun;
+      const { initiative } = entry;
       try {
-        run.pilot = await runPhase(initiative, index, 'pilot');
+        run.pilot = await runPhase(entry, 'pilot');
         const measurement = run.pilot.measurement;
-        run.review = await timed('review', initiative.initiative_id, undefined, () =>
-          stages.review({ measurement, cost: initiative.cost_to_scale, valuation: initiative.valuation }),
-        );
+        run.review = await timed('review', initiative.initiative_id, undefined, async () => {
+          const review = await stages.review({
+            measurement,
+            cost: initiative.cost_to_scale,
+            valuation: initiative.valuation,
+          });
+          return calibration === undefined
+            ? review
+            : applyCalibration(
+                review,
+                calibration,
+                input.reviewRules as Parameters<typeof applyCalibration>[2],
+              );
+        });
       } catch (error) {
         fail(run, error);
       }
@@ -381,16 +637,16 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
   // MEASURE (scale) for the funded initiatives.
   t0 = performance.now();
   const funded = new Set(allocation?.selected_initiatives ?? []);
-  const toScale = config.initiatives
-    .map((initiative, index) => ({ initiative, index }))
-    .filter(({ initiative }) => funded.has(initiative.initiative_id));
+  const toScale = pool
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry }) => funded.has(entry.initiative.initiative_id));
   await mapWithConcurrency(
     toScale,
     config.concurrency,
-    async ({ initiative, index }) => {
+    async ({ entry, index }) => {
       const run = runs[index] as InitiativeRun;
       try {
-        run.scale = await runPhase(initiative, index, 'scale');
+        run.scale = await runPhase(entry, 'scale');
       } catch (error) {
         fail(run, error);
       }
@@ -400,13 +656,37 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
   timings.scale = performance.now() - t0;
   throwIfStopped();
 
+  // HINDSIGHT: the true scale effect of every reviewed initiative that was not scaled (simulated data
+  // only), from its scale world simulated with the seed its scale run would have used. No measurement.
+  t0 = performance.now();
+  await mapWithConcurrency(pool, config.concurrency, async (entry, index) => {
+    const run = runs[index] as InitiativeRun;
+    if (run.review === undefined || run.scale !== undefined || run.failure !== undefined) return;
+    try {
+      const { simulationConfig } = phaseConfigs(entry, 'scale');
+      if (simulationConfig === undefined) return;
+      const world = await stages.simulate({
+        initiativeId: entry.initiative.initiative_id,
+        phase: 'scale',
+        config: simulationConfig,
+      });
+      const truth = world.truth?.[run.review === undefined ? '' : (run.pilot?.measurement.metric ?? '')];
+      if (truth === undefined || run.pilot === undefined) return;
+      run.hindsight_true_effect =
+        run.pilot.measurement.effect_unit === 'relative' ? truth.att_relative : truth.att_absolute;
+    } catch {
+      // Without the truth the cycle's regret is unknown (null); the run itself is unaffected.
+    }
+  });
+  timings.hindsight = performance.now() - t0;
+
   // OUTCOME REPORT.
   t0 = performance.now();
   emit({ type: 'stage-start', stage: 'report' });
   const metadata = {
     schema_version: 1 as const,
     config_hash: hashValue(pipeline.portable),
-    seed: config.seed,
+    seed,
     versions: packageVersions(),
     timings_ms: timings,
   };
@@ -422,8 +702,13 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
     initiatives: runs,
     ...(allocation === undefined ? {} : { allocation: reproducibleAllocation(allocation) }),
     ...(currency === undefined ? {} : { currency }),
+    ...(calibration === undefined ? {} : { calibration }),
+    ...(cycle === 1 ? {} : { cycle }),
   };
   writeFileAtomic(join(outDir, 'run.json'), `${stableStringify(runFile(loopRun, config), 2)}\n`);
+  if (calibration !== undefined) {
+    writeFileAtomic(join(outDir, 'calibration.json'), `${stableStringify(calibration, 2)}\n`);
+  }
   writeFileAtomic(join(outDir, 'outcome.md'), renderMarkdownReport(loopRun));
   writeFileAtomic(join(outDir, 'outcome.html'), renderHtmlReport(loopRun));
   // outcome.json goes last so its timings cover everything else, including the other report files.
@@ -438,16 +723,18 @@ export async function runLoop(options: RunLoopOptions): Promise<OutcomeReport> {
     failed: runs.filter((run) => run.failure !== undefined).length,
     files: REPORT_FILES.map((name) => join(outDir, name)),
   });
-  return report;
+  return { run: loopRun, report };
 }
 
 /** `run.json`: everything behind the report, without timings. */
 function runFile(run: LoopRun, config: PipelineConfig): Record<string, unknown> {
   return {
     budget: config.budget,
-    seed: config.seed,
+    seed: run.report.metadata.seed,
     config_hash: run.report.metadata.config_hash,
     initiatives: run.initiatives,
     ...(run.allocation === undefined ? {} : { allocation: run.allocation }),
+    ...(run.calibration === undefined ? {} : { calibration: run.calibration }),
+    ...(run.cycle === undefined ? {} : { cycle: run.cycle }),
   };
 }

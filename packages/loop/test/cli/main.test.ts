@@ -91,6 +91,26 @@ describe('impact CLI', () => {
     expect(report.dropped[0]?.reason).toBe('budget');
   });
 
+  it('runs several cycles with --cycles, prints the cycles table and continues a history with --history', async () => {
+    const out = tmp();
+    const run = capture();
+    const code = await main(['run', fixture, '--out', out, '--cycles', '2', '--quiet'], run.io);
+    expect(code).toBe(EXIT_CODES.ok);
+    expect(run.out()).toContain('| cycle | pool | scaled | spent |');
+    expect(readFileSync(join(out, 'cycles.html'), 'utf8')).toContain('<svg');
+    const next = tmp();
+    const again = capture();
+    const history = join(out, 'history.json');
+    expect(await main(['run', fixture, '--out', next, '--history', history, '--quiet'], again.io)).toBe(
+      EXIT_CODES.ok,
+    );
+    const written = JSON.parse(readFileSync(join(next, 'history.json'), 'utf8'));
+    expect(written.cycles.map((entry: { cycle: number }) => entry.cycle)).toEqual([1, 2, 3]);
+    expect(await main(['run', fixture, '--out', next, '--cycles', 'two'], capture().io)).toBe(
+      EXIT_CODES.invalid,
+    );
+  });
+
   it('prints the report as JSON with --json and exits 1 when an initiative failed', async () => {
     const dir = tmp();
     const pipeline = readFileSync(fixture, 'utf8').replace(
