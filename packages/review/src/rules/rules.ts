@@ -20,6 +20,7 @@ export const ADJUSTMENT_NAMES = [
   'balance',
   'sample_ratio',
   'autocorrelation',
+  'degenerate_ci',
 ] as const;
 /** Name of one adjustment. */
 export type AdjustmentName = (typeof ADJUSTMENT_NAMES)[number];
@@ -68,6 +69,10 @@ export interface ReviewRules {
  * | balance          | diagnostics.max_abs_smd_after                       | 0.05  | 0.25   | 0.40   | IMBALANCED_COVARIATES (> 0.1)|
  * | sample_ratio     | diagnostics.srm_p_value                             | 0.05  | 0.0001 | 0.60   | SRM (< 0.01)                |
  * | autocorrelation  | abs(diagnostics.residual_autocorrelation_lag1)      | 0.2   | 0.8    | 0.15   | AUTOCORRELATED_RESIDUALS (> 0.5) |
+ * | degenerate_ci    | 1: zero-width CI with SE > 0; 0.5: fallback CI¹      | 0     | 1      | 0.40   | DEGENERATE_CI (> 0.25)      |
+ *
+ * ¹ `diagnostics.ci_inversion_empty === true` or a `diagnostics.ci_method` containing "fallback" (the
+ * model's primary interval construction failed); the adjustment does not apply to any other interval.
  *
  * @example
  * ```ts
@@ -93,6 +98,7 @@ export const DEFAULT_REVIEW_RULES: ReviewRules = {
     balance: { weight: 0.4, good: 0.05, bad: 0.25, flag_at: 0.1, severity: 'warning' },
     sample_ratio: { weight: 0.6, good: 0.05, bad: 0.0001, flag_at: 0.01, severity: 'critical' },
     autocorrelation: { weight: 0.15, good: 0.2, bad: 0.8, flag_at: 0.5, severity: 'info' },
+    degenerate_ci: { weight: 0.4, good: 0, bad: 1, flag_at: 0.25, severity: 'warning' },
   },
 };
 
@@ -156,6 +162,7 @@ const AdjustmentsSchema = z
     balance: adjustmentSchema(defaults.adjustments.balance),
     sample_ratio: adjustmentSchema(defaults.adjustments.sample_ratio),
     autocorrelation: adjustmentSchema(defaults.adjustments.autocorrelation),
+    degenerate_ci: adjustmentSchema(defaults.adjustments.degenerate_ci),
   })
   .prefault({});
 

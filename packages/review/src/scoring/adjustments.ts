@@ -32,6 +32,30 @@ const fmt = (value: number): string =>
 const relativeToEffect = (quantity: number, effect: number): number =>
   effect === 0 ? Number.POSITIVE_INFINITY : quantity / Math.abs(effect);
 
+/** Relative tolerance under which an interval counts as zero-width: width ≤ tol · max(|ci_lower|, |ci_upper|). */
+export const DEGENERATE_CI_TOLERANCE = 1e-9;
+
+/**
+ * Input of the `degenerate_ci` adjustment: 1 for a zero-width interval (width ≤ {@link DEGENERATE_CI_TOLERANCE}
+ * relative to the bounds, or exactly 0) while `standard_error > 0` — a point presented as a confidence
+ * interval; 0.5 for a positive-width interval the model reports as a fallback (`diagnostics.ci_inversion_empty`
+ * true, or a `diagnostics.ci_method` containing "fallback"); `undefined` (does not apply) otherwise. A zero-width
+ * interval with `standard_error` 0 is taken as genuinely noiseless data.
+ *
+ * @example
+ * ```ts
+ * degenerateIntervalSeverity(measurement); // 1 for ci_lower = ci_upper = estimate with SE 12
+ * ```
+ */
+export function degenerateIntervalSeverity(measurement: MeasureResult): number | undefined {
+  const width = measurement.ci_upper - measurement.ci_lower;
+  const scale = Math.max(Math.abs(measurement.ci_lower), Math.abs(measurement.ci_upper));
+  if (measurement.standard_error > 0 && width <= DEGENERATE_CI_TOLERANCE * scale) return 1;
+  const { ci_inversion_empty: inversionEmpty, ci_method: ciMethod } = measurement.diagnostics;
+  if (inversionEmpty === true || (typeof ciMethod === 'string' && ciMethod.includes('fallback'))) return 0.5;
+  return undefined;
+}
+
 /**
  * Every adjustment of the deterministic reviewer: where its input comes from and the flag it raises.
  * Numbers (ramps, weights, thresholds) live in the rules table, not here.
@@ -125,6 +149,16 @@ export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
     flagCode: 'AUTOCORRELATED_RESIDUALS',
     flagMessage: (input, flagAt) =>
       `residuals are autocorrelated (|lag-1 ρ| = ${fmt(input)} > ${fmt(flagAt)}); standard errors may be too small`,
+  },
+  {
+    name: 'degenerate_ci',
+    label: 'degenerate interval (1 = zero width with SE > 0, 0.5 = fallback interval)',
+    input: ({ measurement }) => degenerateIntervalSeverity(measurement),
+    flagCode: 'DEGENERATE_CI',
+    flagMessage: (input, _flagAt, { measurement }) =>
+      input >= 1
+        ? `the interval [${fmt(measurement.ci_lower)}, ${fmt(measurement.ci_upper)}] has zero width although standard_error = ${fmt(measurement.standard_error)}: a point estimate is not a ${fmt(measurement.ci_level * 100)}% confidence interval`
+        : `the model's primary interval construction failed and it reported a fallback interval (diagnostics.ci_method = ${JSON.stringify(measurement.diagnostics.ci_method ?? null)}, ci_inversion_empty = ${JSON.stringify(measurement.diagnostics.ci_inversion_empty ?? null)}); read the interval and p-value with care`,
   },
 ];
 

@@ -136,6 +136,74 @@ describe('scoreConfidence: each adjustment', () => {
     expect(codes(result)).toEqual(['POOR_PRE_FIT']);
   });
 
+  it('degenerate CI: a zero-width interval with SE > 0 scores 0, takes weight 0.4 off and is flagged DEGENERATE_CI', () => {
+    // The synthetic-control shape that used to pass unflagged: ci_lower = ci_upper = estimate, SE and p > 0.
+    const point = measurement({
+      model_type: 'quasi-experiment',
+      effect_estimate: 57.92,
+      ci_lower: 57.92,
+      ci_upper: 57.92,
+      standard_error: 38.89,
+      p_value: 0.032,
+      sample_size: 3660,
+      diagnostics: { ci_inversion_empty: true, placebo_p_value: 0.032, pre_rmspe: 58.97 },
+    });
+    const result = scoreConfidence(point);
+    const degenerate = adjustment(result, 'degenerate_ci');
+    expect(degenerate.input).toBe(1);
+    expect(degenerate.score).toBe(0);
+    expect(degenerate.factor).toBeCloseTo(0.6, 12);
+    expect(codes(result)).toContain('DEGENERATE_CI');
+    const flag = result.flags.find((entry) => entry.code === 'DEGENERATE_CI');
+    expect(flag?.severity).toBe('warning');
+    expect(flag?.message).toMatch(/zero width although standard_error = 38\.89/);
+    // Same measurement with the adjustment switched off: the penalty is exactly the factor 0.6 on the position.
+    const unpenalised = scoreConfidence(
+      point,
+      parseReviewRules({ adjustments: { degenerate_ci: { weight: 0 } } }),
+    );
+    expect(result.position).toBeCloseTo(unpenalised.position * 0.6, 12);
+    expect(result.confidence).toBeLessThan(unpenalised.confidence);
+    expect(result.confidence).toBeGreaterThanOrEqual(rules.bands['quasi-experiment'].min);
+  });
+
+  it('degenerate CI: relative tolerance 1e-9 of the bounds; SE 0 (noiseless data) is not flagged', () => {
+    const almost = scoreConfidence(
+      measurement({ ci_lower: 1e6, ci_upper: 1e6 + 1e-4, effect_estimate: 1e6 }),
+    );
+    expect(adjustment(almost, 'degenerate_ci').input).toBe(1);
+    const narrowButReal = scoreConfidence(
+      measurement({ ci_lower: 1e6, ci_upper: 1e6 + 1e-2, effect_estimate: 1e6 }),
+    );
+    expect(narrowButReal.adjustments.map((entry) => entry.name)).not.toContain('degenerate_ci');
+    const noiseless = scoreConfidence(
+      measurement({ ci_lower: 10, ci_upper: 10, standard_error: 0, p_value: 0 }),
+    );
+    expect(noiseless.adjustments.map((entry) => entry.name)).not.toContain('degenerate_ci');
+    expect(codes(noiseless)).not.toContain('DEGENERATE_CI');
+  });
+
+  it.each([
+    [{ ci_inversion_empty: true }],
+    [{ ci_method: 'mean_gap_placebo_fallback' }],
+    [{ ci_inversion_empty: true, ci_method: 'mean_gap_placebo_fallback' }],
+  ])('degenerate CI: a positive-width fallback interval (%o) scores 0.5 and is flagged', (diagnostics) => {
+    const result = scoreConfidence(measurement({ diagnostics }));
+    const degenerate = adjustment(result, 'degenerate_ci');
+    expect(degenerate.input).toBe(0.5);
+    expect(degenerate.factor).toBeCloseTo(1 - 0.4 * 0.5, 12);
+    expect(codes(result)).toEqual(['DEGENERATE_CI']);
+    expect(result.flags[0]?.message).toMatch(/fallback interval/);
+  });
+
+  it('degenerate CI: ci_inversion_empty false and a non-fallback ci_method do not apply', () => {
+    const result = scoreConfidence(
+      measurement({ diagnostics: { ci_inversion_empty: false, ci_method: 'rmspe_ratio_inversion' } }),
+    );
+    expect(result.adjustments.map((entry) => entry.name)).not.toContain('degenerate_ci');
+    expect(result.flags).toEqual([]);
+  });
+
   it('skips adjustments whose diagnostic is absent', () => {
     const result = scoreConfidence(measurement());
     expect(result.adjustments.map((entry) => entry.name)).toEqual([
@@ -241,11 +309,42 @@ describe('scoreConfidence: properties', () => {
 
   better('sample size (smaller SE)', (m, amount) => ({ ...m, standard_error: m.standard_error * amount }));
   better('significance (smaller p)', (m, amount) => ({ ...m, p_value: m.p_value * amount }));
-  better('relative CI width (narrower CI)', (m, amount) => ({
-    ...m,
-    ci_lower: m.effect_estimate - (m.effect_estimate - m.ci_lower) * amount,
-    ci_upper: m.effect_estimate + (m.ci_upper - m.effect_estimate) * amount,
-  }));
+  // Narrowing never lowers the score until the interval collapses to a point: a zero-width interval with
+  // SE > 0 is not a narrow interval but a missing one (DEGENERATE_CI), which the next property pins down.
+  it('is monotone in relative CI width (narrower CI) while the interval stays non-degenerate', () => {
+    const degenerate = (m: ReturnType<typeof measurement>) =>
+      codes(scoreConfidence(m)).includes('DEGENERATE_CI');
+    fc.assert(
+      fc.property(measurementArb, fc.double({ min: 0, max: 1, noNaN: true }), (m, amount) => {
+        const improved = {
+          ...m,
+          ci_lower: m.effect_estimate - (m.effect_estimate - m.ci_lower) * amount,
+          ci_upper: m.effect_estimate + (m.ci_upper - m.effect_estimate) * amount,
+        };
+        fc.pre(!degenerate(improved) || degenerate(m));
+        expect(scoreConfidence(improved).confidence).toBeGreaterThanOrEqual(scoreConfidence(m).confidence);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never scores a zero-width interval with SE > 0 above the same measurement with a real interval', () => {
+    fc.assert(
+      fc.property(measurementArb, (m) => {
+        fc.pre(m.standard_error > 0 && m.ci_upper > m.ci_lower);
+        fc.pre(!codes(scoreConfidence(m)).includes('DEGENERATE_CI'));
+        const point = { ...m, ci_lower: m.effect_estimate, ci_upper: m.effect_estimate };
+        const result = scoreConfidence(point);
+        expect(codes(result)).toContain('DEGENERATE_CI');
+        // Collapsing gains at most the ci_width factor (≥ 1 − 0.25) and loses the degenerate factor 0.6.
+        expect(result.confidence).toBeLessThanOrEqual(scoreConfidence(m).confidence);
+        const band = rules.bands[m.model_type];
+        expect(result.confidence).toBeGreaterThanOrEqual(band.min);
+        expect(result.confidence).toBeLessThanOrEqual(band.max);
+      }),
+      { numRuns: 300 },
+    );
+  });
   const diagnostic = (key: string, improve: (value: number, amount: number) => number) =>
     better(`diagnostics.${key}`, (m, amount) => {
       const value = m.diagnostics[key];
