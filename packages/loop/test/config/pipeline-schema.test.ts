@@ -119,3 +119,47 @@ describe('prefixConfigError', () => {
     expect(outer.issues[0]?.path).toBe('allocate.rule');
   });
 });
+
+describe('multi-cycle keys', () => {
+  it('accepts cycles, history, calibration, restudy and joins_in_cycle, resolving the history path', () => {
+    const { config } = parsePipelineConfig(
+      {
+        budget: 5,
+        cycles: 3,
+        history: 'earlier/history.json',
+        calibration: { settings: { prior_strength: 2 } },
+        initiatives: [
+          {
+            ...simulated,
+            joins_in_cycle: 2,
+            restudy: { pilot: { simulation: { products: 400 }, measure: { model: { name: 'experiment' } } } },
+          },
+        ],
+      },
+      '/base',
+    );
+    expect(config.cycles).toBe(3);
+    expect(config.history).toBe(join('/base', 'earlier', 'history.json'));
+    expect(config.calibration).toEqual({ enabled: true, settings: { prior_strength: 2 } });
+    expect(config.initiatives[0]?.joins_in_cycle).toBe(2);
+  });
+
+  it('names the field when cycles, joins_in_cycle or the restudy pilot are wrong', () => {
+    expect(
+      messageOf(() => parsePipelineConfig({ budget: 5, cycles: 0, initiatives: [simulated] })),
+    ).toContain('cycles');
+    expect(
+      messageOf(() =>
+        parsePipelineConfig({ budget: 5, initiatives: [{ ...simulated, joins_in_cycle: 1.5 }] }),
+      ),
+    ).toContain('initiatives[0].joins_in_cycle');
+    expect(
+      messageOf(() =>
+        parsePipelineConfig({
+          budget: 5,
+          initiatives: [{ ...simulated, restudy: { pilot: { measure: { model: { name: 'experiment' } } } } }],
+        }),
+      ),
+    ).toContain('initiatives[0].restudy.pilot.simulation: expected a simulation');
+  });
+});
