@@ -89,7 +89,7 @@ export function biasedWorldPipeline(seed: number, options: BiasedWorldOptions): 
     allocate: { rule: options.rule, solver: 'highs' },
     ...(options.calibration ? { calibration: { enabled: true } } : {}),
     initiatives,
-  } as PipelineConfigInput;
+  } as unknown as PipelineConfigInput;
 }
 
 /** The biased world's simulate and measure stages (review and allocate stay the real ones). */
