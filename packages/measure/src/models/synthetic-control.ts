@@ -420,7 +420,9 @@ export function estimateSyntheticControl(
 /**
  * Synthetic control (Abadie, Diamond & Hainmueller 2010) on pre-period outcomes: donor weights on the simplex,
  * effect = mean post-period gap, inference by in-space placebos (p-value = rank of the post/pre RMSPE ratio),
- * interval by inverting that placebo test over constant effects.
+ * interval by inverting that placebo test over constant effects. When that inversion is empty (the test rejects
+ * every constant effect), interval and p-value both fall back to the placebo test of the mean post gap
+ * (`diagnostics.ci_method = "mean_gap_placebo_fallback"`) instead of collapsing to a point.
  *
  * @example
  * ```ts
