@@ -50,6 +50,11 @@ export const METHODOLOGY_KNOWLEDGE: Record<ModelType, MethodologyKnowledge> = {
       pre_rmspe: 'pre-treatment fit error of the synthetic control; compare with the effect size.',
       post_pre_rmspe_ratio:
         'post/pre RMSPE ratio; close to 1 means the post gap resembles pre-period misfit.',
+      ci_method:
+        'how the synthetic-control interval was built; "mean_gap_placebo_fallback" means the RMSPE-ratio test ' +
+        'rejected every constant effect, so a wider placebo interval on the raw mean gap was used instead.',
+      ci_inversion_empty:
+        'true when the RMSPE-ratio test inversion found no constant effect consistent with the data.',
     },
     pitfalls: [
       'Selection into treatment on trends (e.g. enriching already-growing products).',
