@@ -219,7 +219,9 @@ class StageFailure extends Error {
  * `artifacts/<initiative>/{pilot,scale}`. Pilots (and scale runs) of different initiatives run concurrently
  * up to `concurrency`. A failing initiative is reported as dropped with reason `failed` and does not stop
  * the others, unless `fail_fast: true` (then `LoopError` `LOOP_STAGE_FAILED`). Invalid configuration
- * throws `ConfigError` naming the field.
+ * throws `ConfigError` naming the field. Also writes `history.json` (the input history, if any, plus this
+ * cycle) and, with `calibration:`, `calibration.json`. With `cycles` > 1 it runs {@link runLoopCycles} and
+ * returns the last cycle's report.
  *
  * @example
  * ```ts

@@ -191,6 +191,15 @@ describe('calibration in the loop', () => {
     expect(read(join(dir, 'cycle-2'), 'outcome.html')).toContain('<h2>Calibration</h2>');
     expect(JSON.parse(read(join(dir, 'cycle-2'), 'run.json')).calibration).toEqual(second);
     expect(result.cycles[1]?.calibration[0]?.model_type).toBe('experiment');
+    // Same inputs, same files.
+    const again = outDir();
+    await runLoopCycles({ config, outDir: again, stages: fakeStages().stages });
+    for (const name of ['history.json', 'cycles.json', 'cycles.md', 'cycles.html']) {
+      expect(read(again, name)).toBe(read(dir, name));
+    }
+    for (const name of ['run.json', 'calibration.json', 'outcome.md', 'outcome.html']) {
+      expect(read(join(again, 'cycle-2'), name)).toBe(read(join(dir, 'cycle-2'), name));
+    }
   });
 
   it('rejects invalid calibration settings with a ConfigError naming the field', async () => {
