@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { binaryColumn, numericColumn } from '../data/columns';
 import { MeasureError } from '../errors';
 import { coefficientInference, fitOls, type OlsFit, waldTest } from '../stats/ols';
-import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
+import {
+  defineModel,
+  estimateFromInference,
+  type JsonValue,
+  type ModelContext,
+  type ModelEstimate,
+} from './model';
 import { fitBalancedGroupTimeOls } from './panel/balanced-group-time-ols';
 import { encodeFactor } from './panel/codes';
 import { isBalancedPanel, withinTransform } from './panel/within';
@@ -269,15 +275,9 @@ export function estimateDifferenceInDifferences(
   if (eventStudy?.pretrendStatistic !== undefined)
     diagnostics.pretrend_f_statistic = eventStudy.pretrendStatistic;
 
-  return {
-    effect_estimate: inference.estimate,
-    standard_error: inference.standardError,
-    ci_lower: inference.ciLower,
-    ci_upper: inference.ciUpper,
-    p_value: inference.pValue,
-    sample_size: n,
+  return estimateFromInference(inference, {
+    sampleSize: n,
     metric: params.outcome,
-    effect_unit: 'absolute',
     diagnostics,
     details: {
       estimator: byUnit
@@ -295,7 +295,7 @@ export function estimateDifferenceInDifferences(
       event_study: eventStudy?.terms ?? [],
       per_period_effects: eventStudy?.terms.filter((term) => term.relative_period >= 0) ?? [],
     },
-  };
+  });
 }
 
 function fitEventStudy(

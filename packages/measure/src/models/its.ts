@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { binaryColumn, numericColumn } from '../data/columns';
 import { MeasureError } from '../errors';
 import { fitOls, inferenceFromEstimate, type OlsFit } from '../stats/ols';
-import { defineModel, type JsonValue, type ModelContext, type ModelEstimate } from './model';
+import {
+  defineModel,
+  estimateFromInference,
+  type JsonValue,
+  type ModelContext,
+  type ModelEstimate,
+} from './model';
 import { prewhitenedHacCovariance } from './panel/prewhitened-hac';
 
 /**
@@ -263,15 +269,9 @@ export function estimateInterruptedTimeSeries(
     n_pre_periods: firstPost,
     n_post_periods: nPost,
   };
-  return {
-    effect_estimate: inference.estimate,
-    standard_error: inference.standardError,
-    ci_lower: inference.ciLower,
-    ci_upper: inference.ciUpper,
-    p_value: inference.pValue,
-    sample_size: n,
+  return estimateFromInference(inference, {
+    sampleSize: n,
     metric: params.outcome,
-    effect_unit: 'absolute',
     diagnostics,
     details: {
       estimator: `segmented regression (level + slope change) with Newey–West HAC standard errors (Bartlett, L = ${lags}, ${params.hac_prewhite ? 'VAR(1) prewhitened, factor n/(n − p)' : 'not prewhitened, no small-sample factor'}), t with n − p df`,
@@ -284,7 +284,7 @@ export function estimateInterruptedTimeSeries(
         ci_upper: nPost * inference.ciUpper,
       },
     },
-  };
+  });
 }
 
 /** Pearson correlation of (e_t, e_{t+1}). */

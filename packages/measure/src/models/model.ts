@@ -1,5 +1,6 @@
 import type { EffectUnit, ModelType, Table } from '@impact/contracts';
 import type { z } from 'zod';
+import type { CoefficientInference } from '../stats/ols';
 
 /** What every model receives besides its data and parameters. */
 export interface ModelContext {
@@ -58,4 +59,42 @@ export interface ModelAdapter<P = unknown> {
  */
 export function defineModel<P>(adapter: ModelAdapter<P>): ModelAdapter<P> {
   return adapter;
+}
+
+/** Everything a {@link ModelEstimate} needs besides the inference on its headline coefficient. */
+export interface EstimateContext {
+  sampleSize: number;
+  metric: string;
+  diagnostics: Record<string, JsonValue>;
+  details: Record<string, unknown>;
+  /** Defaults to `absolute`. */
+  effectUnit?: EffectUnit;
+}
+
+/**
+ * Assemble a {@link ModelEstimate} from the inference on the effect (estimate, SE, CI, p-value), so every
+ * model reports those fields the same way.
+ *
+ * @example
+ * ```ts
+ * return estimateFromInference(coefficientInference(fit, 1, ciLevel, fit.dfResidual),
+ *   { sampleSize: n, metric: 'revenue', diagnostics, details });
+ * ```
+ */
+export function estimateFromInference(
+  inference: CoefficientInference,
+  context: EstimateContext,
+): ModelEstimate {
+  return {
+    effect_estimate: inference.estimate,
+    standard_error: inference.standardError,
+    ci_lower: inference.ciLower,
+    ci_upper: inference.ciUpper,
+    p_value: inference.pValue,
+    sample_size: context.sampleSize,
+    metric: context.metric,
+    effect_unit: context.effectUnit ?? 'absolute',
+    diagnostics: context.diagnostics,
+    details: context.details,
+  };
 }

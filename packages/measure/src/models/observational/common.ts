@@ -4,7 +4,7 @@ import { binaryColumn, numericColumn } from '../../data/columns';
 import { MeasureError } from '../../errors';
 import { buildDesign } from '../../formula/formula';
 import { inferenceFromEstimate } from '../../stats/ols';
-import type { JsonValue, ModelEstimate } from '../model';
+import { estimateFromInference, type JsonValue, type ModelEstimate } from '../model';
 import { standardizedMeanDifferences } from './balance';
 import { type LogisticFit, logisticRegression } from './logistic';
 
@@ -211,16 +211,10 @@ export function observationalEstimate(
     options.ciLevel,
     options.df ?? Number.POSITIVE_INFINITY,
   );
-  return {
-    effect_estimate: inference.estimate,
-    standard_error: inference.standardError,
-    ci_lower: inference.ciLower,
-    ci_upper: inference.ciUpper,
-    p_value: inference.pValue,
-    sample_size: options.sampleSize,
+  return estimateFromInference(inference, {
+    sampleSize: options.sampleSize,
     metric: options.metric,
-    effect_unit: 'absolute',
     diagnostics: options.diagnostics,
     details: options.details,
-  };
+  });
 }
