@@ -1,8 +1,9 @@
-import type {
-  AllocationResultInput,
-  MeasureResultInput,
-  OutcomeReportInput,
-  ReviewResultInput,
+import {
+  type AllocationResultInput,
+  ContractError,
+  type MeasureResultInput,
+  type OutcomeReportInput,
+  type ReviewResultInput,
 } from '../src/index';
 
 export const validMeasure = (): MeasureResultInput => ({
@@ -68,3 +69,14 @@ export const validReport = (): OutcomeReportInput => ({
   records: [validRecord()],
   dropped: [{ initiative_id: 'B', reason: 'budget', message: 'did not fit the budget' }],
 });
+
+/** Run `run` and return the ContractError it throws; fail if it throws nothing or something else. */
+export function violation(run: () => unknown): ContractError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ContractError) return error;
+    throw error;
+  }
+  throw new Error('expected a ContractError');
+}

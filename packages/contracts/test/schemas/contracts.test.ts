@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertSelectionWithinReviews,
-  ContractError,
   InitiativeIdSchema,
   MeasureResultSchema,
   OutcomeRecordSchema,
@@ -11,17 +10,7 @@ import {
   parseOutcomeReport,
   parseReviewResult,
 } from '../../src/index';
-import { validAllocation, validMeasure, validRecord, validReport, validReview } from '../helpers';
-
-function violation(run: () => unknown): ContractError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ContractError) return error;
-    throw error;
-  }
-  throw new Error('expected a ContractError');
-}
+import { validAllocation, validMeasure, validRecord, validReport, validReview, violation } from '../helpers';
 
 describe('shared types', () => {
   it('accepts ids of letters, digits, dash and underscore', () => {

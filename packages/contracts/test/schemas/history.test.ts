@@ -9,17 +9,7 @@ import {
   parseLoopHistory,
   stableStringify,
 } from '../../src/index';
-import { validRecord, validReport } from '../helpers';
-
-function violation(run: () => unknown): ContractError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ContractError) return error;
-    throw error;
-  }
-  throw new Error('expected a ContractError');
-}
+import { validRecord, validReport, violation } from '../helpers';
 
 const historyOf = (...cycles: number[]): LoopHistoryInput => ({
   schema_version: 1,
