@@ -27,6 +27,8 @@ export {
 } from './models/its';
 export {
   defineModel,
+  type EstimateContext,
+  estimateFromInference,
   type JsonValue,
   type ModelAdapter,
   type ModelContext,
