@@ -368,7 +368,18 @@ export async function solvePortfolio(
           lower: Number.NEGATIVE_INFINITY,
           upper: costCap + FIX_TOLERANCE * Math.max(1, Math.abs(costCap)),
         };
-        const next = await run(buildModel(costObjective, [fixRow, costRow, ...cuts]));
+        const tieModel = buildModel(costObjective, [fixRow, costRow, ...cuts]);
+        if (solver.probeFeasibility === true) {
+          // Same rows, zero objective: HiGHS proves an empty set ~10x faster without an objective to bound.
+          // Only a proved infeasibility is used; otherwise the cheapest-first solve below runs unchanged, so
+          // the enumeration order and the outcome are the same.
+          const probe = await run({ ...tieModel, objective: new Float64Array(tieModel.objective.length) });
+          if (probe.status === 'infeasible') {
+            complete = true;
+            break;
+          }
+        }
+        const next = await run(tieModel);
         if (next.status === 'infeasible') {
           complete = true;
           break;

@@ -26,6 +26,7 @@ export function createHighsSolver(options: HighsSolverOptions = {}): SolverAdapt
   };
   return {
     name: 'highs',
+    probeFeasibility: true,
     async solve(model: MilpModel, solveOptions: SolveOptions): Promise<SolveOutcome> {
       const highs = await load();
       try {

@@ -78,4 +78,10 @@ export interface SolverAdapter {
   readonly name: string;
   /** Solve one model. Must not throw for infeasible or unbounded models; report them in `status`. */
   solve(model: MilpModel, options: SolveOptions): Promise<SolveOutcome>;
+  /**
+   * Set when the engine proves a model infeasible much faster with a zero objective (HiGHS does; GLPK does
+   * not). The tie-break then checks each remaining tie region for feasibility first and runs the
+   * cheapest-first solve only when it is not empty; results are the same either way.
+   */
+  readonly probeFeasibility?: boolean;
 }

@@ -74,6 +74,21 @@ describe('engine loading', () => {
     expect(calls).toBe(result.detail.solves);
   });
 
+  it('the feasibility probe (probeFeasibility) leaves the tie-break unchanged and skips the last cost solve', async () => {
+    const glpk = createGlpkSolver();
+    const probed: SolverAdapter = { name: 'glpk', probeFeasibility: true, solve: glpk.solve };
+    for (const budget of [5, 10]) {
+      const plain = await allocate(referenceReviews(), { budget, solver: glpk });
+      const withProbe = await allocate(referenceReviews(), { budget, solver: probed });
+      expect(withProbe.selected_initiatives).toEqual(plain.selected_initiatives);
+      expect(withProbe.objective_value).toBe(plain.objective_value);
+      expect(withProbe.detail.tie_break).toEqual(plain.detail.tie_break);
+      // Each non-empty tie region costs one probe more; the final, empty one is proved by the probe alone.
+      const candidates = (plain.detail.tie_break as { candidates: number }).candidates;
+      expect(withProbe.detail.solves).toBe(Number(plain.detail.solves) + candidates - 1);
+    }
+  });
+
   it('uses an injected HiGHS runtime', async () => {
     const highs = await (await import('highs')).default();
     const spy = vi.spyOn(highs, 'createModel');
