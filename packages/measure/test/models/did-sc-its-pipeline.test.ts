@@ -1,4 +1,3 @@
-import { simulate } from '@impact/simulate';
 import { describe, expect, it } from 'vitest';
 import { DifferenceInDifferencesParamsSchema, differenceInDifferencesModel } from '../../src/models/did';
 import { InterruptedTimeSeriesParamsSchema, interruptedTimeSeriesModel } from '../../src/models/its';
@@ -9,21 +8,10 @@ import {
   PrepareForSyntheticControlParamsSchema,
   prepareForSyntheticControlTransform,
 } from '../../src/transforms/builtin-transforms';
+import { simulateRetailPanel } from './simulated-panel';
 
 // One simulated retail panel: 60 products × 60 days, 40% enriched from day 40, revenue × 1.2.
-const simulation = simulate({
-  seed: 7,
-  products: 60,
-  start_date: '2024-01-01',
-  end_date: '2024-02-29',
-  treatment: {
-    assignment: 'random',
-    fraction: 0.4,
-    start_date: '2024-02-10',
-    metric: 'revenue',
-    effect: { type: 'multiplicative', size: 0.2 },
-  },
-});
+const simulation = simulateRetailPanel(7);
 const truth = simulation.groundTruth.metrics.revenue?.att_absolute as number;
 const context = { ciLevel: 0.95, seed: 1 };
 

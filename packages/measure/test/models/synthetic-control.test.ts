@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTable, type Table } from '@impact/contracts';
-import { simulate } from '@impact/simulate';
 import { describe, expect, it } from 'vitest';
 import { MeasureError } from '../../src/errors';
 import { simplexLeastSquares } from '../../src/models/panel/simplex-least-squares';
@@ -10,6 +9,7 @@ import {
   PrepareForSyntheticControlParamsSchema,
   prepareForSyntheticControlTransform,
 } from '../../src/transforms/builtin-transforms';
+import { simulateRetailPanel } from './simulated-panel';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'panel');
 const context = { ciLevel: 0.95, seed: 1 };
@@ -153,19 +153,7 @@ describe('synthetic_control: averaged treated series from @impact/simulate (40% 
   // vary ~1.9× its pre-RMSPE while the 95% placebo ratio threshold is ~1.65, so the RMSPE-ratio test rejects
   // every constant effect. The model used to report ci_lower = ci_upper = estimate there.
   function fitSimulated(seed: number) {
-    const simulation = simulate({
-      seed,
-      products: 60,
-      start_date: '2024-01-01',
-      end_date: '2024-02-29',
-      treatment: {
-        assignment: 'random',
-        fraction: 0.4,
-        start_date: '2024-02-10',
-        metric: 'revenue',
-        effect: { type: 'multiplicative', size: 0.2 },
-      },
-    });
+    const simulation = simulateRetailPanel(seed);
     const prepared = prepareForSyntheticControlTransform.apply(
       simulation.metrics,
       PrepareForSyntheticControlParamsSchema.parse({ metric: 'revenue' }),
