@@ -75,6 +75,25 @@ export {
 export { FileSourceSpecSchema, fileSource, loadTableFile, parseCsv } from './sources/file';
 export { MemorySourceSpecSchema, memorySource } from './sources/memory';
 export {
+  attachMissingReport,
+  type ColumnsWithMissing,
+  combineMissingReports,
+  DEFAULT_MISSING_MARKERS,
+  DEFAULT_MISSING_POLICY,
+  dropMissingRows,
+  isMissingMarker,
+  MISSING_POLICIES,
+  type MissingPolicy,
+  type MissingPolicyName,
+  type MissingReport,
+  MissingSpecSchema,
+  missingDiagnostics,
+  missingReportOf,
+  missingValueError,
+  referencedNames,
+  resolveMissingPolicy,
+} from './sources/missing';
+export {
   createSimulatorSource,
   joinProductCovariates,
   type SimulatorLibrary,

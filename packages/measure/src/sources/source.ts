@@ -7,6 +7,12 @@ export interface DataSourceContext {
   baseDir: string;
   /** Run seed. */
   seed: number;
+  /**
+   * Names the model and transforms refer to (see `referencedNames`), when the run knows them. A source
+   * may load only the columns in this set (plus `columns:`/`types:` keys) and applies `missing: drop`
+   * listwise on the columns in it; absent: every column is used.
+   */
+  columns?: ReadonlySet<string>;
 }
 
 /**
