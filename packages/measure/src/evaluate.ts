@@ -13,6 +13,7 @@ import {
 import type { z } from 'zod';
 import { type MeasureConfig, type MeasureConfigInput, MeasureConfigSchema } from './config/schema';
 import { MeasureError } from './errors';
+import { measurementPlots } from './plots/measurement-plots';
 import { getDataSource, getModel, getStorage, getTransform } from './registry';
 import { createFilesystemStorage } from './storage/filesystem';
 import { createMemoryStorage } from './storage/memory';
@@ -175,6 +176,12 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
     { name: 'config.json', content: `${configJson}\n` },
     { name: 'details.json', content: `${stableStringify(toJsonSafe(estimate.details), 2)}\n` },
   ];
+  // Diagnostic plots (event study, synthetic-control gap, ITS counterfactual, balance…) beside the details.
+  for (const plot of measurementPlots(
+    toJsonSafe(estimate.details) as Record<string, unknown>,
+    config.ci_level,
+  ))
+    files.push({ name: `plot-${plot.name}.svg`, content: `${plot.svg}\n` });
   const manifest = {
     job_id: jobId,
     initiative_id: config.initiative_id,

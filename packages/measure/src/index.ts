@@ -72,6 +72,19 @@ export {
   registerStorage,
   registerTransform,
 } from './registry';
+export { type BalanceRow, groupHistogramSvg, lovePlotSvg } from './plots/balance-plots';
+export { type MeasurementPlot, measurementPlots } from './plots/measurement-plots';
+export {
+  type EventStudyPoint,
+  eventStudyPlotSvg,
+  interruptedTimeSeriesPlotSvg,
+  type PlaceboPath,
+  type SyntheticGapPoint,
+  syntheticControlPlotSvg,
+  syntheticGapPlotSvg,
+  type TimeSeriesPoint,
+} from './plots/panel-plots';
+export { type ChartLayer, COLORS, escapeXml, niceTicks, type XYChartSpec, xyChartSvg } from './plots/svg';
 export { FileSourceSpecSchema, fileSource, loadTableFile, parseCsv } from './sources/file';
 export { MemorySourceSpecSchema, memorySource } from './sources/memory';
 export {

@@ -245,6 +245,12 @@ export function estimateInterruptedTimeSeries(
       cumulative_gap: cumulative,
     });
   }
+  // The in-sample fit before the intervention, for the observed-vs-counterfactual plot.
+  const fitted = Array.from({ length: firstPost }, (_, r) => ({
+    period: time.labels[order[r] as number] as string | number,
+    observed: sortedY[r] as number,
+    fitted: fit.fitted[r] as number,
+  }));
   const coefficient = (index: number) => {
     const c = inferenceFromEstimate(
       fit.coefficients[index] as number,
@@ -277,6 +283,7 @@ export function estimateInterruptedTimeSeries(
       estimator: `segmented regression (level + slope change) with Newey–West HAC standard errors (Bartlett, L = ${lags}, ${params.hac_prewhite ? 'VAR(1) prewhitened, factor n/(n − p)' : 'not prewhitened, no small-sample factor'}), t with n − p df`,
       coefficients: Object.fromEntries(names.map((name, index) => [name, coefficient(index)])),
       counterfactual,
+      fitted,
       cumulative_effect: {
         estimate: nPost * inference.estimate,
         standard_error: nPost * inference.standardError,

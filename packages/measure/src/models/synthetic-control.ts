@@ -312,6 +312,7 @@ export function estimateSyntheticControl(
       effect: placebo.effect,
       preRmspe: placebo.preRmspe,
       ratio: rmspeRatio(placebo.postRmspe, placebo.preRmspe),
+      gaps: placebo.gaps,
     };
   });
   // p = (1 + #{placebo ratio ≥ treated ratio}) / (J + 1): ties counted against the treated unit (conservative).
@@ -412,6 +413,8 @@ export function estimateSyntheticControl(
         effect: placebo.effect,
         pre_rmspe: placebo.preRmspe,
         post_pre_rmspe_ratio: finiteOrNull(placebo.ratio),
+        // Per-period gaps of the placebo fit (drawn as the placebo band of the gap plot).
+        gaps: Array.from(placebo.gaps),
       })),
     },
   };

@@ -172,6 +172,7 @@ export const ipwModel = defineModel<IpwParams>({
         balance: balance.table,
         propensity_scores: Array.from(e),
         weights: Array.from(reported),
+        treatment: Array.from(data.treatment),
       },
     });
   },

@@ -414,6 +414,7 @@ export const nearestNeighbourMatchingModel = defineModel<NearestNeighbourMatchin
           ),
         })),
         weights: Array.from(weights),
+        treatment: Array.from(data.treatment),
         ...(main.built.propensity ? { propensity_scores: Array.from(main.built.propensity) } : {}),
       },
     });

@@ -264,6 +264,7 @@ export const subclassificationModel = defineModel<SubclassificationParams>({
         balance: balance.table,
         propensity_scores: Array.from(scores),
         weights: Array.from(weights),
+        treatment: Array.from(data.treatment),
       },
     });
   },
