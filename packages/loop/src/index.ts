@@ -45,15 +45,10 @@ export {
 } from './report/view';
 export { mapWithConcurrency } from './run/concurrency';
 export type { LoopEvent, LoopStageName } from './run/events';
-export {
-  CYCLES_FILES,
-  deriveSeed,
-  type LoopCyclesResult,
-  REPORT_FILES,
-  type RunLoopOptions,
-  runLoop,
-  runLoopCycles,
-} from './run/run-loop';
+// The run, stage by stage: validate → pilot → review → allocate → scale → report (see run/cycle.ts).
+export { CYCLES_FILES, type LoopCyclesResult, REPORT_FILES, type RunLoopOptions } from './run/options';
+export { runLoop, runLoopCycles } from './run/run-loop';
+export { deriveSeed } from './run/seeds';
 export { packageVersions } from './run/versions';
 export { createDefaultStages, type DefaultStagesOptions } from './stages/default-stages';
 export type {
@@ -67,3 +62,40 @@ export type {
   SimulateRequest,
   TrueMetricEffect,
 } from './stages/stages';
+export {
+  type DecisionBenchmarkOptions,
+  type PolicyOutcome,
+  runDecisionBenchmark,
+  runDecisionWorld,
+  type WorldOutcome,
+} from './study/benchmark';
+export { type LoopPolicyConfig, MeasuredWorld, type PilotView } from './study/measured-world';
+export {
+  type BaselinePolicy,
+  type DecisionPolicy,
+  estimatedReturn,
+  type LoopPolicy,
+  loopDefaultPolicy,
+  loopOriginalPolicy,
+  loopRulePolicy,
+  naiveNetPolicy,
+  naiveRatioPolicy,
+  oraclePolicy,
+  randomPolicy,
+  significancePolicy,
+  standardPolicies,
+} from './study/policies';
+export {
+  type BenchmarkSummary,
+  benchmarkTableMarkdown,
+  type PolicySummary,
+  summarizeBenchmark,
+} from './study/summary';
+export {
+  type DecisionWorld,
+  type DecisionWorldOptions,
+  generateDecisionWorld,
+  WORLD_DESIGNS,
+  type WorldDesign,
+  type WorldInitiativeTruth,
+} from './study/world';
