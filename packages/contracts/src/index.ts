@@ -65,6 +65,9 @@ export {
   SampleSizeSchema,
 } from './schemas/primitives';
 export {
+  type Prediction,
+  PredictionQuantileSchema,
+  PredictionSchema,
   type ReviewerInfo,
   ReviewerInfoSchema,
   type ReviewResult,
