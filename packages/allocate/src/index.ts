@@ -15,7 +15,10 @@ export {
   type InfeasibleConstraint,
 } from './errors';
 export {
+  type AllocationObjective,
   type AllocationProblem,
+  appliesPenalty,
+  type ConfidencePenalty,
   compareIds,
   effectiveReturn,
   type ProblemConstraints,

@@ -14,6 +14,10 @@ import { type AllocateOptions, allocate } from '../engine/allocate';
 export const AllocateConfigSchema = z.strictObject({
   budget: z.number().min(0),
   rule: z.string().min(1).default('minimax_regret'),
+  /** `net` (default): value = return − cost, unspent budget kept at face value; `gross`: the original design. */
+  objective: z.enum(['net', 'gross']).default('net'),
+  /** `auto` (default): penalise interval scenarios (reviews without a prediction) only; `always` | `never`. */
+  confidence_penalty: z.enum(['auto', 'always', 'never']).default('auto'),
   min_confidence: z.number().min(0).max(1).optional(),
   mandatory: z.array(z.string().min(1)).optional(),
   excluded: z.array(z.string().min(1)).optional(),
@@ -46,6 +50,8 @@ export function configToOptions(config: AllocateConfig): AllocateOptions {
   return {
     budget: config.budget,
     rule: config.rule,
+    objective: config.objective,
+    confidencePenalty: config.confidence_penalty,
     solver: config.solver,
     fractional: config.fractional,
     ...(config.min_confidence === undefined ? {} : { minConfidence: config.min_confidence }),

@@ -7,7 +7,13 @@ import {
 } from '@impact/contracts';
 import { z } from 'zod';
 import { AllocationError } from '../errors';
-import { buildProblem, SCENARIOS, type ScenarioWeights } from '../problem/problem';
+import {
+  type AllocationObjective,
+  buildProblem,
+  type ConfidencePenalty,
+  SCENARIOS,
+  type ScenarioWeights,
+} from '../problem/problem';
 import { dot } from '../rules/linear';
 import { resolveRule } from '../rules/registry';
 import type { AllocationRule } from '../rules/rule';
@@ -28,6 +34,17 @@ export interface AllocateOptions {
   budget: number;
   /** Decision rule: a registered name (`minimax_regret`, the default; `expected_return`; `maximin`) or an instance. */
   rule?: string | AllocationRule<unknown>;
+  /**
+   * `net` (default): rules optimise return − cost, unspent budget keeps its face value, so an initiative
+   * that does not earn its cost back is never funded to use up the budget. `gross`: return only (the
+   * original design).
+   */
+  objective?: AllocationObjective;
+  /**
+   * When `R_eff = c·R + (1 − c)·R_worst` applies: `auto` (default) to reviews without a `prediction`
+   * (interval scenarios, e.g. the `design_ci` decision model), `always`, or `never`.
+   */
+  confidencePenalty?: ConfidencePenalty;
   /** Initiatives with confidence below this are not eligible (default 0). */
   minConfidence?: number;
   /** Ids that must be funded. */
@@ -36,7 +53,7 @@ export interface AllocateOptions {
   excluded?: readonly string[];
   /** Fund at most this many initiatives. */
   maxSelected?: number;
-  /** The portfolio's effective return must be at least this in every scenario (its worst case). */
+  /** The portfolio's value (net of cost under `net`) must be at least this in every scenario (its worst case). */
   minWorstCaseReturn?: number;
   /** Fund fractions in [0, 1] (LP relaxation; money allocated proportionally) instead of all-or-nothing. */
   fractional?: boolean;
@@ -52,6 +69,8 @@ const WEIGHT_TOLERANCE = 1e-9;
 
 const OptionsSchema = z.object({
   budget: z.number().min(0),
+  objective: z.enum(['net', 'gross']).optional(),
+  confidencePenalty: z.enum(['auto', 'always', 'never']).optional(),
   minConfidence: z.number().min(0).max(1).optional(),
   mandatory: z.array(z.string()).optional(),
   excluded: z.array(z.string()).optional(),
@@ -81,9 +100,12 @@ function checkOptions(options: AllocateOptions): z.output<typeof OptionsSchema> 
 /**
  * Choose which initiatives to fund from their reviews under a budget, with a decision rule solved exactly
  * as a MILP. Results are deterministic: among portfolios with the same objective, the cheapest wins, then
- * the lexicographically smallest sorted id list. `predicted_returns[id]` is the review's `R_med` (times the
- * funded fraction in fractional mode); `detail` reports `status`, `solver`, `v_star`, `regrets`,
- * `solve_time_ms`, `eligible` and `excluded_by_confidence`, among others.
+ * the lexicographically smallest sorted id list. The objective is net of cost by default (`objective`);
+ * `predicted_returns[id]` is the review's gross `R_med` (times the funded fraction in fractional mode);
+ * `detail` reports `objective`, `status`, `solver`, `v_star`, `regrets`, `portfolio_returns` (in the
+ * objective's terms), `net_values` (each eligible initiative's value per scenario), `expected_net_return`,
+ * `unspent_budget`, `confidence_penalty`, `solve_time_ms`, `eligible` and `excluded_by_confidence`, among
+ * others.
  * Throws {@link AllocationError} for bad input and for infeasible constraints, naming the constraint.
  *
  * @example
@@ -112,6 +134,8 @@ export async function allocate(
   const problem = buildProblem(reviews, {
     budget: checked.budget,
     fractional: checked.fractional ?? false,
+    ...(checked.objective === undefined ? {} : { objective: checked.objective }),
+    ...(checked.confidencePenalty === undefined ? {} : { confidencePenalty: checked.confidencePenalty }),
     maxSelected: checked.maxSelected,
     minWorstCaseReturn: checked.minWorstCaseReturn,
     ...(checked.minConfidence === undefined ? {} : { minConfidence: checked.minConfidence }),
@@ -148,8 +172,27 @@ export async function allocate(
     vStar[scenario] = solution.scenarioOptima[s] ?? 0;
     regrets[scenario] = (solution.scenarioOptima[s] ?? 0) - value;
   });
+  const values: Record<string, Record<string, number>> = {};
+  const penalized: string[] = [];
+  problem.ids.forEach((id, i) => {
+    const row: Record<string, number> = {};
+    SCENARIOS.forEach((scenario, s) => {
+      row[scenario] = problem.effectiveReturns[s]?.[i] ?? 0;
+    });
+    values[id] = row;
+    if (problem.penalized[i] === 1) penalized.push(id);
+  });
+  const expectedNet = problem.ids.reduce(
+    (sum, _id, i) => sum + (selection[i] ?? 0) * ((problem.medianReturns[i] ?? 0) - (problem.costs[i] ?? 0)),
+    0,
+  );
   const detail: Record<string, unknown> = {
     ...solution.ruleDetail,
+    objective: problem.constraints.objective,
+    confidence_penalty: { setting: problem.constraints.confidencePenalty, applied_to: penalized },
+    [problem.constraints.objective === 'net' ? 'net_values' : 'gross_values']: values,
+    expected_net_return: expectedNet,
+    unspent_budget: Math.max(0, problem.constraints.budget - totalCost),
     status: solution.status,
     solver: solver.name,
     v_star: vStar,

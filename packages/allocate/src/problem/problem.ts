@@ -21,6 +21,32 @@ export type Scenario = (typeof SCENARIOS)[number];
 /** Scenario weights for `expected_return`; non-negative and summing to 1. */
 export type ScenarioWeights = Record<Scenario, number>;
 
+/**
+ * What the rules optimise. `net` (the default): each initiative's value in a scenario is its return minus
+ * its cost, so unspent budget keeps its face value and an initiative that does not earn its cost back is
+ * never funded to fill the budget. `gross`: the return alone, cost only counting against the budget (the
+ * original design's allocator).
+ *
+ * @example
+ * ```ts
+ * const objective: AllocationObjective = 'gross'; // reproduce the original allocator
+ * ```
+ */
+export type AllocationObjective = 'net' | 'gross';
+
+/**
+ * When the confidence penalty `R_eff = c·R + (1 − c)·R_worst` applies. `auto` (the default): to reviews
+ * without a `prediction`, whose scenarios are interval bounds (the `design_ci` decision model, hand-written
+ * reviews), and not to reviews whose scenarios are quantiles of a predictive distribution, which already
+ * carry the uncertainty; `always` / `never` force it on or off for every review.
+ *
+ * @example
+ * ```ts
+ * const penalty: ConfidencePenalty = 'always'; // the original design, whatever produced the scenarios
+ * ```
+ */
+export type ConfidencePenalty = 'auto' | 'always' | 'never';
+
 /** The constraints shared by every rule, already checked. */
 export interface ProblemConstraints {
   /** Total cost may not exceed this. */
@@ -37,12 +63,18 @@ export interface ProblemConstraints {
   minWorstCaseReturn: number | undefined;
   /** Fund fractions in [0, 1] (LP relaxation) instead of all-or-nothing. */
   fractional: boolean;
+  /** Net (return − cost, the default) or gross returns. */
+  objective: AllocationObjective;
+  /** When the confidence penalty applies. */
+  confidencePenalty: ConfidencePenalty;
 }
 
 /**
- * A checked allocation problem (what a custom rule receives): the eligible initiatives (sorted by id, so results never depend on input
- * order), their costs and their confidence-penalised returns per scenario,
- * `R_eff[i,s] = c_i·R[i,s] + (1 − c_i)·R_worst[i]`.
+ * A checked allocation problem (what a custom rule receives): the eligible initiatives (sorted by id, so
+ * results never depend on input order), their costs and their value per scenario,
+ * `V[i,s] = R_eff[i,s] − cost_i` under the `net` objective (`R_eff[i,s]` under `gross`), where
+ * `R_eff[i,s] = c_i·R[i,s] + (1 − c_i)·R_worst[i]` when the confidence penalty applies to initiative i and
+ * `R[i,s]` otherwise. The empty portfolio is worth 0 in every scenario.
  *
  * @example
  * ```ts
@@ -56,8 +88,10 @@ export interface AllocationProblem {
   costs: Float64Array;
   /** Median (un-penalised) return of each eligible initiative: the predicted return reported. */
   medianReturns: Float64Array;
-  /** `effectiveReturns[s][i]` = R_eff of initiative i in scenario `SCENARIOS[s]`. */
+  /** `effectiveReturns[s][i]` = the value V of initiative i in scenario `SCENARIOS[s]` (net of cost under `net`). */
   effectiveReturns: Float64Array[];
+  /** 1 where the confidence penalty was applied to the initiative's scenarios. */
+  penalized: Uint8Array;
   /** 1 where the initiative is mandatory. */
   mandatory: Uint8Array;
   /** Scenario weights (used by `expected_return`). */
@@ -71,7 +105,13 @@ export interface AllocationProblem {
 }
 
 /** Inputs to {@link buildProblem}, after option parsing. */
-export interface ProblemOptions extends Omit<ProblemConstraints, 'minConfidence' | 'mandatory' | 'excluded'> {
+export interface ProblemOptions
+  extends Omit<
+    ProblemConstraints,
+    'minConfidence' | 'mandatory' | 'excluded' | 'objective' | 'confidencePenalty'
+  > {
+  objective?: AllocationObjective;
+  confidencePenalty?: ConfidencePenalty;
   minConfidence?: number;
   mandatory?: readonly string[];
   excluded?: readonly string[];
@@ -237,11 +277,18 @@ export function buildProblem(
   }
   const mandatorySet = new Set(mandatory);
   const n = eligible.length;
+  const objective = options.objective ?? 'net';
+  const confidencePenalty = options.confidencePenalty ?? 'auto';
+  const penalized = Uint8Array.from(eligible, (review) =>
+    appliesPenalty(review, confidencePenalty) ? 1 : 0,
+  );
   const effectiveReturns = SCENARIOS.map((scenario) => {
     const column = new Float64Array(n);
     eligible.forEach((review, i) => {
       const raw = scenario === 'best' ? review.R_best : scenario === 'med' ? review.R_med : review.R_worst;
-      column[i] = effectiveReturn(raw, review.R_worst, review.confidence);
+      const value = penalized[i] === 1 ? effectiveReturn(raw, review.R_worst, review.confidence) : raw;
+      // `+ 0` keeps −0 out of the JSON detail.
+      column[i] = (objective === 'net' ? value - review.cost : value) + 0;
     });
     return column;
   });
@@ -250,6 +297,7 @@ export function buildProblem(
     costs: Float64Array.from(eligible, (review) => review.cost),
     medianReturns: Float64Array.from(eligible, (review) => review.R_med),
     effectiveReturns,
+    penalized,
     mandatory: Uint8Array.from(eligible, (review) => (mandatorySet.has(review.id) ? 1 : 0)),
     scenarioWeights: options.scenarioWeights ?? { best: 1 / 3, med: 1 / 3, worst: 1 / 3 },
     constraints: {
@@ -260,10 +308,30 @@ export function buildProblem(
       maxSelected: options.maxSelected,
       minWorstCaseReturn: options.minWorstCaseReturn,
       fractional: options.fractional,
+      objective,
+      confidencePenalty,
     },
     excludedByConfidence,
     excludedByOption,
   };
+}
+
+/**
+ * Whether the confidence penalty applies to one review under a {@link ConfidencePenalty} setting: `auto`
+ * applies it exactly when the review carries no `prediction` (its scenarios are interval bounds).
+ *
+ * @example
+ * ```ts
+ * appliesPenalty({ ...review, prediction: undefined }, 'auto'); // true
+ * ```
+ */
+export function appliesPenalty(
+  review: Pick<ReviewResult, 'prediction'>,
+  setting: ConfidencePenalty,
+): boolean {
+  if (setting === 'always') return true;
+  if (setting === 'never') return false;
+  return review.prediction === undefined;
 }
 
 /**

@@ -26,6 +26,7 @@ const optimistRule = defineRule<undefined>({
 describe('configuration', () => {
   it('allocateFromConfig reads snake_case keys and matches allocate()', async () => {
     const fromConfig = await allocateFromConfig(referenceReviews(), {
+      objective: 'gross',
       budget: 10,
       rule: 'minimax_regret',
       min_confidence: 0.5,
@@ -44,6 +45,8 @@ describe('configuration', () => {
       [
         'budget: 10',
         'rule: expected_return',
+        'objective: gross',
+        'confidence_penalty: auto',
         'min_confidence: 0',
         'mandatory: [D]',
         'excluded: [E]',
@@ -58,6 +61,7 @@ describe('configuration', () => {
     );
     const config = loadAllocateConfig(file);
     expect(config.scenario_weights).toEqual({ best: 0.1, med: 0.3, worst: 0.6 });
+    expect(config.objective).toBe('gross');
     const result = await allocateFromConfig(referenceReviews(), config);
     expect(result.selected_initiatives).toEqual(['A', 'C', 'D']);
     expect(result.objective_value).toBeCloseTo(12.25, 9);
@@ -65,12 +69,14 @@ describe('configuration', () => {
 
   it('rejects unknown keys and bad values with ConfigError naming the field', async () => {
     await expect(
-      allocateFromConfig(referenceReviews(), { budget: 10, budjet: 5 } as never),
+      allocateFromConfig(referenceReviews(), { objective: 'gross', budget: 10, budjet: 5 } as never),
     ).rejects.toBeInstanceOf(ConfigError);
     expect(() =>
       AllocateConfigSchema.parse({ budget: 10, scenario_weights: { best: 0.5, med: 0.5, worst: 0.5 } }),
     ).toThrow(/summing to 1/);
-    await expect(allocateFromConfig(referenceReviews(), { budget: 'ten' } as never)).rejects.toMatchObject({
+    await expect(
+      allocateFromConfig(referenceReviews(), { objective: 'gross', budget: 'ten' } as never),
+    ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       path: 'budget',
     });
@@ -89,6 +95,7 @@ describe('rule registry', () => {
     registerRule(optimistRule);
     expect(listRules()).toContain('optimist_test');
     const result = await allocateFromConfig(referenceReviews(), {
+      objective: 'gross',
       budget: 10,
       rule: 'optimist_test',
       solver: 'highs',
@@ -101,6 +108,7 @@ describe('rule registry', () => {
 
   it('a rule instance can be passed directly without registering', async () => {
     const result = await allocate(referenceReviews(), {
+      objective: 'gross',
       budget: 5,
       rule: { ...optimistRule, name: 'unregistered' },
       solver: 'glpk',

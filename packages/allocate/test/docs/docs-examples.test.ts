@@ -24,7 +24,11 @@ describe('docs/allocate.md hand-checked examples', () => {
     it.each(examples.map((example) => [JSON.stringify(example.options), example] as const))(
       '%s',
       async (_name, example) => {
-        const run = allocateFromConfig(referenceReviews(), { ...example.options, solver });
+        const run = allocateFromConfig(referenceReviews(), {
+          objective: 'gross',
+          ...example.options,
+          solver,
+        });
         if (example.error) {
           await expect(run).rejects.toMatchObject({ code: example.error });
           return;

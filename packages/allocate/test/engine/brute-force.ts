@@ -10,6 +10,8 @@ export interface BruteOptions {
   maxSelected?: number;
   minWorstCaseReturn?: number;
   weights?: [number, number, number];
+  /** `net` subtracts each initiative's cost from its value in every scenario (default gross). */
+  objective?: 'net' | 'gross';
 }
 
 export interface BruteResult {
@@ -43,8 +45,12 @@ export function bruteForce(reviews: ReviewResultInput[], options: BruteOptions):
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const n = eligible.length;
   // R_eff = c·R + (1 − c)·R_worst, per scenario best, med, worst.
+  // Under net, V = R_eff − cost (the empty portfolio is worth 0).
+  const netOf = options.objective === 'net' ? 1 : 0;
   const eff = eligible.map((r) =>
-    [r.R_best, r.R_med, r.R_worst].map((v) => r.confidence * v + (1 - r.confidence) * r.R_worst),
+    [r.R_best, r.R_med, r.R_worst].map(
+      (v) => r.confidence * v + (1 - r.confidence) * r.R_worst - netOf * (r.cost as number),
+    ),
   );
   const feasible: { mask: number; cost: number; returns: number[]; ids: string[] }[] = [];
   for (let mask = 0; mask < 1 << n; mask++) {

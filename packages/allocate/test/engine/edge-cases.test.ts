@@ -10,11 +10,11 @@ describe.each(SOLVERS)('edge cases that broke the Python allocator (%s)', (solve
       review('C', 3, 9, 6, 0, 0.8),
     ];
     for (const rule of ['minimax_regret', 'expected_return', 'maximin']) {
-      const result = await allocate(reviews, { budget: 7, rule, solver });
+      const result = await allocate(reviews, { objective: 'gross', budget: 7, rule, solver });
       expect((result.detail.v_star as Record<string, number>).worst).toBe(0);
       expect(result.total_cost).toBeLessThanOrEqual(7);
     }
-    const maximin = await allocate(reviews, { budget: 7, rule: 'maximin', solver });
+    const maximin = await allocate(reviews, { objective: 'gross', budget: 7, rule: 'maximin', solver });
     expect(maximin.objective_value).toBe(0);
     // Every portfolio has worst case 0: the tie goes to the cheapest, the empty one.
     expect(maximin.selected_initiatives).toEqual([]);
@@ -26,16 +26,21 @@ describe.each(SOLVERS)('edge cases that broke the Python allocator (%s)', (solve
       review('new_search', 3, 5, 4, 3, 1),
       review('new-search2', 5, 1, 1, 1, 1),
     ];
-    const result = await allocate(reviews, { budget: 6, rule: 'expected_return', solver });
+    const result = await allocate(reviews, {
+      objective: 'gross',
+      budget: 6,
+      rule: 'expected_return',
+      solver,
+    });
     expect(result.selected_initiatives).toEqual(['new-search', 'new_search']);
     expect(result.predicted_returns).toEqual({ 'new-search': 9, new_search: 4 });
-    const one = await allocate(reviews, { budget: 3, rule: 'expected_return', solver });
+    const one = await allocate(reviews, { objective: 'gross', budget: 3, rule: 'expected_return', solver });
     expect(one.selected_initiatives).toEqual(['new-search']);
   });
 
   it('results do not depend on the order of the reviews', async () => {
-    const forward = await allocate(referenceReviews(), { budget: 5, solver });
-    const backward = await allocate(referenceReviews().reverse(), { budget: 5, solver });
+    const forward = await allocate(referenceReviews(), { objective: 'gross', budget: 5, solver });
+    const backward = await allocate(referenceReviews().reverse(), { objective: 'gross', budget: 5, solver });
     expect(backward).toEqual({
       ...forward,
       detail: {
@@ -47,7 +52,12 @@ describe.each(SOLVERS)('edge cases that broke the Python allocator (%s)', (solve
   });
 
   it('no eligible initiative: nothing selected, objective 0, reasons reported', async () => {
-    const result = await allocate(referenceReviews(), { budget: 10, minConfidence: 0.95, solver });
+    const result = await allocate(referenceReviews(), {
+      objective: 'gross',
+      budget: 10,
+      minConfidence: 0.95,
+      solver,
+    });
     expect(result.selected_initiatives).toEqual([]);
     expect(result.objective_value).toBe(0);
     expect(result.detail.excluded_by_confidence).toEqual(['A', 'B', 'C', 'D', 'E']);
@@ -55,13 +65,19 @@ describe.each(SOLVERS)('edge cases that broke the Python allocator (%s)', (solve
 
   it('budget 0 funds only free initiatives', async () => {
     const reviews = [...referenceReviews(), review('F', 0, 2, 1, 1, 1)];
-    const result = await allocate(reviews, { budget: 0, rule: 'expected_return', solver });
+    const result = await allocate(reviews, {
+      objective: 'gross',
+      budget: 0,
+      rule: 'expected_return',
+      solver,
+    });
     expect(result.selected_initiatives).toEqual(['F']);
     expect(result.total_cost).toBe(0);
   });
 
   it('mandatory, excluded and max_selected shape the portfolio', async () => {
     const result = await allocate(referenceReviews(), {
+      objective: 'gross',
       budget: 10,
       mandatory: ['E'],
       excluded: ['A'],
@@ -77,7 +93,7 @@ describe.each(SOLVERS)('edge cases that broke the Python allocator (%s)', (solve
   });
 
   it('reports the contract fields: predicted return = R_med, budget allocated = cost', async () => {
-    const result = await allocate(referenceReviews(), { budget: 10, solver });
+    const result = await allocate(referenceReviews(), { objective: 'gross', budget: 10, solver });
     expect(result.predicted_returns).toEqual({ A: 10, B: 8, C: 6 });
     expect(result.budget_allocated).toEqual({ A: 4, B: 3, C: 3 });
     expect(result.budget).toBe(10);

@@ -33,6 +33,7 @@ const instanceArbitrary = fc
     excludedPick: sometimes(fc.nat()),
     maxSelected: sometimes(fc.integer({ min: 0, max: 6 })),
     floor: sometimes(fc.integer({ min: -10, max: 10 })),
+    objective: fc.constantFrom<'net' | 'gross'>('net', 'gross'),
     weights: sometimes(
       fc.constantFrom<[number, number, number]>([0.1, 0.3, 0.6], [0.25, 0.5, 0.25], [0, 0, 1], [0.5, 0.5, 0]),
     ),
@@ -58,6 +59,7 @@ const instanceArbitrary = fc
       maxSelected: raw.maxSelected,
       floor: raw.floor,
       weights: raw.weights,
+      objective: raw.objective,
     };
   });
 
@@ -71,6 +73,7 @@ describe.each(SOLVERS)('exactness against brute-force enumeration (%s)', (solver
           const options: BruteOptions = {
             budget: instance.budget,
             rule,
+            objective: instance.objective,
             mandatory: instance.mandatory,
             excluded: instance.excluded,
             ...(instance.minConfidence === undefined ? {} : { minConfidence: instance.minConfidence }),
@@ -80,6 +83,7 @@ describe.each(SOLVERS)('exactness against brute-force enumeration (%s)', (solver
           };
           const expected = bruteForce(instance.reviews, options);
           const run = allocate(instance.reviews, {
+            objective: instance.objective,
             budget: instance.budget,
             rule,
             solver,

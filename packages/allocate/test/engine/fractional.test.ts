@@ -24,7 +24,13 @@ function fractionalKnapsack(values: number[], costs: number[], budget: number): 
 describe.each(SOLVERS)('fractional funding (LP relaxation) (%s)', (solver) => {
   it('expected return equals the greedy fractional knapsack and allocates money proportionally', async () => {
     const reviews = referenceReviews();
-    const result = await allocate(reviews, { budget: 9, rule: 'expected_return', fractional: true, solver });
+    const result = await allocate(reviews, {
+      objective: 'gross',
+      budget: 9,
+      rule: 'expected_return',
+      fractional: true,
+      solver,
+    });
     // Equal-weight effective returns: A 8.3, B 4.6, C 4.933…, D 3.8, E 4.5.
     const expected = [8.3, 4.6, 4.8 + 2 / 15, 3.8, 4.5];
     const costs = reviews.map((r) => r.cost as number);
@@ -45,7 +51,7 @@ describe.each(SOLVERS)('fractional funding (LP relaxation) (%s)', (solver) => {
 
   it("minimax regret's V*_s are the fractional knapsack optima and regret is no larger than in binary mode", async () => {
     const reviews = referenceReviews();
-    const fractional = await allocate(reviews, { budget: 10, fractional: true, solver });
+    const fractional = await allocate(reviews, { objective: 'gross', budget: 10, fractional: true, solver });
     const costs = reviews.map((r) => r.cost as number);
     const best = [13.7, 7.6, 7.6, 4.6, 9];
     const worst = [2, 1, 2, 3, 0];
@@ -58,6 +64,7 @@ describe.each(SOLVERS)('fractional funding (LP relaxation) (%s)', (solver) => {
   it('max_selected caps the number of funded initiatives in fractional mode', async () => {
     const reviews = [review('A', 10, 5, 5, 5, 1), review('B', 10, 4, 4, 4, 1), review('C', 10, 3, 3, 3, 1)];
     const result = await allocate(reviews, {
+      objective: 'gross',
       budget: 25,
       rule: 'expected_return',
       fractional: true,
@@ -66,7 +73,13 @@ describe.each(SOLVERS)('fractional funding (LP relaxation) (%s)', (solver) => {
     });
     expect(result.selected_initiatives).toEqual(['A', 'B']);
     expect(result.objective_value).toBeCloseTo(9, 9);
-    const open = await allocate(reviews, { budget: 25, rule: 'expected_return', fractional: true, solver });
+    const open = await allocate(reviews, {
+      objective: 'gross',
+      budget: 25,
+      rule: 'expected_return',
+      fractional: true,
+      solver,
+    });
     expect(open.objective_value).toBeCloseTo(10.5, 9);
   });
 });

@@ -40,6 +40,7 @@ describe.each(SOLVERS)('invariants on real-valued instances up to 30 initiatives
         const mandatory = raw.mandatoryPick === undefined ? [] : [`p${raw.mandatoryPick % reviews.length}`];
         try {
           const result = await allocate(reviews, {
+            objective: 'gross',
             budget,
             rule: raw.rule,
             fractional: raw.fractional,

@@ -6,6 +6,7 @@ import { referenceReviews, SOLVERS } from '../helpers';
 describe.each(SOLVERS)('Python cross-check vectors (%s)', (solver) => {
   it('minimax regret, budget 10, min confidence 0.5, floor 4: A, B, C with V* = 28.9/19.6/5 and regret 0', async () => {
     const result = await allocate(referenceReviews(), {
+      objective: 'gross',
       budget: 10,
       minConfidence: 0.5,
       minWorstCaseReturn: 4,
@@ -25,7 +26,7 @@ describe.each(SOLVERS)('Python cross-check vectors (%s)', (solver) => {
   });
 
   it('minimax regret, budget 10, no confidence filter: A, B, C with max regret 2 (V* worst = 7)', async () => {
-    const result = await allocate(referenceReviews(), { budget: 10, solver });
+    const result = await allocate(referenceReviews(), { objective: 'gross', budget: 10, solver });
     expect(result.selected_initiatives).toEqual(['A', 'B', 'C']);
     expect(result.objective_value).toBeCloseTo(2, 9);
     expect((result.detail.v_star as Record<string, number>).worst).toBeCloseTo(7, 9);
@@ -33,7 +34,7 @@ describe.each(SOLVERS)('Python cross-check vectors (%s)', (solver) => {
   });
 
   it('minimax regret, budget 5: the {B, D} / {C, D} tie at 1.5 resolves to B, D (equal cost; B sorts before C)', async () => {
-    const result = await allocate(referenceReviews(), { budget: 5, solver });
+    const result = await allocate(referenceReviews(), { objective: 'gross', budget: 5, solver });
     expect(result.objective_value).toBeCloseTo(1.5, 9);
     expect(result.selected_initiatives).toEqual(['B', 'D']);
     expect(result.detail.tie_break).toMatchObject({ complete: true });
@@ -49,6 +50,7 @@ describe.each(SOLVERS)('Python cross-check vectors (%s)', (solver) => {
     'expected return with weights %o and budget %d selects %o (objective %d)',
     async (weights, budget, selected, objective) => {
       const result = await allocate(referenceReviews(), {
+        objective: 'gross',
         budget,
         rule: 'expected_return',
         scenarioWeights: weights,
@@ -61,7 +63,12 @@ describe.each(SOLVERS)('Python cross-check vectors (%s)', (solver) => {
   );
 
   it('expected return defaults to equal (Laplace) weights', async () => {
-    const result = await allocate(referenceReviews(), { budget: 10, rule: 'expected_return', solver });
+    const result = await allocate(referenceReviews(), {
+      objective: 'gross',
+      budget: 10,
+      rule: 'expected_return',
+      solver,
+    });
     expect(result.objective_value).toBeCloseTo(107 / 6, 9);
   });
 });

@@ -11,7 +11,9 @@ describe('missing optional engines', () => {
   it('glpk: a coded error that says to install glpk.js', async () => {
     const { allocate } = await import('../../src/index');
     const { referenceReviews } = await import('../helpers');
-    await expect(allocate(referenceReviews(), { budget: 10, solver: 'glpk' })).rejects.toMatchObject({
+    await expect(
+      allocate(referenceReviews(), { objective: 'gross', budget: 10, solver: 'glpk' }),
+    ).rejects.toMatchObject({
       code: 'ALLOCATION_SOLVER_MISSING',
       message: expect.stringContaining('install glpk.js'),
     });
@@ -20,7 +22,9 @@ describe('missing optional engines', () => {
   it('highs: a coded error that says to install highs', async () => {
     const { allocate } = await import('../../src/index');
     const { referenceReviews } = await import('../helpers');
-    await expect(allocate(referenceReviews(), { budget: 10, solver: 'highs' })).rejects.toMatchObject({
+    await expect(
+      allocate(referenceReviews(), { objective: 'gross', budget: 10, solver: 'highs' }),
+    ).rejects.toMatchObject({
       code: 'ALLOCATION_SOLVER_MISSING',
       message: expect.stringContaining('install highs'),
     });

@@ -67,6 +67,7 @@ describe('engine loading', () => {
       },
     }) as typeof glpk;
     const result = await allocate(referenceReviews(), {
+      objective: 'gross',
       budget: 10,
       solver: createGlpkSolver({ lib: counted }),
     });
@@ -78,8 +79,8 @@ describe('engine loading', () => {
     const glpk = createGlpkSolver();
     const probed: SolverAdapter = { name: 'glpk', probeFeasibility: true, solve: glpk.solve };
     for (const budget of [5, 10]) {
-      const plain = await allocate(referenceReviews(), { budget, solver: glpk });
-      const withProbe = await allocate(referenceReviews(), { budget, solver: probed });
+      const plain = await allocate(referenceReviews(), { objective: 'gross', budget, solver: glpk });
+      const withProbe = await allocate(referenceReviews(), { objective: 'gross', budget, solver: probed });
       expect(withProbe.selected_initiatives).toEqual(plain.selected_initiatives);
       expect(withProbe.objective_value).toBe(plain.objective_value);
       expect(withProbe.detail.tie_break).toEqual(plain.detail.tie_break);
@@ -93,6 +94,7 @@ describe('engine loading', () => {
     const highs = await (await import('highs')).default();
     const spy = vi.spyOn(highs, 'createModel');
     const result = await allocate(referenceReviews(), {
+      objective: 'gross',
       budget: 10,
       solver: createHighsSolver({ lib: highs }),
     });
@@ -112,7 +114,11 @@ describe('engine loading', () => {
         },
       }),
     );
-    const result = await allocate(referenceReviews(), { budget: 10, solver: 'counting_test' });
+    const result = await allocate(referenceReviews(), {
+      objective: 'gross',
+      budget: 10,
+      solver: 'counting_test',
+    });
     expect(result.detail.solver).toBe('counting_test');
     expect(calls.length).toBe(result.detail.solves);
     expect(() => registerSolver(defineSolver({ name: 'glpk', solve: inner.solve }))).toThrow(
@@ -139,6 +145,7 @@ describe('time limit', () => {
 
   it('returns the incumbent with status time_limit, its bound and gap, and skips tie-breaking', async () => {
     const result = await allocate(referenceReviews(), {
+      objective: 'gross',
       budget: 10,
       solver: stoppedEarly(),
       timeLimitMs: 5000,
@@ -161,9 +168,12 @@ describe('time limit', () => {
         timeMs: 1,
       }),
     });
-    const error = await allocate(referenceReviews(), { budget: 10, solver: nothing, timeLimitMs: 1 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await allocate(referenceReviews(), {
+      objective: 'gross',
+      budget: 10,
+      solver: nothing,
+      timeLimitMs: 1,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AllocationError);
     expect((error as AllocationError).code).toBe('ALLOCATION_TIME_LIMIT');
   });
@@ -178,9 +188,14 @@ describe('time limit', () => {
         return inner.solve(model, options);
       },
     });
-    await allocate(referenceReviews(), { budget: 10, solver: recording, timeLimitMs: 60_000 });
+    await allocate(referenceReviews(), {
+      objective: 'gross',
+      budget: 10,
+      solver: recording,
+      timeLimitMs: 60_000,
+    });
     expect(limits.every((limit) => limit !== undefined && limit > 0 && limit <= 60_000)).toBe(true);
-    await allocate(referenceReviews(), { budget: 10, solver: recording });
+    await allocate(referenceReviews(), { objective: 'gross', budget: 10, solver: recording });
     expect(limits.at(-1)).toBeUndefined();
   });
 });
@@ -194,16 +209,16 @@ describe('engine failures', () => {
       review('c', 1e-300, 1e-310, 0, -1e-300, 0.3),
       review('d', 999.99999999, 100, 50, -100, 1e-7),
     ];
-    await expect(allocate(extreme, { budget: 500, solver })).rejects.toMatchObject({
+    await expect(allocate(extreme, { objective: 'gross', budget: 500, solver })).rejects.toMatchObject({
       code: 'ALLOCATION_SOLVER_FAILED',
     });
-    const result = await allocate(referenceReviews(), { budget: 10, solver });
+    const result = await allocate(referenceReviews(), { objective: 'gross', budget: 10, solver });
     expect(result.selected_initiatives).toEqual(['A', 'B', 'C']);
   });
 
   it('HiGHS handles the same data', async () => {
     const extreme = [review('a', 5e-324, 1, 1, 1, 1), review('b', 3, 2, 1, 0, 0.5)];
-    const result = await allocate(extreme, { budget: 500, solver: 'highs' });
+    const result = await allocate(extreme, { objective: 'gross', budget: 500, solver: 'highs' });
     expect(result.selected_initiatives).toEqual(['a', 'b']);
   });
 });
