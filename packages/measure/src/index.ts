@@ -53,6 +53,12 @@ export {
   subclassificationModel,
 } from './models/observational/subclassification';
 export {
+  type StaggeredDidParams,
+  StaggeredDidParamsSchema,
+  estimateStaggeredDid,
+  staggeredDidModel,
+} from './models/staggered/model';
+export {
   estimateSyntheticControl,
   fitSyntheticControl,
   type SyntheticControlParams,

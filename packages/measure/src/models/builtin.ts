@@ -17,6 +17,7 @@ import { ipwModel } from './observational/ipw';
 import { nearestNeighbourMatchingModel } from './observational/matching';
 import { regressionAdjustmentModel } from './observational/regression-adjustment';
 import { subclassificationModel } from './observational/subclassification';
+import { staggeredDidModel } from './staggered/model';
 import { syntheticControlModel } from './synthetic-control';
 
 /**
@@ -27,6 +28,7 @@ import { syntheticControlModel } from './synthetic-control';
 export const BUILTIN_MODELS: ModelAdapter<any>[] = [
   experimentModel,
   differenceInDifferencesModel,
+  staggeredDidModel,
   syntheticControlModel,
   interruptedTimeSeriesModel,
   regressionAdjustmentModel,

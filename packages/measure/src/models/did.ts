@@ -119,7 +119,7 @@ function readPanel(table: Table, params: DifferenceInDifferencesParams): PanelDa
     if (((times.codes[i] as number) >= firstPostTime ? 1 : 0) !== postRow[i]) {
       throw new MeasureError(
         'MODEL_PARAMS_INVALID',
-        `post-period column "${params.post}" must be 1 exactly from period ${times.levels[firstPostTime]} on (common treatment start); row ${i} at ${times.levels[times.codes[i] as number]} has ${postRow[i]}`,
+        `post-period column "${params.post}" must be 1 exactly from period ${times.levels[firstPostTime]} on (common treatment start; for staggered adoption use the did_staggered model); row ${i} at ${times.levels[times.codes[i] as number]} has ${postRow[i]}`,
         { column: params.post, row: i },
       );
     }

@@ -1,0 +1,144 @@
+import { MeasureError } from '../../errors';
+import { NEVER_TREATED, type StaggeredPanel } from './panel';
+
+/** Which units serve as controls for a group-time cell. */
+export type ControlGroup = 'never_treated' | 'not_yet_treated';
+/** Base period of pre-treatment cells: the previous period (`varying`) or g−1 for all (`universal`). */
+export type BasePeriod = 'varying' | 'universal';
+
+/** One group-time average treatment effect ATT(g,t) with its influence function over units. */
+export interface GroupTimeCell {
+  /** Cohort as a time index (first treated period). */
+  cohort: number;
+  /** Period as a time index. */
+  period: number;
+  /** Base (comparison) period as a time index. */
+  basePeriod: number;
+  /** Effect estimate: mean change of the cohort minus mean change of the controls. */
+  estimate: number;
+  /** Analytic standard error √(Σψ²)/n. */
+  standardError: number;
+  /** Units of the cohort and of the control group in this cell. */
+  treatedUnits: number;
+  controlUnits: number;
+  /**
+   * Influence function ψ_i over all n units, scaled so that estimate − ATT ≈ (1/n)·Σψ_i:
+   * ψ_i = (n/n_g)·1{G_i=g}(ΔY_i − μ_g) − (n/n_c)·C_i(ΔY_i − μ_c), ΔY_i = Y_it − Y_ib.
+   */
+  influence: Float64Array;
+}
+
+/** The group-time ATTs of a panel plus its cohorts' sizes. */
+export interface GroupTimeEstimates {
+  cells: GroupTimeCell[];
+  /** Units used (cohorts with a pre-period plus the never-treated). */
+  unitCount: number;
+  /** Cohorts (time indices) in ascending order. */
+  cohorts: number[];
+  /** Units per cohort, aligned with `cohorts`. */
+  cohortSizes: number[];
+  /** Cohort of each used unit, aligned with `influence` entries. */
+  cohortOfUsedUnit: Int32Array;
+  /** Cells skipped because no control unit was available. */
+  skipped: { cohort: number; period: number }[];
+}
+
+/**
+ * Callaway & Sant'Anna (2021) group-time average treatment effects without covariates (unconditional parallel
+ * trends): for cohort g and period t, ATT(g,t) = E[Y_t − Y_b | G = g] − E[Y_t − Y_b | C], the 2×2 DiD of the cohort
+ * against never-treated units (C: G = ∞) or units not yet treated by max(t, b) (C: G > max(t, b), G ≠ g),
+ * with b = g−1 for t ≥ g and b = t−1 (varying) or g−1 (universal) for t < g. Always-treated units are excluded.
+ * The influence function is that of the `did` R package's intercept-only doubly robust estimator, which in
+ * this case is exactly the difference of two sample means.
+ *
+ * @example
+ * ```ts
+ * const { cells } = groupTimeEffects(panel, 'never_treated', 'varying');
+ * ```
+ */
+export function groupTimeEffects(
+  panel: StaggeredPanel,
+  controlGroup: ControlGroup,
+  basePeriod: BasePeriod,
+): GroupTimeEstimates {
+  const used: number[] = [];
+  for (let u = 0; u < panel.unitCount; u++) {
+    const cohort = panel.cohortOfUnit[u] as number;
+    if (cohort === NEVER_TREATED || cohort >= 1) used.push(u);
+  }
+  const n = used.length;
+  const cohortOfUsedUnit = Int32Array.from(used, (u) => panel.cohortOfUnit[u] as number);
+  const cohorts = [...new Set(cohortOfUsedUnit)].filter((c) => c >= 1).sort((a, b) => a - b);
+  if (cohorts.length === 0) {
+    throw new MeasureError(
+      'DATA_EMPTY_GROUP',
+      'staggered DiD found no treated cohort with a pre-treatment period (every unit is never or always treated)',
+      { parameter: 'group' },
+    );
+  }
+  const cohortSizes = cohorts.map((c) => cohortOfUsedUnit.filter((value) => value === c).length);
+  const T = panel.periodCount;
+  const cells: GroupTimeCell[] = [];
+  const skipped: { cohort: number; period: number }[] = [];
+  const change = new Float64Array(n);
+  for (const g of cohorts) {
+    for (let t = 1; t < T; t++) {
+      const base = t >= g || basePeriod === 'universal' ? g - 1 : t - 1;
+      if (t === base) continue; // universal base: the reference period itself
+      const latest = Math.max(t, base);
+      const isControl = (cohort: number) =>
+        cohort === NEVER_TREATED || (controlGroup === 'not_yet_treated' && cohort > latest && cohort !== g);
+      let sumTreated = 0;
+      let sumControl = 0;
+      let treatedUnits = 0;
+      let controlUnits = 0;
+      for (let k = 0; k < n; k++) {
+        const u = used[k] as number;
+        const cohort = cohortOfUsedUnit[k] as number;
+        const delta = (panel.outcome[u * T + t] as number) - (panel.outcome[u * T + base] as number);
+        change[k] = delta;
+        if (cohort === g) {
+          sumTreated += delta;
+          treatedUnits++;
+        } else if (isControl(cohort)) {
+          sumControl += delta;
+          controlUnits++;
+        }
+      }
+      if (controlUnits === 0) {
+        skipped.push({ cohort: g, period: t });
+        continue;
+      }
+      const meanTreated = sumTreated / treatedUnits;
+      const meanControl = sumControl / controlUnits;
+      const influence = new Float64Array(n);
+      let sumSquares = 0;
+      for (let k = 0; k < n; k++) {
+        const cohort = cohortOfUsedUnit[k] as number;
+        let value = 0;
+        if (cohort === g) value = (n / treatedUnits) * ((change[k] as number) - meanTreated);
+        else if (isControl(cohort)) value = -(n / controlUnits) * ((change[k] as number) - meanControl);
+        influence[k] = value;
+        sumSquares += value * value;
+      }
+      cells.push({
+        cohort: g,
+        period: t,
+        basePeriod: base,
+        estimate: meanTreated - meanControl,
+        standardError: Math.sqrt(sumSquares) / n,
+        treatedUnits,
+        controlUnits,
+        influence,
+      });
+    }
+  }
+  if (cells.length === 0) {
+    throw new MeasureError(
+      'DATA_EMPTY_GROUP',
+      `staggered DiD found no control units for any cohort (control_group: ${controlGroup}); with no never-treated units use control_group: not_yet_treated`,
+      { parameter: 'control_group' },
+    );
+  }
+  return { cells, unitCount: n, cohorts, cohortSizes, cohortOfUsedUnit, skipped };
+}
