@@ -8,6 +8,8 @@ import {
   InterruptedTimeSeriesParamsSchema,
   interruptedTimeSeriesModel,
 } from '../../src/models/its';
+import { prewhitenedHacCovariance } from '../../src/models/panel/prewhitened-hac';
+import { fitOls } from '../../src/stats/ols';
 
 interface ItsFixture {
   y: number[];
@@ -51,6 +53,7 @@ describe('interrupted_time_series against statsmodels OLS HAC (use_correction=Fa
         weekday_effects: reference.weekday,
         hac_lags: reference.lags,
         hac_prewhite: false,
+        small_sample: false,
       });
       const estimate = interruptedTimeSeriesModel.fit(table, params, context);
       const coefficients = estimate.details.coefficients as Record<
@@ -102,6 +105,7 @@ describe('interrupted_time_series against statsmodels OLS HAC (use_correction=Fa
         outcome: 'y',
         weekday_effects: reference.weekday,
         hac_lags: reference.lags,
+        small_sample: false,
       });
       const estimate = interruptedTimeSeriesModel.fit(table, params, context);
       const coefficients = estimate.details.coefficients as Record<string, { standard_error: number }>;
@@ -160,6 +164,51 @@ describe('interrupted_time_series: bad input', () => {
     const dates = [...(table.columns.date as string[])];
     dates[1] = dates[0] as string;
     expect(codeOf({ date: dates })).toBe('MODEL_PARAMS_INVALID');
+  });
+  it('refuses fewer pre-periods than min_pre_periods (default 8) with DATA_TOO_FEW_ROWS', () => {
+    const shortPre = Float64Array.from(order, (t) => (t >= 5 ? 1 : 0));
+    expect(codeOf({ post: shortPre })).toBe('DATA_TOO_FEW_ROWS');
+    expect(() =>
+      interruptedTimeSeriesModel.fit(
+        createTable({ ...table.columns, post: shortPre } as never),
+        InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y', min_pre_periods: 5 }),
+        context,
+      ),
+    ).not.toThrow();
+  });
+  it('refuses a constant outcome and an exactly fitted series with DATA_ZERO_VARIANCE, not a p-value', () => {
+    expect(codeOf({ y: new Float64Array(120).fill(7) })).toBe('DATA_ZERO_VARIANCE');
+    const line = Float64Array.from(order, (t) => 100 + 0.5 * t + (t >= golden.first_post_index ? 3 : 0));
+    expect(codeOf({ y: line })).toBe('DATA_ZERO_VARIANCE');
+  });
+  it('refuses a singular prewhitening VAR (two exactly fitted pre-periods) with MODEL_SINGULAR_DESIGN', () => {
+    const n = 33;
+    const trend = Float64Array.from({ length: n }, (_, t) => t - 2);
+    const level = trend.map((value) => (value >= 0 ? 1 : 0));
+    const columns = [new Float64Array(n).fill(1), trend, level, trend.map((v) => Math.max(v, 0))];
+    const y = trend.map((value, t) => 100 + value + 5 * (level[t] as number) + Math.sin(7.3 * t));
+    const fit = fitOls({ design: { n, p: 4, columns, names: ['a', 'b', 'c', 'd'] }, y });
+    const xtxInverse = fit.covariance.map((value) => (value * fit.dfResidual) / fit.rss);
+    expect(() => prewhitenedHacCovariance(columns, fit.residuals, xtxInverse, 3)).toThrow(
+      expect.objectContaining({ code: 'MODEL_SINGULAR_DESIGN', parameter: 'hac_prewhite' }),
+    );
+  });
+  it('reports Satterthwaite df and keeps small-sample intervals wider than the n − p ones', () => {
+    const shortPre = Float64Array.from({ length: 40 }, (_, t) => (t >= 10 ? 1 : 0));
+    const short = createTable({
+      date: (golden.date as string[]).slice(0, 40),
+      y: Float64Array.from((golden.y as number[]).slice(0, 40)),
+      post: shortPre,
+    });
+    const honest = interruptedTimeSeriesModel.fit(short, params, context);
+    const naive = interruptedTimeSeriesModel.fit(
+      short,
+      InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y', small_sample: false }),
+      context,
+    );
+    expect(honest.diagnostics.df as number).toBeLessThan(naive.diagnostics.df as number);
+    expect(honest.ci_upper - honest.ci_lower).toBeGreaterThan(naive.ci_upper - naive.ci_lower);
+    expect(honest.effect_estimate).toBeCloseTo(naive.effect_estimate, 10);
   });
   it('rejects a missing time column', () => {
     expect(() =>

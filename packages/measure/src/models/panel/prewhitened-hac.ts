@@ -47,7 +47,11 @@ export function prewhitenedHacCovariance(
       cross.set(a, b, c1);
     }
   }
-  const transition = solve(lagged, cross.transpose()).transpose();
+  const transition = solveOrRefuse(
+    lagged,
+    cross.transpose(),
+    'the lag-1 cross-products of the scores',
+  ).transpose();
   // Prewhitened residuals v_t = h_t − A h_{t−1}, t = 1…n−1.
   const m = n - 1;
   const white = Array.from({ length: p }, () => new Float64Array(m));
@@ -75,13 +79,38 @@ export function prewhitenedHacCovariance(
   }
   // Recolour: D S D' with D = (I − A)⁻¹, as two solves.
   const identityMinusA = Matrix.eye(p).sub(transition);
-  const half = solve(identityMinusA, longRun);
-  const meat = solve(identityMinusA, half.transpose());
+  const half = solveOrRefuse(identityMinusA, longRun, 'I − A (a unit root in the VAR(1) of the scores)');
+  const meat = solveOrRefuse(
+    identityMinusA,
+    half.transpose(),
+    'I − A (a unit root in the VAR(1) of the scores)',
+  );
   const bread = new Matrix(p, p);
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) bread.set(a, b, xtxInverse[a * p + b] as number);
   const covariance = bread.mmul(meat).mmul(bread);
   const out = new Float64Array(p * p);
   for (let a = 0; a < p; a++)
     for (let b = 0; b < p; b++) out[a * p + b] = (covariance.get(a, b) + covariance.get(b, a)) / 2;
+  if (!out.every(Number.isFinite)) throw singularPrewhitening('the recoloured long-run covariance');
   return out;
+}
+
+function singularPrewhitening(what: string, cause?: unknown): MeasureError {
+  return new MeasureError(
+    'MODEL_SINGULAR_DESIGN',
+    `prewhitened HAC cannot be computed: ${what} is singular (too few periods or an exact fit); use more periods or hac_prewhite: false`,
+    { parameter: 'hac_prewhite', cause },
+  );
+}
+
+/** ml-matrix `solve` (LU, with a raw "LU matrix is singular" error) behind a typed refusal. */
+function solveOrRefuse(left: Matrix, right: Matrix, what: string): Matrix {
+  let solution: Matrix;
+  try {
+    solution = solve(left, right);
+  } catch (error) {
+    throw singularPrewhitening(what, error);
+  }
+  if (!solution.to1DArray().every(Number.isFinite)) throw singularPrewhitening(what);
+  return solution;
 }
