@@ -4,7 +4,7 @@ import { binaryColumn, numericColumn, stringColumn } from '../data/columns';
 import { MeasureError } from '../errors';
 import { buildDesign, type ParsedFormula, parseFormula } from '../formula/formula';
 import { chiSquaredSurvival } from '../stats/distributions';
-import { type CovarianceSpec, fitOls, inferenceFromEstimate } from '../stats/ols';
+import { type CovarianceSpec, fitOls, inferenceFromEstimate, type OlsFit } from '../stats/ols';
 import { defineModel, type JsonValue, type ModelEstimate } from './model';
 
 /**
@@ -104,6 +104,177 @@ function cupedAdjust(
 }
 
 /**
+ * The experiment model's formula (from `formula` or `outcome`/`treatment`/…) with its checks: the first
+ * term is the 0/1 treatment column and there is an intercept. Shared by the in-memory and pushdown paths.
+ *
+ * @example
+ * ```ts
+ * const { formula, treatmentName } = experimentFormula(ExperimentParamsSchema.parse({ formula: 'y ~ d + x' }));
+ * ```
+ */
+export function experimentFormula(params: ExperimentParams): {
+  formula: ParsedFormula;
+  treatmentName: string;
+} {
+  const formula = formulaFromParams(params);
+  const first = formula.terms[0];
+  if (first?.factors.length !== 1 || first.factors[0]?.categorical) {
+    throw new MeasureError(
+      'MODEL_FORMULA_INVALID',
+      `the first right-hand-side term must be the 0/1 treatment column, got "${first?.label}"`,
+      {
+        parameter: 'formula',
+      },
+    );
+  }
+  if (!formula.intercept) {
+    throw new MeasureError(
+      'MODEL_FORMULA_INVALID',
+      'the experiment model needs an intercept (remove "- 1" / "+ 0")',
+      { parameter: 'formula' },
+    );
+  }
+  const treatmentName = first.label;
+  return { formula, treatmentName };
+}
+
+/** What {@link experimentEstimateFromFit} needs besides the fit. */
+export interface ExperimentFitSetup {
+  params: ExperimentParams;
+  formula: ParsedFormula;
+  treatmentName: string;
+  n: number;
+  nTreated: number;
+  nControl: number;
+  /** Diagnostics gathered so far (counts, CUPED); completed in place. */
+  diagnostics: Record<string, JsonValue>;
+  ciLevel: number;
+}
+
+/**
+ * The experiment model's estimate from a fitted regression: absolute effect, relative lift by the delta
+ * method, SRM test, diagnostics and details. Shared by the in-memory fit and the SQL pushdown, which
+ * passes a fit assembled from sufficient statistics (only coefficients, standard errors, covariance,
+ * names, p, dfResidual, rSquared and clusterCount are read).
+ *
+ * @example
+ * ```ts
+ * return experimentEstimateFromFit(fit, { params, formula, treatmentName, n, nTreated, nControl, diagnostics, ciLevel: 0.95 });
+ * ```
+ */
+export function experimentEstimateFromFit(
+  fit: Pick<
+    OlsFit,
+    | 'coefficients'
+    | 'standardErrors'
+    | 'covariance'
+    | 'names'
+    | 'p'
+    | 'dfResidual'
+    | 'rSquared'
+    | 'clusterCount'
+  >,
+  setup: ExperimentFitSetup,
+): ModelEstimate {
+  const { params, formula, treatmentName, n, nTreated, nControl, diagnostics } = setup;
+  const context = { ciLevel: setup.ciLevel };
+  const treatmentIndex = 1;
+  const df = fit.clusterCount === undefined ? fit.dfResidual : fit.clusterCount - 1;
+  const absolute = inferenceFromEstimate(
+    fit.coefficients[treatmentIndex] as number,
+    fit.standardErrors[treatmentIndex] as number,
+    context.ciLevel,
+    df,
+  );
+
+  // Relative lift β/α with the delta method (α = control mean at the covariate means).
+  const alpha = fit.coefficients[0] as number;
+  const beta = absolute.estimate;
+  const p = fit.p;
+  const vAA = fit.covariance[0] as number;
+  const vAB = fit.covariance[treatmentIndex] as number;
+  const vBB = fit.covariance[treatmentIndex * p + treatmentIndex] as number;
+  let relative: ReturnType<typeof inferenceFromEstimate> | undefined;
+  if (alpha !== 0) {
+    const variance = vBB / alpha ** 2 - (2 * beta * vAB) / alpha ** 3 + (beta ** 2 * vAA) / alpha ** 4;
+    // Second-order bias of a ratio estimator: E[β̂/α̂] ≈ β/α + (β·V_αα/α − V_αβ)/α² (Taylor expansion to
+    // second order; for independent groups this is R·CV²(ȳ_c)). Subtracted, as it is not negligible
+    // for heavy-tailed metrics such as revenue (see validate/experiment.validate.ts).
+    const ratioBias = ((beta * vAA) / alpha - vAB) / alpha ** 2;
+    relative = inferenceFromEstimate(
+      beta / alpha - ratioBias,
+      Math.sqrt(Math.max(0, variance)),
+      context.ciLevel,
+      df,
+    );
+    diagnostics.relative_lift_uncorrected = beta / alpha;
+    diagnostics.relative_lift = relative.estimate;
+    diagnostics.relative_lift_se = relative.standardError;
+    diagnostics.relative_lift_ci_lower = relative.ciLower;
+    diagnostics.relative_lift_ci_upper = relative.ciUpper;
+  } else if (params.effect_unit === 'relative') {
+    throw new MeasureError(
+      'DATA_EMPTY_GROUP',
+      `relative lift is undefined: the control mean of "${formula.outcome}" is 0`,
+      { column: formula.outcome },
+    );
+  }
+  diagnostics.control_mean = alpha;
+  diagnostics.df = df;
+  diagnostics.r_squared = fit.rSquared;
+  diagnostics.covariance = params.cluster === undefined ? params.covariance : 'cluster (CR1)';
+  // Sample-ratio mismatch: Pearson χ²(1) of the observed split vs the expected share.
+  const expectedTreated = n * params.expected_treated_share;
+  const expectedControl = n - expectedTreated;
+  const srmChi2 =
+    (nTreated - expectedTreated) ** 2 / expectedTreated + (nControl - expectedControl) ** 2 / expectedControl;
+  diagnostics.expected_treated_share = params.expected_treated_share;
+  diagnostics.srm_chi2 = srmChi2;
+  diagnostics.srm_p_value = chiSquaredSurvival(srmChi2, 1);
+
+  const headline = params.effect_unit === 'relative' && relative ? relative : absolute;
+  const coefficients = fit.names.map((name, j) => ({
+    name,
+    estimate: fit.coefficients[j] as number,
+    standard_error: fit.standardErrors[j] as number,
+  }));
+  return {
+    effect_estimate: headline.estimate,
+    standard_error: headline.standardError,
+    ci_lower: headline.ciLower,
+    ci_upper: headline.ciUpper,
+    p_value: headline.pValue,
+    sample_size: n,
+    metric: formula.outcome,
+    effect_unit: params.effect_unit,
+    diagnostics,
+    details: {
+      coefficients,
+      covariance: Array.from(fit.covariance),
+      treatment: treatmentName,
+      absolute_effect: {
+        estimate: absolute.estimate,
+        standard_error: absolute.standardError,
+        ci_lower: absolute.ciLower,
+        ci_upper: absolute.ciUpper,
+        p_value: absolute.pValue,
+      },
+      ...(relative
+        ? {
+            relative_effect: {
+              estimate: relative.estimate,
+              standard_error: relative.standardError,
+              ci_lower: relative.ciLower,
+              ci_upper: relative.ciUpper,
+              p_value: relative.pValue,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/**
  * `experiment`: randomized comparison of a treated and a control group. Fits OLS of the outcome on an
  * intercept, the 0/1 treatment and optional covariates (formula or explicit columns) with a
  * heteroskedasticity-robust covariance (HC1 by default, HC0–HC3 or classical selectable, or CR1 by
@@ -124,25 +295,7 @@ export const experimentModel = defineModel<ExperimentParams>({
   modelType: 'experiment',
   paramsSchema: ExperimentParamsSchema,
   fit(table: Table, params: ExperimentParams, context): ModelEstimate {
-    const formula = formulaFromParams(params);
-    const first = formula.terms[0];
-    if (first?.factors.length !== 1 || first.factors[0]?.categorical) {
-      throw new MeasureError(
-        'MODEL_FORMULA_INVALID',
-        `the first right-hand-side term must be the 0/1 treatment column, got "${first?.label}"`,
-        {
-          parameter: 'formula',
-        },
-      );
-    }
-    if (!formula.intercept) {
-      throw new MeasureError(
-        'MODEL_FORMULA_INVALID',
-        'the experiment model needs an intercept (remove "- 1" / "+ 0")',
-        { parameter: 'formula' },
-      );
-    }
-    const treatmentName = first.label;
+    const { formula, treatmentName } = experimentFormula(params);
     const treatment = binaryColumn(table, treatmentName, 'treatment');
     let outcome = numericColumn(table, formula.outcome, 'outcome');
     const n = table.rowCount;
@@ -174,100 +327,15 @@ export const experimentModel = defineModel<ExperimentParams>({
       y: outcome,
       covariance,
     });
-    const treatmentIndex = 1;
-    const df = fit.clusterCount === undefined ? fit.dfResidual : fit.clusterCount - 1;
-    const absolute = inferenceFromEstimate(
-      fit.coefficients[treatmentIndex] as number,
-      fit.standardErrors[treatmentIndex] as number,
-      context.ciLevel,
-      df,
-    );
-
-    // Relative lift β/α with the delta method (α = control mean at the covariate means).
-    const alpha = fit.coefficients[0] as number;
-    const beta = absolute.estimate;
-    const p = fit.p;
-    const vAA = fit.covariance[0] as number;
-    const vAB = fit.covariance[treatmentIndex] as number;
-    const vBB = fit.covariance[treatmentIndex * p + treatmentIndex] as number;
-    let relative: ReturnType<typeof inferenceFromEstimate> | undefined;
-    if (alpha !== 0) {
-      const variance = vBB / alpha ** 2 - (2 * beta * vAB) / alpha ** 3 + (beta ** 2 * vAA) / alpha ** 4;
-      // Second-order bias of a ratio estimator: E[β̂/α̂] ≈ β/α + (β·V_αα/α − V_αβ)/α² (Taylor expansion to
-      // second order; for independent groups this is R·CV²(ȳ_c)). Subtracted, as it is not negligible
-      // for heavy-tailed metrics such as revenue (see validate/experiment.validate.ts).
-      const ratioBias = ((beta * vAA) / alpha - vAB) / alpha ** 2;
-      relative = inferenceFromEstimate(
-        beta / alpha - ratioBias,
-        Math.sqrt(Math.max(0, variance)),
-        context.ciLevel,
-        df,
-      );
-      diagnostics.relative_lift_uncorrected = beta / alpha;
-      diagnostics.relative_lift = relative.estimate;
-      diagnostics.relative_lift_se = relative.standardError;
-      diagnostics.relative_lift_ci_lower = relative.ciLower;
-      diagnostics.relative_lift_ci_upper = relative.ciUpper;
-    } else if (params.effect_unit === 'relative') {
-      throw new MeasureError(
-        'DATA_EMPTY_GROUP',
-        `relative lift is undefined: the control mean of "${formula.outcome}" is 0`,
-        { column: formula.outcome },
-      );
-    }
-    diagnostics.control_mean = alpha;
-    diagnostics.df = df;
-    diagnostics.r_squared = fit.rSquared;
-    diagnostics.covariance = params.cluster === undefined ? params.covariance : 'cluster (CR1)';
-    // Sample-ratio mismatch: Pearson χ²(1) of the observed split vs the expected share.
-    const expectedTreated = n * params.expected_treated_share;
-    const expectedControl = n - expectedTreated;
-    const srmChi2 =
-      (nTreated - expectedTreated) ** 2 / expectedTreated +
-      (nControl - expectedControl) ** 2 / expectedControl;
-    diagnostics.expected_treated_share = params.expected_treated_share;
-    diagnostics.srm_chi2 = srmChi2;
-    diagnostics.srm_p_value = chiSquaredSurvival(srmChi2, 1);
-
-    const headline = params.effect_unit === 'relative' && relative ? relative : absolute;
-    const coefficients = fit.names.map((name, j) => ({
-      name,
-      estimate: fit.coefficients[j] as number,
-      standard_error: fit.standardErrors[j] as number,
-    }));
-    return {
-      effect_estimate: headline.estimate,
-      standard_error: headline.standardError,
-      ci_lower: headline.ciLower,
-      ci_upper: headline.ciUpper,
-      p_value: headline.pValue,
-      sample_size: n,
-      metric: formula.outcome,
-      effect_unit: params.effect_unit,
+    return experimentEstimateFromFit(fit, {
+      params,
+      formula,
+      treatmentName,
+      n,
       diagnostics,
-      details: {
-        coefficients,
-        covariance: Array.from(fit.covariance),
-        treatment: treatmentName,
-        absolute_effect: {
-          estimate: absolute.estimate,
-          standard_error: absolute.standardError,
-          ci_lower: absolute.ciLower,
-          ci_upper: absolute.ciUpper,
-          p_value: absolute.pValue,
-        },
-        ...(relative
-          ? {
-              relative_effect: {
-                estimate: relative.estimate,
-                standard_error: relative.standardError,
-                ci_lower: relative.ciLower,
-                ci_upper: relative.ciUpper,
-                p_value: relative.pValue,
-              },
-            }
-          : {}),
-      },
-    };
+      ciLevel: context.ciLevel,
+      nTreated,
+      nControl,
+    });
   },
 });

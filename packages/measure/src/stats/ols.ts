@@ -622,3 +622,42 @@ export function waldTest(
   const f = chi2 / q;
   return { statistic: f, df: q, dfDenominator, pValue: fSurvival(f, q, dfDenominator), distribution: 'F' };
 }
+
+/**
+ * Least squares from sufficient statistics: solve X'X β = X'y with the same equilibrated Cholesky as
+ * {@link fitOls} (same singular-design errors) and return β with (X'X)⁻¹. Used when X'X and X'y are
+ * accumulated elsewhere, e.g. as SQL aggregates inside a database.
+ *
+ * @param gram X'X, p×p row-major.
+ * @param moment X'y, length p.
+ * @example
+ * ```ts
+ * const { coefficients } = solveCrossProducts(Float64Array.of(3, 3, 3, 5), Float64Array.of(9, 13), ['(Intercept)', 'x']);
+ * ```
+ */
+export function solveCrossProducts(
+  gram: Float64Array,
+  moment: Float64Array,
+  names: readonly string[],
+): { coefficients: Float64Array; xtxInverse: Float64Array } {
+  const p = names.length;
+  const { lower, scale } = choleskyScaled(gram, p, names);
+  const coefficients = new Float64Array(p);
+  for (let j = 0; j < p; j++) coefficients[j] = (moment[j] as number) * (scale[j] as number);
+  choleskySolve(lower, p, coefficients);
+  for (let j = 0; j < p; j++) coefficients[j] = (coefficients[j] as number) * (scale[j] as number);
+  return { coefficients, xtxInverse: bread(lower, scale, p) };
+}
+
+/**
+ * The sandwich (X'X)⁻¹ M (X'X)⁻¹ of {@link fitOls}'s robust covariances, for a meat M accumulated
+ * elsewhere (Σ ω_i x_i x_i' for HC0–HC3, Σ_g s_g s_g' for clusters). Small-sample factors are the caller's.
+ *
+ * @example
+ * ```ts
+ * const covariance = sandwichCovariance(xtxInverse, meat, p);
+ * ```
+ */
+export function sandwichCovariance(xtxInverse: Float64Array, meat: Float64Array, p: number): Float64Array {
+  return sandwich(xtxInverse, meat, p);
+}
