@@ -10,6 +10,16 @@ export {
   type ImpactErrorOptions,
 } from './errors';
 export { writeFileAtomic } from './io/atomic-write';
+export {
+  type CommitFolderOptions,
+  commitFolder,
+  createStagingFolder,
+  FOLDER_MANIFEST,
+  type FolderManifest,
+  type ManifestEntry,
+  verifyFolder,
+} from './io/commit-folder';
+export { IoError, type IoErrorCode, type IoErrorDetails } from './io/io-error';
 export { hashValue, stableStringify } from './io/stable-json';
 export {
   type AllocationResult,

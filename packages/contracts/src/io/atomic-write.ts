@@ -1,13 +1,33 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ImpactError } from '../errors';
+import { writeFailure } from './io-error';
 
-let temporaryCounter = 0;
+/** Exclusive create, never through a symbolic link: a pre-planted file or link at the name makes it fail. */
+const EXCLUSIVE_FLAGS =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+/** A fresh name beside `file` that nobody can predict: `.<file>.<16 hex>.tmp`. */
+export function temporaryNameFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+}
 
 /**
- * Write a file atomically: the content goes to a temporary file in the same folder, which is then renamed
- * over the target. Readers see the old file or the new one, never a partial write. Creates the folder.
- * Throws {@link ImpactError} (`IO_WRITE_FAILED`) naming the file.
+ * Write a file atomically: the content goes to a new temporary file in the same folder (random name,
+ * created exclusively, never through a symbolic link), is flushed to disk, and is then renamed over the
+ * target. Readers see the old file or the new one, never a partial write; a symbolic link at the target is
+ * replaced by the file, never followed. Creates the folder. On failure the temporary file is removed and
+ * an {@link IoError} (`IO_WRITE_FAILED`, with `systemCode` such as `ENOSPC`) names the file.
  *
  * @example
  * ```ts
@@ -15,25 +35,42 @@ let temporaryCounter = 0;
  * ```
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const folder = dirname(file);
-  temporaryCounter += 1;
-  const temporary = join(folder, `.${basename(file)}.${process.pid}.${temporaryCounter}.tmp`);
+  const temporary = temporaryNameFor(file);
+  let created = false;
   try {
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(temporary, content);
+    mkdirSync(dirname(file), { recursive: true });
+    const fd = openSync(temporary, EXCLUSIVE_FLAGS, 0o644);
+    created = true;
+    try {
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      let offset = 0;
+      while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (isDirectory(file)) throw new Error('a folder is in the way');
     renameSync(temporary, file);
+    created = false;
   } catch (error) {
-    removeQuietly(temporary);
-    throw new ImpactError('IO_WRITE_FAILED', `cannot write ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    if (created) removeQuietly(temporary);
+    throw writeFailure(file, error);
   }
 }
 
-function removeQuietly(file: string): void {
+function isDirectory(path: string): boolean {
   try {
-    rmSync(file, { force: true });
+    return lstatSync(path).isDirectory();
   } catch {
-    // The folder itself may be unusable (the reason the write failed); the original error is what matters.
+    return false;
+  }
+}
+
+/** Remove a file or folder, ignoring failures (the folder itself may be the reason an operation failed). */
+export function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // The original error is what matters.
   }
 }
