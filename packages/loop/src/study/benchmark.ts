@@ -1,0 +1,151 @@
+import { MeasuredWorld, type PilotView } from './measured-world';
+import { type DecisionPolicy, oraclePolicy } from './policies';
+import { type DecisionWorldOptions, generateDecisionWorld } from './world';
+
+/** What one policy did in one world. */
+export interface PolicyOutcome {
+  policy: string;
+  /** Ids funded. */
+  funded: string[];
+  /** Σ (true return − cost) of the funded initiatives. */
+  trueNetReturn: number;
+  /** Σ cost of the funded initiatives. */
+  spent: number;
+  /** Funded initiatives whose true return is negative. */
+  fundedNegativeTrue: number;
+  /** Funded initiatives whose true return is below their cost. */
+  fundedNegativeNet: number;
+}
+
+/** One world of the benchmark: its budget, the oracle's true net return and each policy's outcome. */
+export interface WorldOutcome {
+  seed: number;
+  budget: number;
+  initiatives: number;
+  /** Initiatives whose pilot failed (no policy can fund them). */
+  failedPilots: number;
+  oracleNetReturn: number;
+  outcomes: PolicyOutcome[];
+  /** Each measured initiative: design, cost, pilot estimate valued as money, its SE, and the true return. */
+  initiativeDetails: {
+    id: string;
+    design: string;
+    methodology: string;
+    cost: number;
+    estimatedReturn: number;
+    estimatedReturnSe: number;
+    trueReturn: number;
+  }[];
+}
+
+/** Options of {@link runDecisionBenchmark}. */
+export interface DecisionBenchmarkOptions {
+  /** World seeds to run. */
+  seeds: readonly number[];
+  /** Policies compared (the oracle is always added if missing). */
+  policies: readonly DecisionPolicy[];
+  /** World generator settings. */
+  world?: DecisionWorldOptions;
+  /** Called after each world (progress). */
+  onWorld?: (outcome: WorldOutcome) => void;
+}
+
+function outcomeOf(policy: string, funded: readonly string[], pilots: readonly PilotView[]): PolicyOutcome {
+  const byId = new Map(pilots.map((pilot) => [pilot.id, pilot]));
+  let trueNetReturn = 0;
+  let spent = 0;
+  let fundedNegativeTrue = 0;
+  let fundedNegativeNet = 0;
+  for (const id of funded) {
+    const pilot = byId.get(id);
+    if (pilot === undefined) continue;
+    trueNetReturn += pilot.trueReturn - pilot.cost;
+    spent += pilot.cost;
+    if (pilot.trueReturn < 0) fundedNegativeTrue += 1;
+    if (pilot.trueReturn < pilot.cost) fundedNegativeNet += 1;
+  }
+  return { policy, funded: [...funded], trueNetReturn, spent, fundedNegativeTrue, fundedNegativeNet };
+}
+
+/**
+ * Run every policy on one generated world: the loop policies through the real `runLoop` (pilots measured
+ * once and shared), the baselines from the same pilot measurements, all scored on the true net return
+ * (true return at scale − cost) of what they fund.
+ *
+ * @example
+ * ```ts
+ * const outcome = await runDecisionWorld(generateDecisionWorld(3), standardPolicies());
+ * ```
+ */
+export async function runDecisionWorld(
+  world: ReturnType<typeof generateDecisionWorld>,
+  policies: readonly DecisionPolicy[],
+): Promise<WorldOutcome> {
+  const measured = new MeasuredWorld(world);
+  try {
+    const loopFunded = new Map<string, string[]>();
+    for (const policy of policies) {
+      if (policy.kind !== 'loop') continue;
+      const report = await measured.run(policy);
+      loopFunded.set(
+        policy.name,
+        report.records.map((record) => record.initiative_id),
+      );
+    }
+    if (loopFunded.size === 0) await measured.run({});
+    const pilots = await measured.pilots();
+    const budget = world.pipeline.budget;
+    const all = policies.some((policy) => policy.name === oraclePolicy.name)
+      ? policies
+      : [...policies, oraclePolicy];
+    const outcomes = all.map((policy) =>
+      outcomeOf(
+        policy.name,
+        policy.kind === 'loop'
+          ? (loopFunded.get(policy.name) ?? [])
+          : policy.choose(pilots, budget, world.seed),
+        pilots,
+      ),
+    );
+    return {
+      seed: world.seed,
+      budget,
+      initiatives: world.pipeline.initiatives.length,
+      failedPilots: world.pipeline.initiatives.length - pilots.length,
+      oracleNetReturn: outcomes.find((outcome) => outcome.policy === oraclePolicy.name)?.trueNetReturn ?? 0,
+      outcomes,
+      initiativeDetails: pilots.map((pilot) => ({
+        id: pilot.id,
+        design: world.truth[pilot.id]?.design ?? '',
+        methodology: pilot.measurement.model_type,
+        cost: pilot.cost,
+        estimatedReturn: pilot.measurement.effect_estimate * pilot.multiplier,
+        estimatedReturnSe: pilot.measurement.standard_error * pilot.multiplier,
+        trueReturn: pilot.trueReturn,
+      })),
+    };
+  } finally {
+    measured.dispose();
+  }
+}
+
+/**
+ * The decision-quality benchmark: generate a world per seed ({@link generateDecisionWorld}), run every
+ * policy on it ({@link runDecisionWorld}) and return the per-world outcomes; summarise them with
+ * {@link summarizeBenchmark}.
+ *
+ * @example
+ * ```ts
+ * const worlds = await runDecisionBenchmark({ seeds: [1, 2, 3], policies: standardPolicies() });
+ * console.log(benchmarkTableMarkdown(summarizeBenchmark(worlds, 'naive_ratio')));
+ * ```
+ */
+export async function runDecisionBenchmark(options: DecisionBenchmarkOptions): Promise<WorldOutcome[]> {
+  const results: WorldOutcome[] = [];
+  for (const seed of options.seeds) {
+    const outcome = await runDecisionWorld(generateDecisionWorld(seed, options.world), options.policies);
+    options.onWorld?.(outcome);
+    results.push(outcome);
+  }
+  return results;
+}

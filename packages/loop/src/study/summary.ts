@@ -1,0 +1,126 @@
+import type { WorldOutcome } from './benchmark';
+
+/** One policy's summary over the benchmark's worlds. */
+export interface PolicySummary {
+  policy: string;
+  /** Mean share of the oracle's true net return (worlds where the oracle's net return is positive). */
+  meanShare: number;
+  medianShare: number;
+  /** Mean of (this policy's share − the reference policy's share), paired by world, and its standard error. */
+  pairedDifference: number;
+  pairedStandardError: number;
+  /** Worlds where this policy captured more / less true net return than the reference. */
+  wins: number;
+  losses: number;
+  /** Mean number of funded initiatives per world whose true return is negative / below cost. */
+  fundedNegativeTrue: number;
+  fundedNegativeNet: number;
+  /** Mean share of the budget left unspent. */
+  budgetLeft: number;
+  /** Mean true net return per world, in money. */
+  meanNetReturn: number;
+}
+
+/** The benchmark's summary: one row per policy, against a reference policy. */
+export interface BenchmarkSummary {
+  reference: string;
+  /** Worlds in the share statistics (oracle's true net return > 0). */
+  worlds: number;
+  /** Worlds left out because even the oracle could not earn a positive net return. */
+  worldsWithoutGain: number;
+  /** Initiatives whose pilot failed, over all worlds. */
+  failedPilots: number;
+  rows: PolicySummary[];
+}
+
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function standardError(values: readonly number[]): number {
+  if (values.length < 2) return Number.NaN;
+  const m = mean(values);
+  const variance = values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1);
+  return Math.sqrt(variance / values.length);
+}
+
+/**
+ * Summarise per-world outcomes: each policy's mean and median share of the oracle's true net return, its
+ * paired difference from `reference` with a standard error, wins and losses against it, funded initiatives
+ * that truly lose money, and unspent budget.
+ *
+ * @example
+ * ```ts
+ * const summary = summarizeBenchmark(worlds, 'naive_ratio');
+ * ```
+ */
+export function summarizeBenchmark(worlds: readonly WorldOutcome[], reference: string): BenchmarkSummary {
+  const scored = worlds.filter((world) => world.oracleNetReturn > 1e-9);
+  const policies = worlds[0]?.outcomes.map((outcome) => outcome.policy) ?? [];
+  const shareOf = (world: WorldOutcome, policy: string) =>
+    (world.outcomes.find((outcome) => outcome.policy === policy)?.trueNetReturn ?? 0) / world.oracleNetReturn;
+  const rows = policies.map((policy): PolicySummary => {
+    const shares = scored.map((world) => shareOf(world, policy));
+    const differences = scored.map((world) => shareOf(world, policy) - shareOf(world, reference));
+    const outcomes = worlds.map((world) => world.outcomes.find((outcome) => outcome.policy === policy));
+    return {
+      policy,
+      meanShare: mean(shares),
+      medianShare: median(shares),
+      pairedDifference: mean(differences),
+      pairedStandardError: standardError(differences),
+      wins: differences.filter((d) => d > 1e-9).length,
+      losses: differences.filter((d) => d < -1e-9).length,
+      fundedNegativeTrue: mean(outcomes.map((outcome) => outcome?.fundedNegativeTrue ?? 0)),
+      fundedNegativeNet: mean(outcomes.map((outcome) => outcome?.fundedNegativeNet ?? 0)),
+      budgetLeft: mean(worlds.map((world, k) => 1 - (outcomes[k]?.spent ?? 0) / world.budget)),
+      meanNetReturn: mean(outcomes.map((outcome) => outcome?.trueNetReturn ?? 0)),
+    };
+  });
+  return {
+    reference,
+    worlds: scored.length,
+    worldsWithoutGain: worlds.length - scored.length,
+    failedPilots: worlds.reduce((sum, world) => sum + world.failedPilots, 0),
+    rows,
+  };
+}
+
+/**
+ * The summary as a Markdown table (policies in the given order; labels by policy name when given).
+ *
+ * @example
+ * ```ts
+ * console.log(benchmarkTableMarkdown(summary, { naive_ratio: 'naive' }));
+ * ```
+ */
+export function benchmarkTableMarkdown(
+  summary: BenchmarkSummary,
+  labels: Record<string, string> = {},
+): string {
+  const f = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+  const signed = (value: number) =>
+    Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}` : '—';
+  const lines = [
+    `| policy | mean share of oracle | median | vs ${labels[summary.reference] ?? summary.reference} (paired ± SE) | wins / losses | funded with true return < 0 | funded below cost | budget left | mean true net return |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of summary.rows) {
+    const versus =
+      row.policy === summary.reference
+        ? '—'
+        : `${signed(row.pairedDifference)} ± ${f(row.pairedStandardError)}`;
+    lines.push(
+      `| ${labels[row.policy] ?? row.policy} | ${f(row.meanShare)} | ${f(row.medianShare)} | ${versus} | ${row.policy === summary.reference ? '—' : `${row.wins} / ${row.losses}`} | ${f(row.fundedNegativeTrue, 2)} | ${f(row.fundedNegativeNet, 2)} | ${f(row.budgetLeft, 2)} | ${Math.round(row.meanNetReturn).toLocaleString('en-US')} |`,
+    );
+  }
+  return lines.join('\n');
+}

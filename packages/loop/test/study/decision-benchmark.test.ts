@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  generateDecisionWorld,
+  loopDefaultPolicy,
+  naiveRatioPolicy,
+  oraclePolicy,
+  randomPolicy,
+  runDecisionBenchmark,
+  summarizeBenchmark,
+  WORLD_DESIGNS,
+} from '../../src/index';
+
+describe('generateDecisionWorld', () => {
+  it('is a pure function of its seed and options', () => {
+    expect(JSON.stringify(generateDecisionWorld(5))).toBe(JSON.stringify(generateDecisionWorld(5)));
+    expect(JSON.stringify(generateDecisionWorld(5))).not.toBe(JSON.stringify(generateDecisionWorld(6)));
+  });
+
+  it('draws 6–10 initiatives, costs in range, a budget of 50–60% of their cost and ~30% negative effects', () => {
+    let negative = 0;
+    let total = 0;
+    const designs = new Set<string>();
+    for (let seed = 1; seed <= 60; seed++) {
+      const world = generateDecisionWorld(seed);
+      const costs = world.pipeline.initiatives.map((initiative) => initiative.cost_to_scale as number);
+      expect(costs.length).toBeGreaterThanOrEqual(6);
+      expect(costs.length).toBeLessThanOrEqual(10);
+      for (const cost of costs) {
+        expect(cost).toBeGreaterThanOrEqual(5000);
+        expect(cost).toBeLessThanOrEqual(30000);
+      }
+      const share = world.pipeline.budget / costs.reduce((sum, cost) => sum + cost, 0);
+      expect(share).toBeGreaterThan(0.49);
+      expect(share).toBeLessThan(0.61);
+      for (const truth of Object.values(world.truth)) {
+        designs.add(truth.design);
+        total += 1;
+        if (truth.effect < 0) negative += 1;
+      }
+    }
+    expect([...designs].sort()).toEqual([...WORLD_DESIGNS].sort());
+    expect(negative / total).toBeGreaterThan(0.2);
+    expect(negative / total).toBeLessThan(0.4);
+  });
+
+  it('staggers joining initiatives over the cycles of a multi-cycle world', () => {
+    const world = generateDecisionWorld(3, { cycles: 3, joiningPerCycle: 2 });
+    const joins = world.pipeline.initiatives.map((initiative) => initiative.joins_in_cycle ?? 1);
+    expect(joins.filter((cycle) => cycle === 2)).toHaveLength(2);
+    expect(joins.filter((cycle) => cycle === 3)).toHaveLength(2);
+  });
+});
+
+describe('runDecisionBenchmark', () => {
+  it('scores every policy against the hindsight oracle on the same pilots, within the budget', async () => {
+    const worlds = await runDecisionBenchmark({
+      seeds: [11, 12],
+      policies: [loopDefaultPolicy, naiveRatioPolicy, randomPolicy, oraclePolicy],
+      world: { initiatives: [4, 5], designs: ['experiment', 'difference_in_differences'] },
+    });
+    expect(worlds).toHaveLength(2);
+    for (const world of worlds) {
+      expect(world.failedPilots).toBe(0);
+      const oracle = world.outcomes.find((outcome) => outcome.policy === 'oracle');
+      expect(oracle?.trueNetReturn).toBe(world.oracleNetReturn);
+      for (const outcome of world.outcomes) {
+        expect(outcome.spent).toBeLessThanOrEqual(world.budget + 1e-9);
+        // No portfolio beats the hindsight optimum on true net return.
+        expect(outcome.trueNetReturn).toBeLessThanOrEqual(world.oracleNetReturn + 1e-6);
+        const net = outcome.funded.reduce((sum, id) => {
+          const detail = world.initiativeDetails.find((item) => item.id === id);
+          return sum + (detail === undefined ? Number.NaN : detail.trueReturn - detail.cost);
+        }, 0);
+        expect(outcome.trueNetReturn).toBeCloseTo(net, 6);
+      }
+      // The naive rule funds, in order of estimate ÷ cost, only positive estimates.
+      const naive = world.outcomes.find((outcome) => outcome.policy === 'naive_ratio');
+      for (const id of naive?.funded ?? []) {
+        expect(world.initiativeDetails.find((item) => item.id === id)?.estimatedReturn).toBeGreaterThan(0);
+      }
+    }
+    const summary = summarizeBenchmark(worlds, 'naive_ratio');
+    const oracleRow = summary.rows.find((row) => row.policy === 'oracle');
+    if (summary.worlds > 0) expect(oracleRow?.meanShare).toBeCloseTo(1, 12);
+    expect(summary.rows.find((row) => row.policy === 'naive_ratio')?.pairedDifference ?? 0).toBe(0);
+  }, 120_000);
+});
