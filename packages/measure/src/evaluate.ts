@@ -15,6 +15,13 @@ import { type MeasureConfig, type MeasureConfigInput, MeasureConfigSchema } from
 import { MeasureError } from './errors';
 import { measurementPlots } from './plots/measurement-plots';
 import { getDataSource, getModel, getStorage, getTransform } from './registry';
+import {
+  columnsUsedByRun,
+  combineMissingReports,
+  type MissingReport,
+  missingDiagnostics,
+  missingReportOf,
+} from './sources/missing';
 import { createFilesystemStorage } from './storage/filesystem';
 import { createMemoryStorage } from './storage/memory';
 import type { ArtifactFile, StorageAdapter } from './storage/storage';
@@ -138,7 +145,8 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
     const { source, ...rest } = config.data;
     const adapter = getDataSource(source);
     const spec = parseSection(rest, adapter.specSchema, 'data', file);
-    table = await adapter.load(spec, { baseDir, seed: config.seed });
+    const columns = columnsUsedByRun(params, config.transforms);
+    table = await adapter.load(spec, { baseDir, seed: config.seed, ...(columns ? { columns } : {}) });
     dataSpec = config.data;
   } else {
     throw new MeasureError(
@@ -147,8 +155,16 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
       { parameter: 'data' },
     );
   }
-  for (const { transform, params: transformParams } of transforms)
+  // Rows dropped for missing values (source `missing: drop`, `drop_missing` transforms) go into diagnostics.
+  const missingReports: MissingReport[] = [];
+  const loadedReport = missingReportOf(table);
+  if (loadedReport) missingReports.push(loadedReport);
+  for (const { transform, params: transformParams } of transforms) {
     table = transform.apply(table, transformParams);
+    const report = missingReportOf(table);
+    if (report && !missingReports.includes(report)) missingReports.push(report);
+  }
+  const missingReport = combineMissingReports(missingReports);
 
   const estimate = model.fit(table, params, { ciLevel: config.ci_level, seed: config.seed });
   const result = parseMeasureResult({
@@ -164,7 +180,9 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
     method: model.name,
     metric: estimate.metric,
     effect_unit: estimate.effect_unit,
-    diagnostics: estimate.diagnostics,
+    diagnostics: missingReport
+      ? { ...estimate.diagnostics, ...missingDiagnostics(missingReport) }
+      : estimate.diagnostics,
   });
 
   if (!storage) return { result, details: estimate.details };

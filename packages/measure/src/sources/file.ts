@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { type ColumnValues, createTable, type Table } from '@impact/contracts';
+import { createTable, type Table } from '@impact/contracts';
 import { z } from 'zod';
 import { MeasureError } from '../errors';
+import type { ColumnPlan } from './csv/columns';
+import { readJsonlColumns } from './csv/jsonl';
+import { fileBytes, memoryBytes, type ReadColumns, readCsvColumns } from './csv/reader';
+import { CsvScanner, type CsvSink } from './csv/scanner';
+import { attachMissingReport, dropMissingRows, MissingSpecSchema, resolveMissingPolicy } from './missing';
 import { defineDataSource } from './source';
 
 /** Keys of a `file` data source. */
@@ -11,195 +15,73 @@ export const FileSourceSpecSchema = z.strictObject({
   path: z.string().min(1),
   /** Inferred from the extension (`.csv`, `.jsonl`/`.ndjson`) when omitted. */
   format: z.enum(['csv', 'jsonl']).optional(),
-  /** Rename columns: `{ name_used_by_the_model: name_in_the_file }`. Only mapped and unmapped-but-present columns are kept. */
+  /** Rename columns: `{ name_used_by_the_model: name_in_the_file }`. */
   columns: z.record(z.string(), z.string()).optional(),
-  /** Declared column types, checked on load: `number` (finite), `binary` (0/1), `string`. */
+  /** Declared column types, checked on load: `number` (finite decimal), `binary` (0/1), `string`. */
   types: z.record(z.string(), z.enum(['number', 'binary', 'string'])).optional(),
+  /** Missing cells: `error` (default) or `drop` (listwise on the columns the model uses); markers `''`, `NA` or your own. */
+  missing: MissingSpecSchema.optional(),
 });
 /** Parsed `file` source keys. */
 export type FileSourceSpec = z.output<typeof FileSourceSpecSchema>;
+/** `file` source keys as written (before defaults). */
+export type FileSourceSpecInput = z.input<typeof FileSourceSpecSchema>;
 
-/** Split CSV text into records (RFC 4180: quoted fields, "" escapes, CRLF). Returns records with their 1-based line. */
+/** Options of {@link loadTableFile} besides the spec. */
+export interface LoadTableFileOptions {
+  /** Column names the model and transforms refer to: only these (and `columns:`/`types:` keys) are kept, and `missing: drop` applies to them. Absent: every column is kept and used. */
+  columns?: ReadonlySet<string>;
+  /** Bytes per read (default 1 MiB). */
+  chunkBytes?: number;
+}
+
+/**
+ * Split CSV text into records (RFC 4180: quoted fields, `""` escapes, CRLF, BOM). Returns the trimmed header
+ * and the records as text with their 1-based line. For data files prefer {@link loadTableFile}, which
+ * parses bytes straight into typed columns.
+ *
+ * @example
+ * ```ts
+ * const { header, records } = parseCsv('a,b\n1,"x, y"\n', 'inline.csv'); // header ['a','b'], records [['1','x, y']]
+ * ```
+ */
 export function parseCsv(
   text: string,
   file: string,
 ): { header: string[]; records: string[][]; lines: number[] } {
   const records: string[][] = [];
   const lines: number[] = [];
-  let field = '';
-  let record: string[] = [];
-  let inQuotes = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field === '') inQuotes = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      if (!(record.length === 1 && record[0] === '')) {
-        records.push(record);
-        lines.push(recordLine);
-      }
-      record = [];
-      field = '';
-      line++;
-      recordLine = line;
-    } else field += ch;
-  }
-  if (inQuotes)
-    throw new MeasureError('DATA_FILE_INVALID', `${file}:${recordLine}: unterminated quoted field`, {
-      row: recordLine,
-    });
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-    lines.push(recordLine);
-  }
+  let current: string[] = [];
+  const sink: CsvSink = {
+    field(index, bytes, start, end, escaped) {
+      const cell = bytes.toString('utf8', start, end);
+      current[index] = escaped ? cell.replaceAll('""', '"') : cell;
+    },
+    record(count, line) {
+      current.length = count;
+      records.push(current);
+      lines.push(line);
+      current = [];
+    },
+  };
+  const bytes = Buffer.from(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'utf8');
+  new CsvScanner(sink, file).scan(bytes, 0, bytes.length, true);
   const header = records.shift();
   lines.shift();
   if (!header) throw new MeasureError('DATA_FILE_INVALID', `${file}: empty CSV file (no header line)`, {});
-  records.forEach((r, k) => {
-    if (r.length !== header.length) {
+  records.forEach((record, k) => {
+    if (record.length !== header.length) {
       throw new MeasureError(
         'DATA_FILE_INVALID',
-        `${file}:${lines[k]}: expected ${header.length} fields (as in the header), found ${r.length}`,
-        {
-          row: lines[k] as number,
-        },
+        `${file}:${lines[k]}: expected ${header.length} fields (as in the header), found ${record.length}`,
+        { row: lines[k] as number },
       );
     }
   });
   return { header: header.map((name) => name.trim()), records, lines };
 }
 
-function isNumeric(text: string): boolean {
-  return text.trim() !== '' && Number.isFinite(Number(text));
-}
-
-/** Convert raw text cells of one column into a typed column, applying a declared type or inference. */
-function toColumn(
-  name: string,
-  cells: string[],
-  lines: number[],
-  file: string,
-  declared: 'number' | 'binary' | 'string' | undefined,
-): ColumnValues {
-  if (declared === 'string') return cells;
-  if (declared === 'number' || declared === 'binary') {
-    const out = declared === 'binary' ? new Uint8Array(cells.length) : new Float64Array(cells.length);
-    cells.forEach((cell, k) => {
-      const value = cell === 'true' ? 1 : cell === 'false' ? 0 : Number(cell);
-      if (cell.trim() === '' || !Number.isFinite(value)) {
-        throw new MeasureError(
-          cell.trim() !== '' && !Number.isNaN(value) ? 'DATA_NON_FINITE' : 'DATA_NOT_NUMERIC',
-          `${file}:${lines[k]}: column "${name}" must be ${declared === 'binary' ? '0/1' : 'a finite number'}, found ${JSON.stringify(cell)}`,
-          { column: name, row: lines[k] as number },
-        );
-      }
-      if (declared === 'binary' && value !== 0 && value !== 1) {
-        throw new MeasureError(
-          'DATA_NOT_BINARY',
-          `${file}:${lines[k]}: column "${name}" must be 0/1, found ${JSON.stringify(cell)}`,
-          {
-            column: name,
-            row: lines[k] as number,
-          },
-        );
-      }
-      out[k] = value;
-    });
-    return out;
-  }
-  if (cells.length > 0 && cells.every(isNumeric)) return Float64Array.from(cells, Number);
-  return cells;
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new MeasureError(
-      'DATA_FILE_INVALID',
-      `cannot read data file ${path}: ${(error as Error).message}`,
-      { cause: error, parameter: 'data.path' },
-    );
-  }
-}
-
-function loadJsonl(text: string, file: string): { header: string[]; records: string[][]; lines: number[] } {
-  const objects: Record<string, unknown>[] = [];
-  const lines: number[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    if (raw.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      throw new MeasureError(
-        'DATA_FILE_INVALID',
-        `${file}:${index + 1}: invalid JSON (${(error as Error).message})`,
-        { row: index + 1, cause: error },
-      );
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new MeasureError('DATA_FILE_INVALID', `${file}:${index + 1}: expected a JSON object per line`, {
-        row: index + 1,
-      });
-    }
-    objects.push(value as Record<string, unknown>);
-    lines.push(index + 1);
-  });
-  const header: string[] = [];
-  for (const object of objects)
-    for (const key of Object.keys(object)) if (!header.includes(key)) header.push(key);
-  const records = objects.map((object, k) =>
-    header.map((key) => {
-      const value = object[key];
-      if (value === undefined || value === null) return '';
-      if (typeof value === 'object') {
-        throw new MeasureError(
-          'DATA_FILE_INVALID',
-          `${file}:${lines[k]}: field "${key}" holds a nested value; expected a number, string or boolean`,
-          {
-            column: key,
-            row: lines[k] as number,
-          },
-        );
-      }
-      return String(value);
-    }),
-  );
-  return { header, records, lines };
-}
-
-/**
- * Load a CSV or JSON Lines file into a Table. Columns are typed by declaration (`types`) or inferred
- * (numeric when every cell is a finite number, text otherwise); `columns` renames file columns to the
- * names models use. Errors name the file, line and column.
- *
- * @example
- * ```ts
- * const table = loadTableFile({ path: 'data/experiment.csv', columns: { revenue: 'rev_usd' }, types: { enriched: 'binary' } }, process.cwd());
- * ```
- */
-export function loadTableFile(spec: FileSourceSpec, baseDir: string): Table {
-  const path = isAbsolute(spec.path) ? spec.path : resolve(baseDir, spec.path);
+function formatOf(path: string, spec: FileSourceSpec): 'csv' | 'jsonl' {
   const extension = extname(path).toLowerCase();
   const format =
     spec.format ??
@@ -208,57 +90,153 @@ export function loadTableFile(spec: FileSourceSpec, baseDir: string): Table {
     throw new MeasureError(
       'DATA_FILE_INVALID',
       `cannot tell the format of ${path}: set data.format to csv or jsonl`,
-      { parameter: 'data.format' },
+      {
+        parameter: 'data.format',
+      },
     );
   }
-  const text = readText(path);
-  const { header, records, lines } = format === 'csv' ? parseCsv(text, path) : loadJsonl(text, path);
-  if (records.length === 0)
-    throw new MeasureError('DATA_TOO_FEW_ROWS', `${path}: no data rows`, { parameter: 'data.path' });
-  const mapping = spec.columns ?? {};
-  const renamedFrom = new Map<string, string>();
-  for (const [target, sourceName] of Object.entries(mapping)) {
-    if (!header.includes(sourceName)) {
+  return format;
+}
+
+/** The column plan: renaming, declared types, which columns to keep and which the model uses. */
+function planner(spec: FileSourceSpec, hint: ReadonlySet<string> | undefined, path: string) {
+  const renamed = new Map<string, string>();
+  for (const [target, source] of Object.entries(spec.columns ?? {})) renamed.set(source, target);
+  const targets = new Set(renamed.values());
+  const types = spec.types ?? {};
+  return (source: string): ColumnPlan | undefined => {
+    const name = renamed.get(source) ?? source;
+    if (name === source && targets.has(name) && !renamed.has(source)) {
       throw new MeasureError(
-        'DATA_MISSING_COLUMN',
-        `${path}: column "${sourceName}" (mapped to "${target}") not found (available: ${header.join(', ')})`,
-        {
-          column: sourceName,
-        },
+        'DATA_DUPLICATE_COLUMN',
+        `${path}: column "${source}" clashes with the name a columns: mapping gives to another column; map or rename one`,
+        { column: source },
       );
     }
-    renamedFrom.set(sourceName, target);
+    const declared = types[name];
+    const keep = hint === undefined || hint.has(name) || targets.has(name) || declared !== undefined;
+    if (!keep) return undefined;
+    return { source, name, kind: declared ?? 'infer', used: hint === undefined || hint.has(name) };
+  };
+}
+
+function checkNames(read: ReadColumns, spec: FileSourceSpec, path: string): void {
+  for (const [target, source] of Object.entries(spec.columns ?? {})) {
+    if (!read.header.includes(source)) {
+      throw new MeasureError(
+        'DATA_MISSING_COLUMN',
+        `${path}: column "${source}" (mapped to "${target}") not found (available: ${read.header.join(', ')})`,
+        { column: source },
+      );
+    }
   }
-  const columns: Record<string, ColumnValues> = {};
-  header.forEach((sourceName, j) => {
-    const name = renamedFrom.get(sourceName) ?? sourceName;
-    const cells = records.map((record) => record[j] as string);
-    columns[name] = toColumn(name, cells, lines, path, spec.types?.[name]);
-  });
   for (const name of Object.keys(spec.types ?? {})) {
-    if (columns[name] === undefined) {
+    if (read.columns[name] === undefined) {
       throw new MeasureError(
         'DATA_MISSING_COLUMN',
-        `${path}: declared column "${name}" not found (available: ${Object.keys(columns).join(', ')})`,
-        {
-          column: name,
-        },
+        `${path}: declared column "${name}" not found (available: ${read.header.join(', ')})`,
+        { column: name },
       );
     }
   }
-  return createTable(columns);
 }
 
 /**
- * `file` data source: CSV or JSON Lines with column mapping and type checks (see {@link loadTableFile}).
+ * Load a CSV or JSON Lines file into a Table, streaming: bytes are parsed in chunks straight into typed
+ * columns (Float64Array for numbers, interned text), keeping only the columns the run needs. Columns are
+ * typed by declaration (`types`) or inferred (numeric when every present cell is a decimal number; hex,
+ * `Infinity`, `1_000` are text). `columns` renames file columns to the names models use; `missing` says
+ * what a missing cell does (`error`, or `drop` the row listwise over the used columns, with the count in
+ * the result's diagnostics). Errors name `file:line` and the column; duplicate header names are refused.
+ *
+ * @example
+ * ```ts
+ * const table = loadTableFile({ path: 'data/experiment.csv', columns: { revenue: 'rev_usd' }, types: { enriched: 'binary' }, missing: 'drop' }, process.cwd());
+ * ```
+ */
+export function loadTableFile(
+  input: FileSourceSpec | FileSourceSpecInput,
+  baseDir: string,
+  options: LoadTableFileOptions = {},
+): Table {
+  const spec = FileSourceSpecSchema.parse(input);
+  const path = isAbsolute(spec.path) ? spec.path : resolve(baseDir, spec.path);
+  const format = formatOf(path, spec);
+  const policy = resolveMissingPolicy(spec.missing);
+  const plan = planner(spec, options.columns, path);
+  const settings = { file: path, policy, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) };
+  const read =
+    format === 'csv'
+      ? readCsvColumns(() => fileBytes(path), { ...settings, plan: (header) => header.map(plan) })
+      : readJsonlColumns(() => fileBytes(path), { ...settings, plan });
+  return tableFromRead(read, spec, path, options);
+}
+
+/** Name checks, the empty-file check and the missing policy on what a reader returned. */
+function tableFromRead(
+  read: ReadColumns,
+  spec: FileSourceSpec,
+  path: string,
+  options: LoadTableFileOptions,
+): Table {
+  checkNames(read, spec, path);
+  if (read.rowCount === 0)
+    throw new MeasureError('DATA_TOO_FEW_ROWS', `${path}: no data rows`, { parameter: 'data.path' });
+  if (resolveMissingPolicy(spec.missing).policy !== 'drop') return createTable(read.columns);
+  const used = Object.keys(read.columns).filter((name) => options.columns?.has(name) ?? true);
+  const { columns, report } = dropMissingRows(read, used, read.rowCount);
+  if (report.rowsDropped === report.rowsRead) {
+    const counts = Object.entries(report.missingByColumn)
+      .filter(([, count]) => count > 0)
+      .map(([name, count]) => `${name}: ${count}`);
+    throw new MeasureError(
+      'DATA_TOO_FEW_ROWS',
+      `${path}: every one of the ${report.rowsRead} rows has a missing value in a used column (${counts.join(', ')})`,
+      { parameter: 'data.missing' },
+    );
+  }
+  return attachMissingReport(createTable(columns), report);
+}
+
+/**
+ * Parse CSV text held in memory into a Table with the same rules as {@link loadTableFile} (tests and
+ * small inline data). `chunkBytes` splits the text into reads of that size.
+ *
+ * @example
+ * ```ts
+ * const table = tableFromCsvText('y,d\n1,0\n3,1\n', 'inline.csv');
+ * ```
+ */
+export function tableFromCsvText(
+  text: string | Uint8Array,
+  file: string,
+  spec: Omit<FileSourceSpecInput, 'path' | 'format'> = {},
+  options: LoadTableFileOptions = {},
+): Table {
+  const parsed = FileSourceSpecSchema.parse({ ...spec, path: file, format: 'csv' });
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const plan = planner(parsed, options.columns, file);
+  const read = readCsvColumns(() => memoryBytes(bytes, options.chunkBytes), {
+    file,
+    policy: resolveMissingPolicy(parsed.missing),
+    plan: (header) => header.map(plan),
+    ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
+  });
+  return tableFromRead(read, parsed, file, options);
+}
+
+/**
+ * `file` data source: CSV or JSON Lines with column mapping, type checks and a missing-value policy (see
+ * {@link loadTableFile}). In a run, only the columns the model and transforms name are read.
  *
  * @example
  * ```yaml
- * data: { source: file, path: sales.csv, columns: { revenue: rev_usd }, types: { enriched: binary } }
+ * data: { source: file, path: sales.csv, columns: { revenue: rev_usd }, types: { enriched: binary }, missing: drop }
  * ```
  */
 export const fileSource = defineDataSource<FileSourceSpec>({
   name: 'file',
   specSchema: FileSourceSpecSchema,
-  load: (spec, context) => loadTableFile(spec, context.baseDir),
+  load: (spec, context) =>
+    loadTableFile(spec, context.baseDir, context.columns === undefined ? {} : { columns: context.columns }),
 });

@@ -266,3 +266,30 @@ export function referencedNames(value: unknown, into: Set<string> = new Set()): 
   }
   return into;
 }
+
+/** Transforms that only read columns named in their parameters, so a source may skip every other column. */
+export const PROJECTION_SAFE_TRANSFORMS: ReadonlySet<string> = new Set([
+  'passthrough',
+  'drop_missing',
+  'filter',
+]);
+
+/**
+ * The column names a run refers to (model parameters and transform parameters, see {@link referencedNames}),
+ * or undefined when a transform may read columns it does not name (then sources keep every column and
+ * apply `missing: drop` over all of them).
+ *
+ * @example
+ * ```ts
+ * columnsUsedByRun({ formula: 'y ~ d' }, [{ name: 'filter', where: 'x > 0' }]); // Set { 'y ~ d', 'y', 'd', ... 'x' }
+ * ```
+ */
+export function columnsUsedByRun(
+  modelParams: unknown,
+  transforms: readonly { name: string }[],
+): Set<string> | undefined {
+  if (transforms.some((transform) => !PROJECTION_SAFE_TRANSFORMS.has(transform.name))) return undefined;
+  const names = referencedNames(modelParams);
+  for (const transform of transforms) referencedNames(transform, names);
+  return names;
+}
