@@ -62,3 +62,40 @@ export type {
   SimulateRequest,
   TrueMetricEffect,
 } from './stages/stages';
+export {
+  type DecisionBenchmarkOptions,
+  type PolicyOutcome,
+  runDecisionBenchmark,
+  runDecisionWorld,
+  type WorldOutcome,
+} from './study/benchmark';
+export { type LoopPolicyConfig, MeasuredWorld, type PilotView } from './study/measured-world';
+export {
+  type BaselinePolicy,
+  type DecisionPolicy,
+  estimatedReturn,
+  type LoopPolicy,
+  loopDefaultPolicy,
+  loopOriginalPolicy,
+  loopRulePolicy,
+  naiveNetPolicy,
+  naiveRatioPolicy,
+  oraclePolicy,
+  randomPolicy,
+  significancePolicy,
+  standardPolicies,
+} from './study/policies';
+export {
+  type BenchmarkSummary,
+  benchmarkTableMarkdown,
+  type PolicySummary,
+  summarizeBenchmark,
+} from './study/summary';
+export {
+  type DecisionWorld,
+  type DecisionWorldOptions,
+  generateDecisionWorld,
+  WORLD_DESIGNS,
+  type WorldDesign,
+  type WorldInitiativeTruth,
+} from './study/world';
