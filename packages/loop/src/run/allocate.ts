@@ -1,6 +1,6 @@
 import type { AllocationResult, ReviewResult } from '@impact/contracts';
-import { LoopError } from '../errors';
-import { type CycleInput, type CycleState, errorInfo } from './cycle-state';
+import { isInfrastructureError, LoopError } from '../errors';
+import { type CycleInput, type CycleState, errorInfo, infrastructureFailure } from './cycle-state';
 
 /** ALLOCATE the budget over the reviewed initiatives (none reviewed: no allocation). */
 export async function allocateReviewed(
@@ -17,6 +17,7 @@ export async function allocateReviewed(
     allocation = await input.stages.allocate(reviews, { budget: config.budget, config: config.allocate });
   } catch (error) {
     input.emit({ type: 'stage-error', stage: 'allocate', ...errorInfo(error) });
+    if (isInfrastructureError(error)) throw infrastructureFailure(error, 'allocate');
     throw new LoopError('LOOP_ALLOCATION_FAILED', `allocate failed: ${errorInfo(error).message}`, {
       stage: 'allocate',
       cause: error,

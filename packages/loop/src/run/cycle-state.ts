@@ -1,7 +1,7 @@
 import { ImpactError } from '@impact/contracts';
 import type { CalibrationTable } from '@impact/review';
 import type { InitiativeConfig, LoadedPipeline } from '../config/pipeline-schema';
-import { LoopError } from '../errors';
+import { isInfrastructureError, LoopError } from '../errors';
 import type { InitiativeFailure, InitiativeRun } from '../report/initiative-run';
 import type { LoopPhase, LoopStages } from '../stages/stages';
 import type { LoopEvent } from './events';
@@ -19,7 +19,10 @@ export interface CycleInput {
   pipeline: LoadedPipeline;
   stages: LoopStages;
   emit: (event: LoopEvent) => void;
+  /** Where this cycle's files are written (inside the run's staging folder). */
   outDir: string;
+  /** Where this cycle's files are published when the run commits (named in events). */
+  publishDir: string;
   cycle: number;
   seed: number;
   pool: PoolEntry[];
@@ -71,10 +74,26 @@ export async function timed<T>(
   }
 }
 
-/** The initiatives of one cycle as they go through the stages, and the first failure under `fail_fast`. */
+/** A `LOOP_INFRASTRUCTURE_FAILED` error for an infrastructure failure met in `stage`. */
+export function infrastructureFailure(error: unknown, stage: string, initiativeId?: string): LoopError {
+  const original = error instanceof StageFailure ? error.original : error;
+  const info = errorInfo(original);
+  const where = initiativeId === undefined ? stage : `${initiativeId}: ${stage}`;
+  return new LoopError(
+    'LOOP_INFRASTRUCTURE_FAILED',
+    `${where}: the run stopped on an infrastructure failure (not a problem of the initiative): ${info.message}`,
+    { stage, ...(initiativeId === undefined ? {} : { initiativeId }), cause: original },
+  );
+}
+
+/**
+ * The initiatives of one cycle as they go through the stages, the first failure under `fail_fast`, and the
+ * first infrastructure failure (which always stops the cycle).
+ */
 export class CycleState {
   readonly runs: InitiativeRun[];
   private stopped: StageFailure | undefined;
+  private infrastructure: LoopError | undefined;
 
   constructor(
     pool: readonly PoolEntry[],
@@ -95,18 +114,30 @@ export class CycleState {
 
   /** Whether `fail_fast` has stopped the cycle (no new initiative work starts). */
   isStopped(): boolean {
-    return this.stopped !== undefined;
+    return this.stopped !== undefined || this.infrastructure !== undefined;
   }
 
-  /** Record a stage failure on its initiative; anything else is a bug of the loop itself and propagates. */
+  /**
+   * Record a stage failure on its initiative. An infrastructure failure (full disk, I/O error, out of
+   * memory) is not the initiative's: it stops the cycle instead. Anything else is a bug of the loop itself
+   * and propagates.
+   */
   fail(run: InitiativeRun, error: unknown): void {
     if (!(error instanceof StageFailure)) throw error;
+    if (isInfrastructureError(error.original)) {
+      this.infrastructure ??= infrastructureFailure(error, error.failure.stage, run.initiative_id);
+      return;
+    }
     run.failure = error.failure;
     if (this.failFast && this.stopped === undefined) this.stopped = error;
   }
 
-  /** Under `fail_fast`, throw `LOOP_STAGE_FAILED` for the first failure. */
+  /**
+   * Throw `LOOP_INFRASTRUCTURE_FAILED` for an infrastructure failure, or under `fail_fast`
+   * `LOOP_STAGE_FAILED` for the first failure.
+   */
   throwIfStopped(): void {
+    if (this.infrastructure !== undefined) throw this.infrastructure;
     const stopped = this.stopped;
     if (stopped === undefined) return;
     const failed = this.runs.find((run) => run.failure !== undefined);

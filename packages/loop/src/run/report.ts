@@ -87,7 +87,7 @@ export function writeCycleReports(
     writeFileAtomic(join(outDir, 'calibration.json'), `${stableStringify(calibration, 2)}\n`);
   }
   writeFileAtomic(join(outDir, 'outcome.md'), renderMarkdownReport(loopRun));
-  writeFileAtomic(join(outDir, 'outcome.html'), renderHtmlReport(loopRun));
+  writeFileAtomic(join(outDir, 'outcome.html'), renderHtmlReport(loopRun, { artifactRoot: outDir }));
   // outcome.json goes last so its timings cover everything else, including the other report files.
   timings.report = performance.now() - t0;
   timings.total = performance.now() - started;
@@ -98,7 +98,7 @@ export function writeCycleReports(
     type: 'run-end',
     durationMs: performance.now() - started,
     failed: runs.filter((run) => run.failure !== undefined).length,
-    files: REPORT_FILES.map((name) => join(outDir, name)),
+    files: REPORT_FILES.map((name) => join(input.publishDir, name)),
   });
   return { run: loopRun, report };
 }

@@ -5,6 +5,7 @@ import type { LoadedPipeline } from '../config/pipeline-schema';
 import { type CycleSummary, summarizeCycle } from '../cycles/cycle-summary';
 import { createDefaultStages } from '../stages/default-stages';
 import type { LoopStages } from '../stages/stages';
+import { abandonRun, commitRun, openRunStaging } from './commit';
 import { runCycle } from './cycle';
 import type { PoolEntry } from './cycle-state';
 import type { LoopEvent } from './events';
@@ -118,35 +119,43 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
   const reports: OutcomeReport[] = [];
   const summaries: CycleSummary[] = [];
   const first = (history.cycles.at(-1)?.cycle ?? 0) + 1;
-  for (let cycle = first; cycle < first + count; cycle++) {
-    const pool = cyclePool(pipeline, history, cycle);
-    const calibration = settings === undefined ? undefined : estimateCalibration(history, settings);
-    const seed = cycleSeed(config.seed, cycle);
-    const { run, report } = await runCycle({
-      pipeline,
-      stages,
-      emit,
-      outDir: count === 1 ? outDir : join(outDir, `cycle-${cycle}`),
-      cycle,
-      seed,
-      pool,
-      ...(calibration === undefined ? {} : { calibration }),
-      reviewRules: config.review.rules,
-    });
-    history = appendCycle(history, report, cycle);
-    reports.push(report);
-    summaries.push(
-      summarizeCycle(run, {
+  const staging = openRunStaging(outDir);
+  try {
+    for (let cycle = first; cycle < first + count; cycle++) {
+      const pool = cyclePool(pipeline, history, cycle);
+      const calibration = settings === undefined ? undefined : estimateCalibration(history, settings);
+      const seed = cycleSeed(config.seed, cycle);
+      const folder = count === 1 ? '' : `cycle-${cycle}`;
+      const { run, report } = await runCycle({
+        pipeline,
+        stages,
+        emit,
+        outDir: join(staging, folder),
+        publishDir: join(outDir, folder),
         cycle,
         seed,
-        budget: config.budget,
-        restudied: pool.filter((entry) => entry.restudied).map((entry) => entry.initiative.initiative_id),
-        joined: pool
-          .filter((entry) => (entry.initiative.joins_in_cycle ?? 1) === cycle && cycle > 1)
-          .map((entry) => entry.initiative.initiative_id),
-      }),
-    );
+        pool,
+        ...(calibration === undefined ? {} : { calibration }),
+        reviewRules: config.review.rules,
+      });
+      history = appendCycle(history, report, cycle);
+      reports.push(report);
+      summaries.push(
+        summarizeCycle(run, {
+          cycle,
+          seed,
+          budget: config.budget,
+          restudied: pool.filter((entry) => entry.restudied).map((entry) => entry.initiative.initiative_id),
+          joined: pool
+            .filter((entry) => (entry.initiative.joins_in_cycle ?? 1) === cycle && cycle > 1)
+            .map((entry) => entry.initiative.initiative_id),
+        }),
+      );
+    }
+    writeRunFiles(staging, config, history, summaries, count);
+    commitRun(outDir, staging);
+  } finally {
+    abandonRun(staging);
   }
-  writeRunFiles(outDir, config, history, summaries, count);
   return { reports, cycles: summaries, history };
 }

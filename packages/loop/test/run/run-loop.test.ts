@@ -70,8 +70,10 @@ describe('runLoop', () => {
     expect(scale?.config.products).toBe(2000);
     expect(scale?.config.seed).not.toBe(pilot?.config.seed);
     const [pilotMeasure, scaleMeasure] = log.measure;
-    expect(pilotMeasure?.artifactDir).toBe(join(dir, 'artifacts', 'init-0', 'pilot'));
-    expect(scaleMeasure?.artifactDir).toBe(join(dir, 'artifacts', 'init-0', 'scale'));
+    // Stages write into the run's staging folder; the commit publishes it as dir/artifacts/….
+    expect(pilotMeasure?.artifactDir).toMatch(/\/\.impact-staging-\d+-[0-9a-f]+\/artifacts\/init-0\/pilot$/);
+    expect(pilotMeasure?.artifactDir?.startsWith(join(dir, '.impact-staging-'))).toBe(true);
+    expect(scaleMeasure?.artifactDir).toMatch(/\/artifacts\/init-0\/scale$/);
     expect(pilotMeasure?.config.initiative_id).toBe('init-0');
     expect(scaleMeasure?.config.seed).not.toBe(pilotMeasure?.config.seed);
   });
