@@ -96,8 +96,9 @@ function twfe(table: Table): { estimate: number; ciLower: number; ciUpper: numbe
     const periodMean = new Float64Array(PERIODS);
     let grand = 0;
     for (let i = 0; i < n; i++) {
-      unitMean[Math.floor(i / PERIODS)] += (x[i] as number) / PERIODS;
-      periodMean[i % PERIODS] += (x[i] as number) / units;
+      const u = Math.floor(i / PERIODS);
+      unitMean[u] = (unitMean[u] as number) + (x[i] as number) / PERIODS;
+      periodMean[i % PERIODS] = (periodMean[i % PERIODS] as number) + (x[i] as number) / units;
       grand += (x[i] as number) / n;
     }
     return x.map(
