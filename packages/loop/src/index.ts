@@ -33,9 +33,21 @@ export {
   renderCyclesHtml,
   renderCyclesMarkdown,
 } from './report/cycles-report';
-export { renderHtmlReport } from './report/html';
+export { type HtmlReportOptions, renderHtmlReport } from './report/html';
+export { type ArtifactPlot, readArtifactPlots } from './report/plots/artifact-plots';
+export {
+  type PredictionLike,
+  type PredictiveRow,
+  predictiveDistributionsSvg,
+} from './report/plots/predictive-plot';
+export { managerSummary } from './report/summary';
 export type { InitiativeFailure, InitiativeRun, LoopRun, PhaseRun } from './report/initiative-run';
-export { droppedTableMarkdown, outcomeTableMarkdown, renderMarkdownReport } from './report/markdown';
+export {
+  droppedTableMarkdown,
+  escapeMarkdownCell,
+  outcomeTableMarkdown,
+  renderMarkdownReport,
+} from './report/markdown';
 export {
   type BudgetChartRow,
   type ReportView,
@@ -69,6 +81,13 @@ export {
   runDecisionWorld,
   type WorldOutcome,
 } from './study/benchmark';
+export {
+  type CalibrationStudyOptions,
+  type CalibrationStudyWorld,
+  calibrationStudyMarkdown,
+  runCalibrationStudy,
+  type StudyCycle,
+} from './study/calibration-study';
 export { type LoopPolicyConfig, MeasuredWorld, type PilotView } from './study/measured-world';
 export {
   type BaselinePolicy,

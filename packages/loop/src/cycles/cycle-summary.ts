@@ -35,6 +35,15 @@ export interface CycleSummary {
   hindsight_selected: string[] | null;
   /** hindsight_return − true_return; null when either is. */
   regret: number | null;
+  /** Σ (true return − cost) of the scaled initiatives; null unless every scaled initiative's truth is known. */
+  true_net_return: number | null;
+  /**
+   * The best Σ (true return − cost) of any portfolio of the reviewed initiatives under the budget (unspent
+   * budget kept at face value); null unless every reviewed initiative's truth is known.
+   */
+  hindsight_net_return: number | null;
+  /** hindsight_net_return − true_net_return; null when either is. */
+  net_regret: number | null;
   /** Mean review confidence per methodology in this cycle (after calibration, when enabled). */
   mean_confidence: Partial<Record<ModelType, number>>;
   /** The calibration applied in this cycle: one row per methodology with outcomes; empty without calibration. */
@@ -75,6 +84,13 @@ export function summarizeCycle(
         info.budget,
       )
     : undefined;
+  const netOptimum = complete
+    ? hindsightOptimum(
+        items.map((item) => ({ id: item.id, cost: item.cost, value: (item.value ?? 0) - item.cost })),
+        info.budget,
+      )
+    : undefined;
+  const trueNet = trueReturn === null ? null : trueReturn - report.total_allocated;
   const confidences = new Map<ModelType, number[]>();
   for (const entry of reviewed) {
     const review = entry.review;
@@ -96,6 +112,9 @@ export function summarizeCycle(
     hindsight_return: optimum === undefined ? null : optimum.value + 0,
     hindsight_selected: optimum === undefined ? null : optimum.selected,
     regret: optimum === undefined || trueReturn === null ? null : optimum.value - trueReturn + 0,
+    true_net_return: trueNet === null ? null : trueNet + 0,
+    hindsight_net_return: netOptimum === undefined ? null : netOptimum.value + 0,
+    net_regret: netOptimum === undefined || trueNet === null ? null : netOptimum.value - trueNet + 0,
     mean_confidence: Object.fromEntries([...confidences].map(([type, values]) => [type, mean(values)])),
     calibration: calibrationRows(run.calibration),
   };

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MeasureResult, type OutcomeReport, stableStringify } from '@impact/contracts';
-import { runLoop } from '../run/run-loop';
+import type { LoopCyclesResult } from '../run/options';
+import { runLoop, runLoopCycles } from '../run/run-loop';
 import { createDefaultStages } from '../stages/default-stages';
 import type { LoopStages, MeasureOutcome, SimulatedData } from '../stages/stages';
 import type { DecisionWorld } from './world';
@@ -70,23 +71,39 @@ export class MeasuredWorld {
     };
   }
 
-  /** Run the loop once on this world with a policy's configuration; returns its outcome report. */
-  async run(policy: LoopPolicyConfig): Promise<OutcomeReport> {
+  private config(policy: LoopPolicyConfig): Record<string, unknown> {
     const { review: _review, allocate: _allocate, ...rest } = this.world.pipeline as Record<string, unknown>;
-    const config = {
+    return {
       ...rest,
       ...(policy.review === undefined ? {} : { review: policy.review }),
       ...(policy.allocate === undefined ? {} : { allocate: policy.allocate }),
       ...policy.pipeline,
     };
+  }
+
+  private async inFreshFolder<T>(work: (outDir: string) => Promise<T>): Promise<T> {
     this.runs += 1;
     const outDir = join(this.work, `run-${this.runs}`);
     try {
-      const result = await runLoop({ config: config as never, outDir, stages: this.stages() as LoopStages });
-      return result as OutcomeReport;
+      return await work(outDir);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
+  }
+
+  /** Run the loop once on this world with a policy's configuration; returns its outcome report. */
+  run(policy: LoopPolicyConfig): Promise<OutcomeReport> {
+    return this.inFreshFolder(async (outDir) => {
+      const stages = this.stages() as LoopStages;
+      return (await runLoop({ config: this.config(policy) as never, outDir, stages })) as OutcomeReport;
+    });
+  }
+
+  /** Run every cycle of a multi-cycle world with a policy's configuration (`runLoopCycles`). */
+  runCycles(policy: LoopPolicyConfig): Promise<LoopCyclesResult> {
+    return this.inFreshFolder((outDir) =>
+      runLoopCycles({ config: this.config(policy) as never, outDir, stages: this.stages() as LoopStages }),
+    );
   }
 
   /**

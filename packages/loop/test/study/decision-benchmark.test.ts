@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  calibrationStudyMarkdown,
   generateDecisionWorld,
   loopDefaultPolicy,
   naiveRatioPolicy,
   oraclePolicy,
   randomPolicy,
+  runCalibrationStudy,
   runDecisionBenchmark,
   summarizeBenchmark,
   WORLD_DESIGNS,
@@ -83,5 +85,29 @@ describe('runDecisionBenchmark', () => {
     const oracleRow = summary.rows.find((row) => row.policy === 'oracle');
     if (summary.worlds > 0) expect(oracleRow?.meanShare).toBeCloseTo(1, 12);
     expect(summary.rows.find((row) => row.policy === 'naive_ratio')?.pairedDifference ?? 0).toBe(0);
+  }, 120_000);
+});
+
+describe('runCalibrationStudy', () => {
+  it('runs each arm through every cycle on shared pilots, never above the cycle’s hindsight net optimum', async () => {
+    const [world] = await runCalibrationStudy({
+      seeds: [21],
+      arms: {
+        off: { pipeline: { calibration: { enabled: false } } },
+        on: { pipeline: { calibration: { enabled: true } } },
+      },
+      world: { cycles: 2, joiningPerCycle: 2, initiatives: [3, 4], designs: ['experiment'] },
+    });
+    for (const arm of ['off', 'on']) {
+      const cycles = world?.arms[arm] ?? [];
+      expect(cycles.map((cycle) => cycle.cycle)).toEqual([1, 2]);
+      for (const cycle of cycles)
+        expect(cycle.trueNetReturn).toBeLessThanOrEqual(cycle.oracleNetReturn + 1e-6);
+    }
+    // Cycle 1 is the same decision in both arms (no outcomes to learn from yet).
+    expect(world?.arms.on?.[0]?.trueNetReturn).toBe(world?.arms.off?.[0]?.trueNetReturn);
+    expect(world?.arms.off?.[1]?.calibration).toEqual([]);
+    const markdown = calibrationStudyMarkdown(world === undefined ? [] : [world], 'off', 'on');
+    expect(markdown).toContain('| 1 | 1 |');
   }, 120_000);
 });
