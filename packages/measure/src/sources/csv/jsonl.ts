@@ -84,7 +84,8 @@ function readOnce(
       }
       const n = bytes.read(buffer, length, Math.min(chunk, buffer.length - length));
       length += n;
-      let start = line === 1 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+      let start =
+        line === 1 && length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
       for (let newline = buffer.indexOf(10, start); newline >= 0 && newline < length; ) {
         const end = newline > start && buffer[newline - 1] === 13 ? newline - 1 : newline;
         sink.line(buffer.toString('utf8', start, end), line++);

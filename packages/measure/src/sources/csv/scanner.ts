@@ -46,7 +46,7 @@ export class CsvScanner {
         if (c === LF || c === CR) {
           // Blank line.
           if (c === CR && i + 1 >= end && !final) return i;
-          i += c === CR && bytes[i + 1] === LF ? 2 : 1;
+          i += c === CR && i + 1 < end && bytes[i + 1] === LF ? 2 : 1;
           this.line++;
           continue;
         }
@@ -72,7 +72,7 @@ export class CsvScanner {
           const c = bytes[j];
           if (c === QUOTE) {
             if (j + 1 >= end && !final) return fieldStart;
-            if (bytes[j + 1] === QUOTE) {
+            if (j + 1 < end && bytes[j + 1] === QUOTE) {
               escaped = true;
               j += 2;
               continue;
@@ -82,7 +82,7 @@ export class CsvScanner {
           if (c === LF) newlines++;
           else if (c === CR) {
             if (j + 1 >= end && !final) return fieldStart;
-            if (bytes[j + 1] !== LF) newlines++;
+            if (j + 1 >= end || bytes[j + 1] !== LF) newlines++;
           }
           j++;
         }
@@ -124,7 +124,7 @@ export class CsvScanner {
       }
       this.endRecord();
       if (delimiter === undefined) return end;
-      i = j + (delimiter === CR && bytes[j + 1] === LF ? 2 : 1);
+      i = j + (delimiter === CR && j + 1 < end && bytes[j + 1] === LF ? 2 : 1);
       this.line++;
     }
     return i;
