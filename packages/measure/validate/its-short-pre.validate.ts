@@ -19,7 +19,8 @@ interface Scenario {
   prePeriods: number;
   rho: number;
   smallSample: boolean;
-  gated: boolean;
+  /** Why the row is shown but not gated, if it is not. */
+  notGated?: string;
 }
 
 function replicate(scenario: Scenario): ValidationRow {
@@ -60,7 +61,7 @@ function replicate(scenario: Scenario): ValidationRow {
     mean_bias: meanError,
     bias_se: sd / Math.sqrt(REPLICATIONS),
     coverage: covered / REPLICATIONS,
-    ...(scenario.gated ? {} : { expectation: 'known_undercoverage' as const }),
+    ...(scenario.notGated === undefined ? {} : { not_gated: scenario.notGated }),
   };
 }
 
@@ -68,11 +69,20 @@ function replicate(scenario: Scenario): ValidationRow {
 export async function run(): Promise<ValidationRow[]> {
   const rows: ValidationRow[] = [];
   for (const prePeriods of [3, 10, 20]) {
-    rows.push(replicate({ prePeriods, rho: 0, smallSample: false, gated: false }));
-    rows.push(replicate({ prePeriods, rho: 0, smallSample: true, gated: true }));
+    rows.push(
+      replicate({ prePeriods, rho: 0, smallSample: false, notGated: 'old procedure, for comparison' }),
+    );
+    rows.push(replicate({ prePeriods, rho: 0, smallSample: true }));
   }
   for (const prePeriods of [10, 20]) {
-    rows.push(replicate({ prePeriods, rho: 0.4, smallSample: true, gated: false }));
+    rows.push(
+      replicate({
+        prePeriods,
+        rho: 0.4,
+        smallSample: true,
+        notGated: 'short autocorrelated series still under-cover a little; review flags SHORT_PRE_PERIOD',
+      }),
+    );
   }
   return rows;
 }

@@ -2,16 +2,18 @@ import type { Table } from '@impact/contracts';
 import { z } from 'zod';
 import { MeasureError } from '../../errors';
 import { fitOls } from '../../stats/ols';
-import { defineModel, type ModelEstimate } from '../model';
+import { defineModel, type JsonValue, type ModelEstimate } from '../model';
 import {
   balanceSummary,
   checkOverlap,
   fitPropensity,
+  type ObservationalData,
   observationalBaseShape,
   observationalEstimate,
   readObservationalData,
 } from './common';
-import { solveSpd } from './logistic';
+import { type LogisticFit, solveSpd } from './logistic';
+import { CRUMP_TRIM, overlapDiagnostics, subsetObservationalData } from './overlap';
 
 /**
  * Parameters of `ipw` (strict: unknown keys are rejected).
@@ -23,7 +25,25 @@ import { solveSpd } from './logistic';
  */
 export const IpwParamsSchema = z.strictObject({
   ...observationalBaseShape,
-  estimand: z.enum(['ATE', 'ATT']).default('ATE'),
+  /**
+   * `ATE`, `ATT`, or `ATO`: the average effect on the overlap population with Li, Morgan & Zaslavsky (2018)
+   * overlap weights (treated 1 − e, control e), which are bounded and balance every propensity covariate's
+   * mean exactly; the effect equals the ATE when effects are homogeneous.
+   */
+  estimand: z.enum(['ATE', 'ATT', 'ATO']).default('ATE'),
+  /**
+   * Drop rows whose estimated propensity lies outside [lower, upper] and re-fit on the rest (Crump, Hotz,
+   * Imbens & Mitnik 2009); `crump` is their rule of thumb [0.1, 0.9]. The estimand becomes the one on the
+   * trimmed population; the dropped rows are counted in diagnostics.
+   */
+  trim: z
+    .union([
+      z.literal('crump'),
+      z
+        .strictObject({ lower: z.number().gt(0).lt(0.5), upper: z.number().gt(0.5).lt(1) })
+        .refine((range) => range.lower < range.upper),
+    ])
+    .optional(),
   /** Multiply weights by the marginal treatment share of the row's group (reported weights only; the
    * normalized (Hájek) estimate is unchanged). */
   stabilized: z.boolean().default(true),
@@ -41,7 +61,9 @@ export type IpwParams = z.output<typeof IpwParamsSchema>;
 /**
  * `ipw`: inverse probability weighting with a logistic-regression propensity score e(X) (intercept + all
  * covariates, maximum likelihood). Weights: ATE treated 1/e, control 1/(1 − e); ATT treated 1, control
- * e/(1 − e); stabilized weights multiply by P(D = d) (ATE) or by a constant per group (ATT). Estimate: the
+ * e/(1 − e); ATO (overlap weights) treated 1 − e, control e; stabilized weights multiply by P(D = d) (ATE)
+ * or by a constant per group (ATT). `trim` drops rows outside a propensity range first. Overlap diagnostics
+ * (per-arm propensity range, effective sample size, largest weight share) are read by review. Estimate: the
  * normalized (Hájek) difference of weighted means μ̂₁ − μ̂₀ (= WLS of the outcome on the treatment).
  * SE: see `standard_error`. The M-estimation sandwich stacks ψ = (X(D − e), D·w₁(Y − μ₁), (1−D)·w₀(Y − μ₀))
  * and uses V = A⁻¹BA⁻ᵀ/n with A = −E[∂ψ/∂θ], B = E[ψψ'] (Lunceford & Davidian 2004). Normal reference.
@@ -56,9 +78,8 @@ export const ipwModel = defineModel<IpwParams>({
   modelType: 'observational',
   paramsSchema: IpwParamsSchema as unknown as z.ZodType<IpwParams>,
   fit(table: Table, params: IpwParams, context): ModelEstimate {
-    const data = readObservationalData(table, params);
+    const { data, propensity, trimming } = trimmedData(readObservationalData(table, params), params);
     const { n, treatment, outcome } = data;
-    const propensity = fitPropensity(data, params.treatment);
     const e = propensity.probabilities;
     checkOverlap(e, treatment, params.treatment);
     const share = data.nTreated / n;
@@ -67,6 +88,7 @@ export const ipwModel = defineModel<IpwParams>({
     for (let i = 0; i < n; i++) {
       const ei = e[i] as number;
       if (params.estimand === 'ATE') w[i] = treatment[i] === 1 ? 1 / ei : 1 / (1 - ei);
+      else if (params.estimand === 'ATO') w[i] = treatment[i] === 1 ? 1 - ei : ei;
       else w[i] = treatment[i] === 1 ? 1 : ei / (1 - ei);
     }
     let sw1 = 0;
@@ -87,7 +109,7 @@ export const ipwModel = defineModel<IpwParams>({
     const mu0 = swy0 / sw0;
     const estimate = mu1 - mu0;
     const reported = Float64Array.from(w);
-    if (params.stabilized) {
+    if (params.stabilized && params.estimand !== 'ATO') {
       for (let i = 0; i < n; i++) {
         const factor =
           params.estimand === 'ATE'
@@ -158,6 +180,8 @@ export const ipwModel = defineModel<IpwParams>({
         propensity_max: maxScore,
         max_weight: maxWeight,
         effective_sample_size: (sum * sum) / sumSq,
+        ...overlapDiagnostics(e, treatment, w),
+        ...trimming,
         max_abs_smd_before: balance.maxBefore,
         max_abs_smd_after: balance.maxAfter,
       },
@@ -179,11 +203,45 @@ export const ipwModel = defineModel<IpwParams>({
 });
 
 /**
+ * Fit the propensity model and, with `trim`, drop the rows outside the range and re-fit on the rest.
+ * Refuses (`DATA_POOR_OVERLAP`) when trimming empties an arm.
+ */
+function trimmedData(
+  data: ObservationalData,
+  params: IpwParams,
+): { data: ObservationalData; propensity: LogisticFit; trimming: Record<string, JsonValue> } {
+  const propensity = fitPropensity(data, params.treatment);
+  if (params.trim === undefined) return { data, propensity, trimming: { trim_dropped: 0 } };
+  const { lower, upper } = params.trim === 'crump' ? CRUMP_TRIM : params.trim;
+  const keep = propensity.probabilities.map((e) => (e >= lower && e <= upper ? 1 : 0));
+  const trimmed = subsetObservationalData(data, Uint8Array.from(keep));
+  if (trimmed.nTreated === 0 || trimmed.nControl === 0) {
+    throw new MeasureError(
+      'DATA_POOR_OVERLAP',
+      `trimming propensity scores to [${lower}, ${upper}] leaves ${trimmed.nTreated} treated and ${trimmed.nControl} control rows: the groups do not overlap (treatment column "${params.treatment}")`,
+      { column: params.treatment, parameter: 'trim' },
+    );
+  }
+  return {
+    data: trimmed,
+    propensity: fitPropensity(trimmed, params.treatment),
+    trimming: {
+      trim_lower: lower,
+      trim_upper: upper,
+      trim_dropped: data.n - trimmed.n,
+      trim_dropped_treated: data.nTreated - trimmed.nTreated,
+      trim_dropped_control: data.nControl - trimmed.nControl,
+    },
+  };
+}
+
+/**
  * Var(μ̂₁ − μ̂₀) from the stacked estimating equations, through influence functions: with A block lower
  * triangular, IF_β = A_ββ⁻¹ψ_β (A_ββ = E[e(1−e)XX']), IF_μd = (ψ_μd − A_μdβ·IF_β)/A_μdμd, and
  * V = Σᵢ (IF_μ1,i − IF_μ0,i)²/n² (A, B estimated by sample means).
  *   ATE: ψ_μ1 = D(Y − μ₁)/e, ∂/∂β = −D(Y − μ₁)(1 − e)/e·X; ψ_μ0 = (1−D)(Y − μ₀)/(1 − e), ∂/∂β = (1−D)(Y − μ₀)e/(1 − e)·X.
  *   ATT: ψ_μ1 = D(Y − μ₁) (no β); ψ_μ0 = (1−D)(Y − μ₀)e/(1 − e), ∂/∂β = (1−D)(Y − μ₀)e/(1 − e)·X.
+ *   ATO: ψ_μ1 = D(1 − e)(Y − μ₁), ∂/∂β = −D(Y − μ₁)e(1 − e)·X; ψ_μ0 = (1−D)e(Y − μ₀), ∂/∂β = (1−D)(Y − μ₀)e(1 − e)·X.
  *
  * @example
  * ```ts
@@ -198,7 +256,7 @@ export function mEstimationVariance(
   w: Float64Array,
   mu1: number,
   mu0: number,
-  estimand: 'ATE' | 'ATT',
+  estimand: 'ATE' | 'ATT' | 'ATO',
 ): number {
   const n = treatment.length;
   const columns = [new Float64Array(n).fill(1), ...covariates];
@@ -218,9 +276,10 @@ export function mEstimationVariance(
     if (treatment[i] === 1) {
       a11 += wi;
       if (estimand === 'ATE') d1 = ((yi - mu1) * (1 - ei)) / ei;
+      else if (estimand === 'ATO') d1 = (yi - mu1) * vi;
     } else {
       a00 += wi;
-      d0 = (-(yi - mu0) * ei) / (1 - ei);
+      d0 = estimand === 'ATO' ? -(yi - mu0) * vi : (-(yi - mu0) * ei) / (1 - ei);
     }
     for (let a = 0; a < p; a++) {
       const xa = (columns[a] as Float64Array)[i] as number;

@@ -28,6 +28,7 @@ interface Golden {
     estimate: number;
     robust_wls_se: number;
     m_estimation_se: number;
+    dropped?: number;
   }[];
   subclassification: {
     data: 'nhefs' | 'lalonde';
@@ -122,6 +123,7 @@ describe('ipw vs statsmodels WLS (HC0) and an M-estimation sandwich with a compl
       const estimate = ipwModel.fit(table, IpwParamsSchema.parse({ ...base, ...reference.params }), context);
       expect(relative(estimate.effect_estimate, reference.estimate)).toBeLessThan(1e-6);
       expect(relative(estimate.standard_error, reference.m_estimation_se)).toBeLessThan(1e-6);
+      expect(estimate.diagnostics.trim_dropped).toBe(reference.dropped ?? 0);
     });
   }
 
