@@ -9,7 +9,25 @@ export interface CyclesReportContext {
   currency?: string;
 }
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#9c755f'];
+// Okabe–Ito colours, each series also with its own dash pattern and marker shape, so lines that coincide
+// (e.g. the true return equal to the hindsight optimum) stay visible and distinguishable without colour.
+const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#56b4e9', '#222222', '#7f7f7f'];
+const DASHES = ['', '7 4', '2 3', '9 3 2 3', '4 4', '1 2'];
+
+/** Marker `index` (circle, square, triangle, diamond, …) centred at (x, y). */
+function marker(index: number, x: number, y: number, color: string): string {
+  const r = 4;
+  switch (index % 4) {
+    case 0:
+      return `<circle cx="${px(x)}" cy="${px(y)}" r="${r}" fill="${color}"/>`;
+    case 1:
+      return `<rect x="${px(x - r)}" y="${px(y - r)}" width="${2 * r}" height="${2 * r}" fill="none" stroke="${color}" stroke-width="2"/>`;
+    case 2:
+      return `<path d="M${px(x)} ${px(y - r - 1)} L${px(x + r + 1)} ${px(y + r)} L${px(x - r - 1)} ${px(y + r)} Z" fill="${color}"/>`;
+    default:
+      return `<path d="M${px(x)} ${px(y - r - 1)} L${px(x + r + 1)} ${px(y)} L${px(x)} ${px(y + r + 1)} L${px(x - r - 1)} ${px(y)} Z" fill="none" stroke="${color}" stroke-width="2"/>`;
+  }
+}
 
 function px(value: number): string {
   return (Math.round(value * 10) / 10).toString();
@@ -78,16 +96,18 @@ export function lineChartSvg(
   series.forEach((line, index) => {
     const color = PALETTE[index % PALETTE.length] as string;
     const points = line.values.flatMap((value, k) => (value === null ? [] : [[x(k), y(value)] as const]));
+    const dash = DASHES[index % DASHES.length] as string;
+    const dashAttribute = dash === '' ? '' : ` stroke-dasharray="${dash}"`;
     if (points.length > 1) {
       parts.push(
-        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.map(([a, b]) => `${px(a)},${px(b)}`).join(' ')}"/>`,
+        `<polyline fill="none" stroke="${color}" stroke-width="2"${dashAttribute} points="${points.map(([a, b]) => `${px(a)},${px(b)}`).join(' ')}"/>`,
       );
     }
-    for (const [a, b] of points) parts.push(`<circle cx="${px(a)}" cy="${px(b)}" r="3.5" fill="${color}"/>`);
+    for (const [a, b] of points) parts.push(marker(index, a, b, color));
     const legendY = top + 8 + index * 18;
     parts.push(
-      `<rect x="${width - right + 14}" y="${legendY - 9}" width="12" height="12" fill="${color}"/>`,
-      `<text x="${width - right + 32}" y="${legendY + 1}">${escapeXml(line.label)}</text>`,
+      `<g class="legend-item" data-color="${color}"><line x1="${width - right + 8}" y1="${legendY - 3}" x2="${width - right + 32}" y2="${legendY - 3}" stroke="${color}" stroke-width="2"${dashAttribute}/>${marker(index, width - right + 20, legendY - 3, color)}</g>`,
+      `<text x="${width - right + 38}" y="${legendY + 1}">${escapeXml(line.label)}</text>`,
     );
   });
   parts.push('</svg>');
@@ -283,8 +303,9 @@ export function renderCyclesHtml(summaries: readonly CycleSummary[], context: Cy
     [
       { label: 'spent', values: summaries.map((s) => s.spent) },
       { label: 'realized return', values: summaries.map((s) => s.realized_return) },
-      { label: 'true return', values: summaries.map((s) => s.true_return) },
+      // The true return is drawn after (on top of) the hindsight optimum it often equals.
       { label: 'hindsight optimum', values: summaries.map((s) => s.hindsight_return) },
+      { label: 'true return', values: summaries.map((s) => s.true_return) },
       { label: 'regret', values: summaries.map((s) => s.regret) },
     ],
     formatMoney,

@@ -34,3 +34,24 @@ export function formatEffect(value: number): string {
 export function formatMoneyInterval(lower: number, upper: number): string {
   return `[${formatMoney(lower)}, ${formatMoney(upper)}]`;
 }
+
+/** A review confidence in [0, 1] as a whole percent (`87%`); `1.00` would claim a precision it does not have. */
+export function formatConfidence(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
+const SAMPLE_UNITS: Record<string, string> = {
+  experiment: 'units',
+  difference_in_differences: 'unit-periods',
+  synthetic_control: 'unit-periods',
+  interrupted_time_series: 'periods',
+  nearest_neighbour_matching: 'matched units',
+  subclassification: 'rows in retained strata',
+  ipw: 'rows',
+  regression_adjustment: 'rows',
+};
+
+/** What a method's `sample_size` counts (built-in methods; `observations` for others). */
+export function sampleUnit(method: string | undefined): string {
+  return (method === undefined ? undefined : SAMPLE_UNITS[method]) ?? 'observations';
+}

@@ -1,15 +1,41 @@
 import type { OutcomeReport } from '@impact/contracts';
 import { calibrationTableMarkdown } from './cycles-report';
-import { formatEffect, formatMoney, formatMoneyInterval, formatPercent, formatSignedMoney } from './format';
+import {
+  formatConfidence,
+  formatEffect,
+  formatMoney,
+  formatMoneyInterval,
+  formatPercent,
+  formatSignedMoney,
+  sampleUnit,
+} from './format';
 import type { LoopRun } from './initiative-run';
+import { managerSummary } from './summary';
 import { reportView } from './view';
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
+/**
+ * A table cell made inert: raw HTML from user strings (ids, messages, CSV headers) is entity-escaped so a
+ * Markdown viewer shows it as text, `|` is escaped and line breaks become spaces so the row stays one row.
+ */
+export function escapeMarkdownCell(cell: string): string {
+  return cell
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('|', '\\|')
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric?: readonly boolean[],
+): string {
+  const align = header.map((_, index) => (numeric?.[index] ? '---:' : '---'));
   const lines = [
-    `| ${header.map(escapeCell).join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+    `| ${header.map(escapeMarkdownCell).join(' | ')} |`,
+    `| ${align.join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(escapeMarkdownCell).join(' | ')} |`),
   ];
   return lines.join('\n');
 }
@@ -28,19 +54,20 @@ export function outcomeTableMarkdown(report: OutcomeReport): string {
     'initiative',
     'method',
     'confidence',
-    'budget',
-    'predicted (pilot CI)',
+    'funded',
+    'predicted (pilot interval)',
     'actual at scale (CI)',
-    ...(hasTruth ? ['true'] : []),
+    ...(hasTruth ? ['true return'] : []),
     'error',
-    'in pilot CI',
+    'in pilot interval',
     'ROI',
-    'n pilot → scale',
+    'sample (pilot → scale)',
   ];
+  const numeric = header.map((_, index) => index >= 2 && index < header.length - 1);
   const rows = report.records.map((record) => [
     record.initiative_id,
     record.method ?? '',
-    record.confidence === undefined ? '' : record.confidence.toFixed(2),
+    record.confidence === undefined ? '' : formatConfidence(record.confidence),
     formatMoney(record.budget),
     `${formatMoney(record.predicted_return)} ${formatMoneyInterval(record.predicted_ci_lower ?? record.predicted_return, record.predicted_ci_upper ?? record.predicted_return)}`,
     `${formatMoney(record.actual_return)} ${formatMoneyInterval(record.actual_ci_lower, record.actual_ci_upper)}`,
@@ -48,9 +75,9 @@ export function outcomeTableMarkdown(report: OutcomeReport): string {
     formatSignedMoney(record.prediction_error),
     record.within_pilot_ci ? 'yes' : 'no',
     record.roi === null ? '–' : formatPercent(record.roi),
-    `${record.sample_size_pilot} → ${record.sample_size_scale}`,
+    `${record.sample_size_pilot} → ${record.sample_size_scale} ${sampleUnit(record.method)}`,
   ]);
-  return table(header, rows);
+  return table(header, rows, numeric);
 }
 
 /**
@@ -69,6 +96,11 @@ export function droppedTableMarkdown(report: OutcomeReport): string {
   );
 }
 
+/** Running text made inert: raw HTML from user strings is entity-escaped. */
+function escapeMarkdownText(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
 /**
  * The whole report as Markdown: summary, scaled initiatives, dropped initiatives and why, and — for
  * simulated data — every stage's estimate against the true effect.
@@ -85,6 +117,8 @@ export function renderMarkdownReport(run: LoopRun): string {
   const parts: string[] = [
     '# Impact Loop outcome report',
     '',
+    escapeMarkdownText(managerSummary(run, view)),
+    '',
     `Budget ${formatMoney(view.budget)}${currency}, allocated ${formatMoney(view.totalAllocated)}${currency}` +
       `${view.rule === undefined ? '' : ` by the \`${view.rule}\` rule`}; ` +
       `${view.records.length} of ${run.initiatives.length} initiatives scaled.`,
@@ -93,9 +127,10 @@ export function renderMarkdownReport(run: LoopRun): string {
     '',
     '## Scaled initiatives',
     '',
-    "Returns are in the budget's currency: predicted = the pilot estimate valued (R_med, with the pilot CI " +
-      'as [R_worst, R_best]); actual = the scale estimate valued the same way; error = actual − predicted; ' +
-      'ROI = (actual − budget) / budget.',
+    "Returns are in the budget's currency: predicted = the pilot estimate valued (R_med, with the pilot interval " +
+      '[R_worst, R_best]); actual = the scale estimate valued the same way; funded = what the allocation gave ' +
+      'the initiative; error = actual − predicted; ROI = (actual − funded) / funded; sample sizes are in the ' +
+      "method's own unit.",
     '',
     view.records.length === 0 ? '_No initiative was scaled._' : outcomeTableMarkdown(run.report),
     '',
@@ -123,6 +158,7 @@ export function renderMarkdownReport(run: LoopRun): string {
           formatEffect(check.error),
           check.covers_truth ? 'yes' : 'no',
         ]),
+        [false, false, false, true, true, true, true, true],
       ),
     );
     const withTruth = view.records.filter((record) => record.true_return !== undefined);
@@ -136,6 +172,7 @@ export function renderMarkdownReport(run: LoopRun): string {
             formatSignedMoney(record.predicted_return - (record.true_return as number)),
             formatSignedMoney(record.actual_return - (record.true_return as number)),
           ]),
+          [false, true, true],
         ),
       );
     }

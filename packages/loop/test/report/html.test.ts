@@ -30,11 +30,27 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<style>');
   });
 
-  it('contains an inline SVG per chart: returns and budget', () => {
-    expect(html.match(/<svg /g)).toHaveLength(2);
+  it('contains an inline SVG per chart: returns, what the allocation assumed, and budget', () => {
+    expect(html.match(/<svg /g)).toHaveLength(3);
     expect(html).toContain('id="returns-chart"');
+    expect(html).toContain('id="predictive-chart"');
     expect(html).toContain('id="budget-chart"');
-    expect(html.match(/<\/svg>/g)).toHaveLength(2);
+    expect(html.match(/<\/svg>/g)).toHaveLength(3);
+  });
+
+  it('opens with a plain-language summary of spend, predicted vs actual return and why others were dropped', () => {
+    expect(html).toContain(
+      '<p class="summary">1 of 3 piloted initiatives were funded, using 60 USD of the 100 USD budget (40 USD unspent) under the minimax regret rule. Their pilots predicted a combined return of 200 USD; at scale they returned 150 USD (the simulated truth: 170 USD), +150% on the money spent. 1 of 1 scale result fell inside the pilot&#39;s interval. Not funded: 1 did not fit the budget, 1 failed.</p>',
+    );
+  });
+
+  it('right-aligns numeric headers like their cells, shows confidence as a percent and the allocation as funded', () => {
+    expect(html).toContain('<th scope="col">method</th>');
+    expect(html).toContain('<th class="num" scope="col">confidence</th>');
+    expect(html).toContain('<th class="num" scope="col">funded</th>');
+    expect(html).toContain('<td class="num">80%</td>');
+    expect(html).not.toContain('n pilot → scale');
+    expect(html).toContain('<dt>sample size (pilot → scale)</dt><dd>100 → 1000 units</dd>');
   });
 
   it('draws the pilot interval, the scale estimate and the truth for the scaled initiative', () => {
@@ -68,11 +84,25 @@ describe('renderMarkdownReport', () => {
       'Budget 100 USD, allocated 60 USD by the `minimax_regret` rule; 1 of 3 initiatives scaled.',
     );
     expect(markdown).toContain(
-      '| a | experiment | 0.80 | 60 | 200 [100, 300] | 150 [130, 170] | 170 | -50 | yes | +150% | 100 → 1000 |',
+      '| a | experiment | 80% | 60 | 200 [100, 300] | 150 [130, 170] | 170 | -50 | yes | +150% | 100 → 1000 units |',
     );
     expect(markdown).toContain('| b | budget | cost 50 exceeds the 40 left');
     expect(markdown).toContain('| a | measure (pilot) | revenue | 2 | [1, 3] | 1.8 | 0.2 | yes |');
     expect(markdown).toContain('| a | measure (scale) | revenue | 1.5 | [1.3, 1.7] | 1.7 | -0.2 | yes |');
+  });
+});
+
+describe('Markdown escaping', () => {
+  it('entity-escapes raw HTML and keeps a message with | and a line break on one table row', () => {
+    const run = sampleRun();
+    run.report.dropped[1] = {
+      initiative_id: 'c',
+      reason: 'failed',
+      message: '<img src=x onerror=alert(1)> a|b\nc',
+    };
+    const markdown = renderMarkdownReport(run);
+    expect(markdown).toContain('| c | failed | &lt;img src=x onerror=alert(1)&gt; a\\|b c |');
+    expect(markdown).not.toContain('<img');
   });
 });
 

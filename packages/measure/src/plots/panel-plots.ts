@@ -47,7 +47,7 @@ export function eventStudyPlotSvg(terms: readonly EventStudyPoint[], ciLevel: nu
       xTicks.length > 14 ? xTicks.filter((_, index) => index % Math.ceil(xTicks.length / 14) === 0) : xTicks,
     layers: [
       { kind: 'hline', color: '#999', y: 0 },
-      { kind: 'vline', name: 'treatment starts', color: COLORS.grey, x: -0.5, dash: '5 4' },
+      { kind: 'vline', name: 'treatment starts', color: COLORS.black, x: -0.5, dash: '5 4' },
       {
         kind: 'intervals',
         name: `estimate with ${Math.round(ciLevel * 100)}% CI`,
@@ -99,7 +99,7 @@ export function syntheticControlPlotSvg(gaps: readonly SyntheticGapPoint[]): str
       {
         kind: 'vline',
         name: 'intervention',
-        color: COLORS.grey,
+        color: COLORS.black,
         x: interventionX(gaps.map((g) => g.post)),
         dash: '5 4',
       },
@@ -149,7 +149,7 @@ export function syntheticGapPlotSvg(
     {
       kind: 'vline',
       name: 'intervention',
-      color: COLORS.grey,
+      color: COLORS.black,
       x: interventionX(gaps.map((g) => g.post)),
       dash: '5 4',
     },
@@ -200,14 +200,14 @@ export function interruptedTimeSeriesPlotSvg(
         Math.max(point.observed, point.expected),
       ]),
     },
-    { kind: 'vline', name: 'intervention', color: COLORS.grey, x: offset - 0.5, dash: '5 4' },
+    { kind: 'vline', name: 'intervention', color: COLORS.black, x: offset - 0.5, dash: '5 4' },
     { kind: 'line', name: 'observed', color: COLORS.blue, points: all.map((p, i) => [i, p.observed]) },
   ];
   if (pre.length > 0)
     layers.push({
       kind: 'line',
       name: 'fit',
-      color: COLORS.black,
+      color: COLORS.green,
       points: pre.map((p, i) => [i, p.expected]),
     });
   layers.push({

@@ -264,7 +264,8 @@ function layerSvg(
 }
 
 const SVG_STYLE =
-  'text{font:12px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#333}.tick{font-size:11px;fill:#555}.title{font-size:14px;font-weight:600}.axis-label{font-size:12px;fill:#444}.legend{font-size:12px}';
+  // Scoped to .plot so the rules do not leak into an HTML page that inlines the SVG.
+  '.plot text{font:12px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#333}.plot .tick{font-size:11px;fill:#555}.plot .title{font-size:14px;font-weight:600}.plot .axis-label{font-size:12px;fill:#444}.plot .legend{font-size:12px}';
 
 /** Wrap chart content in a standalone `<svg>` with a title and an accessible label. */
 export function svgDocument(
