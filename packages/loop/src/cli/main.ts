@@ -12,7 +12,7 @@ import {
 import { evaluateImpact } from '@impact/measure';
 import { createReviewerFromConfig, loadReviewConfig, type ReviewInput, reviewAll } from '@impact/review';
 import { loadSimulationConfig, simulate, writeSimulation } from '@impact/simulate';
-import { LoopError } from '../errors';
+import { errorKind } from '../errors';
 import { renderCyclesMarkdown } from '../report/cycles-report';
 import { droppedTableMarkdown, outcomeTableMarkdown } from '../report/markdown';
 import { CYCLES_FILES, REPORT_FILES, runLoopCycles } from '../run/run-loop';
@@ -35,6 +35,8 @@ export const EXIT_CODES = {
   invalid: 2,
   /** An unexpected internal error. */
   internal: 3,
+  /** The machine failed, not the input: storage full or unwritable, I/O error, out of memory. */
+  infrastructure: 4,
 } as const;
 
 /** Streams the CLI writes to (injectable for tests). */
@@ -65,7 +67,7 @@ Options:
   --history     run only: history.json of earlier cycles (overrides the pipeline's history:)
   -h, --help    show this help
 
-Exit codes: 0 ok; 1 some initiatives failed; 2 invalid configuration, input or usage; 3 internal error.`;
+Exit codes: 0 ok; 1 some initiatives failed; 2 invalid configuration, input or usage; 3 internal error; 4 infrastructure failure (disk full, I/O, memory).`;
 
 class UsageError extends Error {}
 
@@ -102,7 +104,11 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof ConfigError) return EXIT_CODES.invalid;
   const nodeCode = (error as { code?: unknown } | null)?.code;
   if (typeof nodeCode === 'string' && nodeCode.startsWith('ERR_PARSE_ARGS')) return EXIT_CODES.invalid;
-  if (error instanceof LoopError && error.code === 'LOOP_STAGE_FAILED') return EXIT_CODES.someFailed;
+  // Infrastructure, fail_fast stops and every user-caused typed error (see errorKind in ../errors).
+  const kind = errorKind(error);
+  if (kind === 'infrastructure') return EXIT_CODES.infrastructure;
+  if (kind === 'stage') return EXIT_CODES.someFailed;
+  if (kind === 'user') return EXIT_CODES.invalid;
   if (error instanceof ImpactError) {
     // Typed input errors of the stages (bad data, bad parameters, bad contract input) are the user's to fix.
     if (
