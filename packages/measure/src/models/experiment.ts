@@ -5,6 +5,8 @@ import { MeasureError } from '../errors';
 import { buildDesign, type ParsedFormula, parseFormula } from '../formula/formula';
 import { chiSquaredSurvival } from '../stats/distributions';
 import { type CovarianceSpec, fitOls, inferenceFromEstimate, type OlsFit } from '../stats/ols';
+import { SequentialParamsSchema } from './experiment/sequential';
+import { applySequential } from './experiment/sequential-looks';
 import { defineModel, type JsonValue, type ModelEstimate } from './model';
 
 /**
@@ -23,6 +25,8 @@ export const ExperimentParamsSchema = z
     pre_period_metric: z.string().min(1).optional(),
     expected_treated_share: z.number().gt(0).lt(1).default(0.5),
     effect_unit: z.enum(['absolute', 'relative']).default('absolute'),
+    /** Always-valid inference for reading the experiment at any time (see models/experiment/sequential.ts). */
+    sequential: SequentialParamsSchema.optional(),
   })
   .refine((p) => p.formula !== undefined || (p.outcome !== undefined && p.treatment !== undefined), {
     message: 'expected either formula or both outcome and treatment',
@@ -327,7 +331,7 @@ export const experimentModel = defineModel<ExperimentParams>({
       y: outcome,
       covariance,
     });
-    return experimentEstimateFromFit(fit, {
+    const estimate = experimentEstimateFromFit(fit, {
       params,
       formula,
       treatmentName,
@@ -336,6 +340,20 @@ export const experimentModel = defineModel<ExperimentParams>({
       ciLevel: context.ciLevel,
       nTreated,
       nControl,
+    });
+    if (params.sequential === undefined) return estimate;
+    return applySequential(estimate, table, {
+      sequential: params.sequential,
+      treatment: treatmentName,
+      outcome: formula.outcome,
+      differenceInMeans:
+        formula.terms.length === 1 &&
+        params.pre_period_metric === undefined &&
+        params.cluster === undefined &&
+        params.effect_unit === 'absolute',
+      covariance: params.covariance,
+      ciLevel: context.ciLevel,
+      refit: (rows) => experimentModel.fit(rows, { ...params, sequential: undefined }, context),
     });
   },
 });
