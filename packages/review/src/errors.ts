@@ -9,7 +9,9 @@ export type ReviewErrorCode =
   /** A `ReviewInput` (cost, valuation) is invalid. */
   | 'REVIEW_INPUT_INVALID'
   /** `reviewAll` options are invalid (e.g. a concurrency below 1). */
-  | 'REVIEW_OPTIONS_INVALID';
+  | 'REVIEW_OPTIONS_INVALID'
+  /** A decision model returned the wrong number of outcomes. */
+  | 'REVIEW_DECISION_INVALID';
 
 /**
  * An error raised by `@impact/review`. Branch on `code`; the message names the field, what was expected

@@ -24,6 +24,37 @@ export {
   ReviewConfigSchema,
   type ReviewerFromConfigOptions,
 } from './config/review-config';
+export { type ApplyDecisionOptions, applyDecisionModel } from './decision/apply';
+export { designCiDecisionModel } from './decision/design-ci';
+export {
+  type DecisionContext,
+  type DecisionItem,
+  type DecisionModel,
+  type DecisionOutcome,
+  defineDecisionModel,
+  type MethodologyCorrection,
+} from './decision/model';
+export {
+  decidePredictive,
+  type PredictiveParams,
+  PredictiveParamsSchema,
+  predictiveDecisionModel,
+} from './decision/predictive';
+export {
+  type DecisionModelSpec,
+  DecisionModelSpecSchema,
+  listDecisionModels,
+  type ResolvedDecisionModel,
+  registerDecisionModel,
+  resolveDecisionModel,
+} from './decision/registry';
+export {
+  estimateNormalPrior,
+  type NormalPosterior,
+  type NormalPrior,
+  type PooledObservation,
+  shrinkToPrior,
+} from './decision/shrinkage';
 export { ReviewError, type ReviewErrorCode } from './errors';
 export { type AgentLimits, type AgentOutcome, MalformedAnswerError, runReviewAgent } from './llm/agent';
 export { DATA_BLOCK_CLOSE, DATA_BLOCK_OPEN, dataBlock, toPromptJson } from './llm/data-block';

@@ -1,6 +1,7 @@
-import { loadConfig, parseConfig } from '@impact/contracts';
+import { ConfigError, loadConfig, parseConfig } from '@impact/contracts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { z } from 'zod';
+import { DecisionModelSpecSchema, resolveDecisionModel } from '../decision/registry';
 import { createLlmReviewer } from '../llm/llm-reviewer';
 import {
   type BedrockLib,
@@ -36,6 +37,7 @@ const LlmConfigSchema = z.strictObject({
  *
  * ```yaml
  * reviewer: llm            # deterministic (default) | llm
+ * decision_model: predictive   # predictive (default) | design_ci | a registered name | { name, ...params }
  * rules:                   # optional overrides of DEFAULT_REVIEW_RULES
  *   adjustments: { ci_width: { weight: 0.1 } }
  * llm:
@@ -56,8 +58,23 @@ export const ReviewConfigSchema = z
     reviewer: z.enum(['deterministic', 'llm']).default('deterministic'),
     rules: (ReviewRulesSchema as z.ZodType<z.output<typeof ReviewRulesSchema>, ReviewRulesInput>).optional(),
     llm: LlmConfigSchema.optional(),
+    /** How measurements become return scenarios for the allocator (see `applyDecisionModel`). */
+    decision_model: DecisionModelSpecSchema.default('predictive'),
   })
   .superRefine((config, ctx) => {
+    try {
+      resolveDecisionModel(config.decision_model);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const issue of error.issues) {
+        ctx.addIssue({
+          code: 'custom',
+          path: issue.path.split('.'),
+          input: issue.found,
+          message: `expected ${issue.expected}`,
+        });
+      }
+    }
     if (config.reviewer === 'llm' && config.llm === undefined) {
       ctx.addIssue({
         code: 'custom',
