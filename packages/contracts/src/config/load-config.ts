@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { summarizeIssues, toFieldIssues } from '../validation/issues';
+import { forbiddenKeyIssue } from './forbidden-keys';
 
 /** Schemas whose string values are file-system paths, resolved against the config file's folder. */
 const pathFields = z.registry<{ description?: string }>();
@@ -33,7 +34,8 @@ export interface ParseConfigOptions {
 
 /**
  * Validate an already-loaded configuration object (from code or another format) with the same messages
- * and path resolution as {@link loadConfig}. Throws {@link ConfigError} (`CONFIG_INVALID`).
+ * and path resolution as {@link loadConfig}. Throws {@link ConfigError} (`CONFIG_INVALID`), also for a
+ * `__proto__`, `constructor` or `prototype` key at any depth (free-form sections included).
  *
  * @example
  * ```ts
@@ -45,10 +47,17 @@ export function parseConfig<S extends z.ZodType>(
   schema: S,
   options: ParseConfigOptions = {},
 ): z.output<S> {
+  const where = options.file ? `${options.file}: ` : '';
+  const forbidden = forbiddenKeyIssue(value);
+  if (forbidden !== undefined) {
+    throw new ConfigError('CONFIG_INVALID', `${where}${forbidden.message}`, {
+      issues: [forbidden],
+      ...(options.file ? { file: options.file } : {}),
+    });
+  }
   const parsed = schema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error.issues, value);
-    const where = options.file ? `${options.file}: ` : '';
     throw new ConfigError('CONFIG_INVALID', `${where}${summarizeIssues(issues)}`, {
       issues,
       cause: parsed.error,
