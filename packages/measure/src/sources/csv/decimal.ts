@@ -1,9 +1,9 @@
 /**
  * Strict decimal number parsing straight from bytes: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`,
  * with spaces and tabs around it ignored. Anything else — hex `0x10`, `0b1`, `0o7`, `Infinity`, `NaN`,
- * `1_000`, `1,5` — is not a number in a data file. Results are correctly rounded: short inputs take the exact
- * fast path (at most 15 significant digits and a power of ten up to 1e22, both exact doubles), longer ones
- * go through `Number()` on the already validated text.
+ * `1_000`, `1,5` — is not a number in a data file. Results are correctly rounded: the usual inputs take the
+ * exact fast path (significand below 2^53 and a power of ten up to 1e22, both exact doubles, so one
+ * correctly rounded multiplication or division), the rest go through `Number()` on the validated text.
  */
 
 /** Powers of ten that are exact doubles. */
@@ -12,6 +12,8 @@ const POW10 = [
   1e20, 1e21, 1e22,
 ];
 
+/** Integers up to 2^53 are exact doubles; accumulating digits below it loses nothing. */
+const MAX_EXACT = 2 ** 53;
 const ZERO = 48;
 const NINE = 57;
 const PLUS = 43;
@@ -100,7 +102,7 @@ export function parseDecimalBytes(bytes: Uint8Array, start: number, end: number)
   }
   if (i !== e) return Number.NaN;
   let value: number;
-  if (significant <= 15 && exponent >= -22 && exponent <= 22) {
+  if (significant <= 19 && mantissa <= MAX_EXACT && exponent >= -22 && exponent <= 22) {
     value = exponent >= 0 ? mantissa * (POW10[exponent] as number) : mantissa / (POW10[-exponent] as number);
   } else if (significant === 0) {
     value = 0;
@@ -112,9 +114,7 @@ export function parseDecimalBytes(bytes: Uint8Array, start: number, end: number)
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let text = '';
-  for (let k = start; k < end; k++) text += String.fromCharCode(bytes[k] as number);
-  return text;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
 
 const encoder = new TextEncoder();

@@ -94,7 +94,6 @@ class ColumnSink implements CsvSink {
   header: string[] | undefined;
   builders: (ColumnBuilder | undefined)[] = [];
   rows = 0;
-  bytesSeen = 0;
 
   constructor(
     private readonly options: ReadCsvOptions,
@@ -168,6 +167,8 @@ function readOnce(
   let buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(bytes.size, 1)));
   let length = 0;
   let first = true;
+  let seen = 0;
+  let reserved = false;
   try {
     for (;;) {
       if (length === buffer.length) {
@@ -183,6 +184,13 @@ function readOnce(
       first = false;
       const consumed = scanner.scan(buffer, start, length, n === 0);
       if (n === 0) break;
+      seen += consumed - start;
+      if (!reserved && sink.rows >= 256) {
+        // Size every column once from the bytes per row seen so far (+2%), instead of growing it repeatedly.
+        reserved = true;
+        const rows = Math.ceil(sink.rows * (bytes.size / seen) * 1.02) + 16;
+        for (const builder of sink.builders) builder?.reserve(rows);
+      }
       buffer.copy(buffer, 0, consumed, length);
       length -= consumed;
     }
