@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import {
   ConfigError,
+  createTable,
   hashValue,
   loadConfig,
   type MeasureResult,
@@ -13,6 +14,7 @@ import {
 import type { z } from 'zod';
 import { type MeasureConfig, type MeasureConfigInput, MeasureConfigSchema } from './config/schema';
 import { MeasureError } from './errors';
+import { type PushdownOutcome, pushdownIfRequested } from './models/pushdown/run';
 import { measurementPlots } from './plots/measurement-plots';
 import { getDataSource, getModel, getStorage, getTransform } from './registry';
 import {
@@ -138,6 +140,7 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
   }
 
   let table: Table;
+  let pushed: PushdownOutcome | undefined;
   let dataSpec: Record<string, unknown> = { source: 'code' };
   if (options.data) {
     table = options.data;
@@ -146,7 +149,19 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
     const adapter = getDataSource(source);
     const spec = parseSection(rest, adapter.specSchema, 'data', file);
     const columns = columnsUsedByRun(params, config.transforms);
-    table = await adapter.load(spec, { baseDir, seed: config.seed, ...(columns ? { columns } : {}) });
+    const sourceContext = { baseDir, seed: config.seed, ...(columns ? { columns } : {}) };
+    // SQL sources with `pushdown: true` may fit the model inside the engine (models/pushdown/run.ts).
+    const modelContext = { ciLevel: config.ci_level, seed: config.seed };
+    pushed = await pushdownIfRequested(
+      adapter,
+      spec,
+      model,
+      params,
+      transforms.length,
+      sourceContext,
+      modelContext,
+    );
+    table = pushed?.estimate ? createTable({}) : await adapter.load(spec, sourceContext);
     dataSpec = config.data;
   } else {
     throw new MeasureError(
@@ -166,7 +181,9 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
   }
   const missingReport = combineMissingReports(missingReports);
 
-  const estimate = model.fit(table, params, { ciLevel: config.ci_level, seed: config.seed });
+  const estimate =
+    pushed?.estimate ?? model.fit(table, params, { ciLevel: config.ci_level, seed: config.seed });
+  if (pushed) Object.assign(estimate.diagnostics, pushed.diagnostics);
   const result = parseMeasureResult({
     initiative_id: config.initiative_id,
     effect_estimate: estimate.effect_estimate,
@@ -188,7 +205,7 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
   if (!storage) return { result, details: estimate.details };
   const resolvedConfig = { ...config, model: { name: config.model.name, params }, data: dataSpec };
   const configJson = stableStringify(toJsonSafe(resolvedConfig), 2);
-  const jobId = `${config.initiative_id}-${hashValue({ config: toJsonSafe(resolvedConfig), data: dataFingerprint(table) }).slice(0, 12)}`;
+  const jobId = `${config.initiative_id}-${hashValue({ config: toJsonSafe(resolvedConfig), data: pushed?.fingerprint ?? dataFingerprint(table) }).slice(0, 12)}`;
   const files: ArtifactFile[] = [
     { name: 'result.json', content: `${stableStringify(result, 2)}\n` },
     { name: 'config.json', content: `${configJson}\n` },

@@ -17,7 +17,14 @@ export {
   type EventStudyTerm,
   estimateDifferenceInDifferences,
 } from './models/did';
-export { type ExperimentParams, ExperimentParamsSchema, experimentModel } from './models/experiment';
+export {
+  type ExperimentFitSetup,
+  type ExperimentParams,
+  ExperimentParamsSchema,
+  experimentEstimateFromFit,
+  experimentFormula,
+  experimentModel,
+} from './models/experiment';
 export {
   defaultHacLags,
   estimateInterruptedTimeSeries,
@@ -52,10 +59,26 @@ export {
   SubclassificationParamsSchema,
   subclassificationModel,
 } from './models/observational/subclassification';
+export { pushdownExperiment } from './models/pushdown/experiment';
 export {
+  type PushdownOutcome,
+  PushdownUnsupported,
+  pushdownIfRequested,
+  registerPushdownModel,
+} from './models/pushdown/run';
+export {
+  crossProductsSql,
+  fitOlsInSql,
+  residualSql,
+  type SqlCovariance,
+  type SqlDesign,
+  type SqlOlsFit,
+  type SqlOlsQueries,
+} from './models/pushdown/sql-ols';
+export {
+  estimateStaggeredDid,
   type StaggeredDidParams,
   StaggeredDidParamsSchema,
-  estimateStaggeredDid,
   staggeredDidModel,
 } from './models/staggered/model';
 export {
@@ -66,18 +89,6 @@ export {
   type SyntheticFit,
   syntheticControlModel,
 } from './models/synthetic-control';
-export {
-  getDataSource,
-  getModel,
-  getStorage,
-  getTransform,
-  listModels,
-  Registry,
-  registerDataSource,
-  registerModel,
-  registerStorage,
-  registerTransform,
-} from './registry';
 export { type BalanceRow, groupHistogramSvg, lovePlotSvg } from './plots/balance-plots';
 export { type MeasurementPlot, measurementPlots } from './plots/measurement-plots';
 export {
@@ -91,6 +102,24 @@ export {
   type TimeSeriesPoint,
 } from './plots/panel-plots';
 export { type ChartLayer, COLORS, escapeXml, niceTicks, type XYChartSpec, xyChartSvg } from './plots/svg';
+export {
+  getDataSource,
+  getModel,
+  getStorage,
+  getTransform,
+  listModels,
+  Registry,
+  registerDataSource,
+  registerModel,
+  registerStorage,
+  registerTransform,
+} from './registry';
+export {
+  createDuckDbSource,
+  type DuckDbSourceSpec,
+  DuckDbSourceSpecSchema,
+  duckDbSource,
+} from './sources/duckdb';
 export { FileSourceSpecSchema, fileSource, loadTableFile, parseCsv } from './sources/file';
 export { MemorySourceSpecSchema, memorySource } from './sources/memory';
 export {
@@ -120,6 +149,39 @@ export {
   simulatorSource,
 } from './sources/simulator';
 export { type DataSourceAdapter, type DataSourceContext, defineDataSource } from './sources/source';
+export { type SqlSourceSpec, SqlSourceSpecSchema, sqlSource } from './sources/sql';
+export {
+  ansiDialect,
+  bigQueryDialect,
+  doubleLiteral,
+  duckdbDialect,
+  postgresDialect,
+  type SqlDialect,
+  snowflakeDialect,
+  sparkDialect,
+  stringLiteral,
+  trinoDialect,
+} from './sql/dialect';
+export { createDuckDbEngine, type DuckDbLibrary, duckDbEngine, importDuckDb } from './sql/duckdb';
+export {
+  defineSqlEngine,
+  queryAggregateRow,
+  type SqlColumn,
+  type SqlEngine,
+  type SqlEngineFactory,
+  type SqlEngineOptions,
+  type SqlResult,
+} from './sql/engine';
+export { createPostgresEngine, importPg, type PgLibrary, postgresEngine } from './sql/postgres';
+export { getSqlEngine, listSqlEngines, registerSqlEngine } from './sql/registry';
+export {
+  buildSqlRelation,
+  type DeclaredType,
+  loadSqlRelation,
+  type SqlRelation,
+  SqlRelationKeys,
+} from './sql/relation';
+export { defineSqlDataSource, isSqlDataSource, type SqlDataSourceAdapter } from './sql/sql-source';
 export {
   chiSquaredSurvival,
   fSurvival,
@@ -143,6 +205,8 @@ export {
   inferenceFromEstimate,
   type OlsFit,
   type OlsInput,
+  sandwichCovariance,
+  solveCrossProducts,
   type WaldTest,
   waldTest,
 } from './stats/ols';

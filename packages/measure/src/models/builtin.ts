@@ -1,6 +1,8 @@
+import { duckDbSource } from '../sources/duckdb';
 import { fileSource } from '../sources/file';
 import { memorySource } from '../sources/memory';
 import { simulatorSource } from '../sources/simulator';
+import { sqlSource } from '../sources/sql';
 import { filesystemStorageFactory } from '../storage/filesystem';
 import { memoryStorageFactory } from '../storage/memory';
 import {
@@ -37,8 +39,11 @@ export const BUILTIN_MODELS: ModelAdapter<any>[] = [
   ipwModel,
 ];
 
-/** Built-in data sources: `file` (CSV/JSONL), `memory` (rows or a Table from code), `simulator` (@impact/simulate). */
-export const BUILTIN_DATA_SOURCES = [fileSource, memorySource, simulatorSource];
+/**
+ * Built-in data sources: `file` (CSV/JSONL), `memory` (rows or a Table from code), `simulator` (@impact/simulate),
+ * `duckdb` (Parquet/CSV/JSON/.duckdb through DuckDB) and `sql` (any registered SQL engine).
+ */
+export const BUILTIN_DATA_SOURCES = [fileSource, memorySource, simulatorSource, duckDbSource, sqlSource];
 
 /** Built-in transforms. */
 export const BUILTIN_TRANSFORMS = [

@@ -1,0 +1,166 @@
+import { MeasureError } from '../../errors';
+import type { JsonValue } from '../../models/model';
+import { missingDiagnostics, missingValueError } from '../../sources/missing';
+import { doubleLiteral, stringLiteral } from '../../sql/dialect';
+import { queryAggregateRow } from '../../sql/engine';
+import type { SqlRelation } from '../../sql/relation';
+
+/** The rows a pushdown model uses, after the `missing:` policy, with the checks the in-memory path makes. */
+export interface PushdownRows {
+  /** Listwise NOT NULL filter (`missing: drop`), or undefined. */
+  where: string | undefined;
+  /** Rows kept. */
+  n: number;
+  /** Σ of each numeric column over the kept rows (for centering). */
+  sums: Record<string, number>;
+  /** `rows_read`, `rows_dropped_missing`, … under `missing: drop`. */
+  diagnostics: Record<string, JsonValue>;
+}
+
+/** The quoted column cast to the dialect's double. */
+export function numberSql(relation: SqlRelation, column: string): string {
+  const { dialect } = relation.engine;
+  return `CAST(${dialect.quoteIdentifier(column)} AS ${dialect.doubleType})`;
+}
+
+/**
+ * Check the columns a model uses and read their sums over the kept rows, in one aggregate query: every
+ * column must exist; `numeric` ones must be numbers in the engine and finite; `binary` ones 0/1. NULLs in
+ * any used column fail under `missing: error` (naming the column and the count) and drop the row listwise
+ * under `missing: drop`.
+ */
+export async function pushdownRows(
+  relation: SqlRelation,
+  used: { numeric: string[]; binary: string[]; other: string[] },
+  roles: Record<string, string>,
+): Promise<PushdownRows> {
+  const { dialect } = relation.engine;
+  const q = (name: string) => dialect.quoteIdentifier(name);
+  const all = [...new Set([...used.numeric, ...used.binary, ...used.other])];
+  for (const name of all) {
+    if (!relation.columnNames.includes(name)) {
+      throw new MeasureError(
+        'DATA_MISSING_COLUMN',
+        `${roles[name] ?? 'column'} column "${name}" not found in ${relation.label} (available: ${relation.columnNames.join(', ')})`,
+        { column: name },
+      );
+    }
+  }
+  for (const name of [...used.numeric, ...used.binary]) {
+    if (!relation.numericColumns.has(name)) {
+      throw new MeasureError(
+        'DATA_NOT_NUMERIC',
+        `${roles[name] ?? 'column'} column "${name}" in ${relation.label} must be numeric, found text (declare it in types: or cast it in the query)`,
+        { column: name },
+      );
+    }
+  }
+  const complete = all.map((name) => `${q(name)} IS NOT NULL`).join(' AND ');
+  const keptCase = (expression: string) => `CASE WHEN ${complete} THEN ${expression} END`;
+  const aggregates = [
+    `COUNT(*) AS ${q('rows')}`,
+    `${dialect.sum(keptCase(doubleLiteral(dialect, 1)))} AS ${q('kept')}`,
+  ];
+  all.forEach((name, k) => {
+    aggregates.push(`SUM(CASE WHEN ${q(name)} IS NULL THEN 1 ELSE 0 END) AS ${q(`null_${k}`)}`);
+  });
+  const numeric = [...new Set([...used.numeric, ...used.binary])];
+  numeric.forEach((name, k) => {
+    const value = numberSql(relation, name);
+    aggregates.push(`${dialect.sum(keptCase(value))} AS ${q(`sum_${k}`)}`);
+    aggregates.push(
+      `SUM(CASE WHEN ${q(name)} IS NULL OR ${value} - ${value} = 0 THEN 0 ELSE 1 END) AS ${q(`bad_${k}`)}`,
+    );
+  });
+  used.binary.forEach((name, k) => {
+    const value = numberSql(relation, name);
+    aggregates.push(
+      `SUM(CASE WHEN ${q(name)} IS NULL OR ${value} = 0 OR ${value} = 1 THEN 0 ELSE 1 END) AS ${q(`nonbinary_${k}`)}`,
+    );
+  });
+  const row = await queryAggregateRow(
+    relation.engine,
+    `SELECT ${aggregates.join(', ')} FROM ${relation.from}`,
+  );
+  const rows = row.rows as number;
+  const missingByColumn: Record<string, number> = {};
+  all.forEach((name, k) => {
+    missingByColumn[name] = row[`null_${k}`] as number;
+  });
+  if (relation.missing.policy === 'error') {
+    for (const name of all) {
+      const count = missingByColumn[name] as number;
+      if (count > 0) throw missingValueError(`${relation.label} (${count} NULL rows)`, name, 'NULL');
+    }
+  }
+  numeric.forEach((name, k) => {
+    if ((row[`bad_${k}`] as number) > 0) {
+      throw new MeasureError(
+        'DATA_NON_FINITE',
+        `${roles[name] ?? 'column'} column "${name}" in ${relation.label} has ${row[`bad_${k}`]} non-finite values (NaN or ±Infinity)`,
+        { column: name },
+      );
+    }
+  });
+  used.binary.forEach((name, k) => {
+    if ((row[`nonbinary_${k}`] as number) > 0) {
+      throw new MeasureError(
+        'DATA_NOT_BINARY',
+        `${roles[name] ?? 'column'} column "${name}" in ${relation.label} must be 0/1, found ${row[`nonbinary_${k}`]} other values`,
+        { column: name },
+      );
+    }
+  });
+  const n = Number.isNaN(row.kept as number) ? 0 : (row.kept as number);
+  if (n === 0)
+    throw new MeasureError('DATA_TOO_FEW_ROWS', `${relation.label}: no data rows`, { parameter: 'data' });
+  const sums: Record<string, number> = {};
+  numeric.forEach((name, k) => {
+    sums[name] = row[`sum_${k}`] as number;
+  });
+  const dropping = relation.missing.policy === 'drop';
+  return {
+    where: dropping ? complete : undefined,
+    n,
+    sums,
+    diagnostics: dropping
+      ? (missingDiagnostics({
+          policy: 'drop',
+          rowsRead: rows,
+          rowsDropped: rows - n,
+          missingByColumn,
+        }) as Record<string, JsonValue>)
+      : {},
+  };
+}
+
+/**
+ * Levels of a categorical column over the kept rows with their counts, sorted as the in-memory design
+ * sorts them (`String()` of numbers, then JS string order), each with the SQL that tests a row for it.
+ */
+export async function categoricalLevels(
+  relation: SqlRelation,
+  column: string,
+  where: string | undefined,
+): Promise<{ level: string; count: number; test: string }[]> {
+  const { dialect } = relation.engine;
+  const q = dialect.quoteIdentifier(column);
+  const filter = where === undefined ? '' : ` WHERE ${where}`;
+  const result = await relation.engine.query(
+    `SELECT ${q} AS ${dialect.quoteIdentifier('level')}, COUNT(*) AS ${dialect.quoteIdentifier('count')} FROM ${relation.from}${filter} GROUP BY ${q}`,
+  );
+  const [levels, counts] = result.columns as unknown as [
+    { values: Float64Array | string[] },
+    { values: Float64Array },
+  ];
+  const numeric = levels.values instanceof Float64Array;
+  const out = Array.from({ length: result.rowCount }, (_, i) => {
+    const raw = levels.values[i] as number | string;
+    const level = String(raw);
+    const test = numeric
+      ? `${q} = ${doubleLiteral(dialect, raw as number)}`
+      : `${q} = ${stringLiteral(raw as string)}`;
+    return { level, count: counts.values[i] as number, test };
+  });
+  return out.sort((a, b) => (a.level < b.level ? -1 : a.level > b.level ? 1 : 0));
+}

@@ -1,0 +1,157 @@
+import { MeasureError } from '../../errors';
+import type { FormulaFactor } from '../../formula/formula';
+import { doubleLiteral } from '../../sql/dialect';
+import { queryAggregateRow } from '../../sql/engine';
+import type { SqlRelation } from '../../sql/relation';
+import { type ExperimentParams, experimentEstimateFromFit, experimentFormula } from '../experiment';
+import type { JsonValue, ModelContext, ModelEstimate } from '../model';
+import { categoricalLevels, numberSql, pushdownRows } from './columns';
+import { fitOlsInSql, type SqlCovariance, type SqlDesign } from './sql-ols';
+
+/** SQL expressions of one expanded formula factor (one column, or one centered dummy per non-reference level). */
+interface SqlFactor {
+  names: string[];
+  expressions: string[];
+}
+
+/**
+ * The `experiment` model computed inside a SQL engine. Same design as the in-memory fit (intercept, the
+ * 0/1 treatment, covariates and `C()` dummies centered at their means, interactions as products of the
+ * centered factors), same CUPED adjustment Y − θ(X − X̄), same covariances; the finishing math
+ * (relative lift, SRM, diagnostics) is the in-memory model's {@link experimentEstimateFromFit}.
+ * Passes: column checks and sums; levels of each `C()` column; CUPED sums (with `pre_period_metric`);
+ * X'X and X'y; residual sums and the sandwich meat.
+ *
+ * @example
+ * ```ts
+ * const estimate = await pushdownExperiment(relation, ExperimentParamsSchema.parse({ formula: 'y ~ d + x' }), { ciLevel: 0.95, seed: 0 });
+ * ```
+ */
+export async function pushdownExperiment(
+  relation: SqlRelation,
+  params: ExperimentParams,
+  context: ModelContext,
+): Promise<ModelEstimate> {
+  const { dialect } = relation.engine;
+  const { formula, treatmentName } = experimentFormula(params);
+  const factors = formula.terms.flatMap((term) => term.factors);
+  const numericFactors = [...new Set(factors.filter((f) => !f.categorical).map((f) => f.column))];
+  const categorical = [...new Set(factors.filter((f) => f.categorical).map((f) => f.column))];
+  const roles: Record<string, string> = { [formula.outcome]: 'outcome', [treatmentName]: 'treatment' };
+  for (const name of numericFactors) roles[name] ??= 'regressor';
+  for (const name of categorical) roles[name] ??= 'categorical';
+  const numeric = [formula.outcome, ...numericFactors.filter((name) => name !== treatmentName)];
+  if (params.pre_period_metric !== undefined) {
+    numeric.push(params.pre_period_metric);
+    roles[params.pre_period_metric] ??= 'pre-period metric';
+  }
+  const other = [...categorical];
+  if (params.cluster !== undefined) {
+    other.push(params.cluster);
+    roles[params.cluster] ??= 'cluster';
+  }
+  const rows = await pushdownRows(relation, { numeric, binary: [treatmentName], other }, roles);
+  const { n, where } = rows;
+  const mean = (name: string) => (rows.sums[name] as number) / n;
+  const nTreated = rows.sums[treatmentName] as number;
+  const nControl = n - nTreated;
+  if (nTreated === 0 || nControl === 0) {
+    throw new MeasureError(
+      'DATA_EMPTY_GROUP',
+      `treatment column "${treatmentName}" has ${nTreated} treated and ${nControl} control rows; both groups need at least one`,
+      { column: treatmentName },
+    );
+  }
+  const diagnostics: Record<string, JsonValue> = { n_treated: nTreated, n_control: nControl };
+
+  let outcome = numberSql(relation, formula.outcome);
+  if (params.pre_period_metric !== undefined) {
+    // CUPED θ = cov(X, Y)/var(X) pooled over both arms (Deng et al. 2013), as the in-memory model.
+    const x = `(${numberSql(relation, params.pre_period_metric)} - ${doubleLiteral(dialect, mean(params.pre_period_metric))})`;
+    const y = `(${outcome} - ${doubleLiteral(dialect, mean(formula.outcome))})`;
+    const q = dialect.quoteIdentifier;
+    const filter = where === undefined ? '' : ` WHERE ${where}`;
+    const sums = await queryAggregateRow(
+      relation.engine,
+      `SELECT ${dialect.sum(`${x} * ${y}`)} AS ${q('sxy')}, ${dialect.sum(`${x} * ${x}`)} AS ${q('sxx')}, ${dialect.sum(`${y} * ${y}`)} AS ${q('syy')} FROM ${relation.from}${filter}`,
+    );
+    const { sxy, sxx, syy } = sums as { sxy: number; sxx: number; syy: number };
+    if (!(sxx > 0)) {
+      throw new MeasureError(
+        'MODEL_SINGULAR_DESIGN',
+        'CUPED pre-period metric is constant: it cannot explain any variance',
+        {
+          parameter: 'pre_period_metric',
+        },
+      );
+    }
+    const theta = sxy / sxx;
+    outcome = `(${outcome} - ${doubleLiteral(dialect, theta)} * ${x})`;
+    diagnostics.cuped_theta = theta;
+    diagnostics.cuped_variance_reduction = syy > 0 ? (sxy * sxy) / (sxx * syy) : 0;
+  }
+
+  const expanded = new Map<string, SqlFactor>();
+  for (const column of categorical) {
+    const levels = await categoricalLevels(relation, column, where);
+    const one = doubleLiteral(dialect, 1);
+    const zero = doubleLiteral(dialect, 0);
+    expanded.set(`C:${column}`, {
+      names: levels.slice(1).map(({ level }) => `C(${column})[${level}]`),
+      expressions: levels
+        .slice(1)
+        .map(
+          ({ test, count }) =>
+            `(CASE WHEN ${test} THEN ${one} ELSE ${zero} END - ${doubleLiteral(dialect, count / n)})`,
+        ),
+    });
+  }
+  const expand = (factor: FormulaFactor): SqlFactor => {
+    if (factor.categorical) return expanded.get(`C:${factor.column}`) as SqlFactor;
+    const value = numberSql(relation, factor.column);
+    return {
+      names: [factor.column],
+      expressions: [
+        factor.column === treatmentName
+          ? value
+          : `(${value} - ${doubleLiteral(dialect, mean(factor.column))})`,
+      ],
+    };
+  };
+  const names = ['(Intercept)'];
+  const expressions = [doubleLiteral(dialect, 1)];
+  for (const term of formula.terms) {
+    const [first, ...rest] = term.factors as [FormulaFactor, ...FormulaFactor[]];
+    let current = expand(first);
+    for (const factor of rest) {
+      const next = expand(factor);
+      const combined: SqlFactor = { names: [], expressions: [] };
+      current.names.forEach((left, a) => {
+        next.names.forEach((right, b) => {
+          combined.names.push(`${left}:${right}`);
+          combined.expressions.push(`${current.expressions[a]} * ${next.expressions[b]}`);
+        });
+      });
+      current = combined;
+    }
+    names.push(...current.names);
+    expressions.push(...current.expressions);
+  }
+  const design: SqlDesign = { from: relation.from, where, names, expressions, outcome };
+  const covariance: SqlCovariance =
+    params.cluster === undefined
+      ? { type: params.covariance }
+      : { type: 'cluster', cluster: dialect.quoteIdentifier(params.cluster) };
+  const { fit } = await fitOlsInSql(relation.engine, design, covariance);
+  Object.assign(diagnostics, rows.diagnostics);
+  return experimentEstimateFromFit(fit, {
+    params,
+    formula,
+    treatmentName,
+    n,
+    nTreated,
+    nControl,
+    diagnostics,
+    ciLevel: context.ciLevel,
+  });
+}

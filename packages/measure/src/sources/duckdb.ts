@@ -1,0 +1,142 @@
+import { extname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { MeasureError } from '../errors';
+import { stringLiteral } from '../sql/dialect';
+import { createDuckDbEngine, type DuckDbLibrary } from '../sql/duckdb';
+import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
+import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
+
+/**
+ * Keys of a `duckdb` data source: Parquet/CSV/JSON files (`path`, globs allowed) and/or a `.duckdb`
+ * `database`, read whole, by `table:`, or by `query:` (which can refer to the files as `data`).
+ */
+export const DuckDbSourceSpecSchema = z
+  .strictObject({
+    /** File(s) or glob(s), relative to the config file's folder. */
+    path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** File format; inferred from the (first) extension: .parquet, .csv/.tsv, .json/.jsonl/.ndjson. */
+    format: z.enum(['parquet', 'csv', 'json']).optional(),
+    /** A DuckDB database file, opened read-only. */
+    database: z.string().min(1).optional(),
+    ...SqlRelationKeys,
+    /** DuckDB settings, e.g. `{ threads: 2, memory_limit: 1GB }`. */
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  })
+  .refine((spec) => spec.path !== undefined || spec.database !== undefined || spec.query !== undefined, {
+    message: 'expected path (files), database, or query',
+    path: ['path'],
+  })
+  .refine((spec) => !(spec.table !== undefined && spec.query !== undefined), {
+    message: 'give table or query, not both',
+    path: ['table'],
+  })
+  .refine((spec) => !(spec.path !== undefined && spec.table !== undefined), {
+    message: 'table reads from database; with path, use query (the files are the view "data")',
+    path: ['table'],
+  })
+  .refine(
+    (spec) =>
+      spec.database === undefined ||
+      spec.path !== undefined ||
+      spec.table !== undefined ||
+      spec.query !== undefined,
+    {
+      message: 'with database, set table or query',
+      path: ['table'],
+    },
+  );
+/** Parsed `duckdb` source keys. */
+export type DuckDbSourceSpec = z.output<typeof DuckDbSourceSpecSchema>;
+
+function formatOf(
+  paths: readonly string[],
+  declared: DuckDbSourceSpec['format'],
+): 'parquet' | 'csv' | 'json' {
+  if (declared) return declared;
+  const extension = extname((paths[0] as string).replace(/\*+$/, '')).toLowerCase();
+  if (extension === '.parquet') return 'parquet';
+  if (extension === '.csv' || extension === '.tsv') return 'csv';
+  if (extension === '.json' || extension === '.jsonl' || extension === '.ndjson') return 'json';
+  throw new MeasureError(
+    'DATA_FILE_INVALID',
+    `cannot tell the format of ${paths[0]}: set data.format to parquet, csv or json`,
+    {
+      parameter: 'data.format',
+    },
+  );
+}
+
+/** `read_parquet([...])` / `read_csv([...])` / `read_json([...])` over absolute paths. */
+function fileReader(spec: DuckDbSourceSpec, baseDir: string): { sql: string; label: string } {
+  const paths = typeof spec.path === 'string' ? [spec.path] : (spec.path as string[]);
+  const absolute = paths.map((path) => (isAbsolute(path) ? path : resolve(baseDir, path)));
+  const format = formatOf(paths, spec.format);
+  const list = `[${absolute.map(stringLiteral).join(', ')}]`;
+  const reader =
+    format === 'parquet'
+      ? `read_parquet(${list})`
+      : format === 'csv'
+        ? `read_csv(${list}, header = true)`
+        : `read_json(${list})`;
+  return {
+    sql: reader,
+    label: absolute.length === 1 ? (absolute[0] as string) : `${absolute[0]} (+${absolute.length - 1} files)`,
+  };
+}
+
+/**
+ * Create a `duckdb` data source. `@duckdb/node-api` is imported lazily on first use (an optional peer
+ * dependency); pass `lib` to inject it.
+ *
+ * @example
+ * ```ts
+ * import * as duckdb from '@duckdb/node-api';
+ * registerDataSource(createDuckDbSource({ name: 'duckdb_local', lib: duckdb }));
+ * ```
+ */
+export function createDuckDbSource(
+  options: { name?: string; lib?: DuckDbLibrary } = {},
+): SqlDataSourceAdapter<DuckDbSourceSpec> {
+  return defineSqlDataSource({
+    name: options.name ?? 'duckdb',
+    specSchema: DuckDbSourceSpecSchema,
+    async openRelation(spec, context) {
+      const database =
+        spec.database === undefined
+          ? undefined
+          : isAbsolute(spec.database)
+            ? spec.database
+            : resolve(context.baseDir, spec.database);
+      const engine = await createDuckDbEngine({
+        ...(options.lib ? { lib: options.lib } : {}),
+        ...(database === undefined ? {} : { database }),
+        readOnly: true,
+        settings: { file_search_path: context.baseDir, ...(spec.settings ?? {}) },
+      });
+      try {
+        let fromSql: { sql: string; label: string } | undefined;
+        if (spec.path !== undefined) {
+          const files = fileReader(spec, context.baseDir);
+          if (spec.query === undefined) fromSql = files;
+          else await engine.query(`CREATE TEMP VIEW data AS SELECT * FROM ${files.sql}`);
+        }
+        return await buildSqlRelation(engine, spec, fromSql);
+      } catch (error) {
+        await engine.close();
+        throw error;
+      }
+    },
+  });
+}
+
+/**
+ * `duckdb` data source: Parquet, CSV or JSON files (globs too) or a `.duckdb` database through the
+ * embedded DuckDB engine, columns arriving as typed arrays. With `pushdown: true` the experiment and DiD
+ * models compute their statistics inside DuckDB.
+ *
+ * @example
+ * ```yaml
+ * data: { source: duckdb, path: events/*.parquet, columns: { revenue: rev_usd }, types: { treated: binary }, pushdown: true }
+ * ```
+ */
+export const duckDbSource = createDuckDbSource();

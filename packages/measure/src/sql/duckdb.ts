@@ -1,0 +1,201 @@
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBVector } from '@duckdb/node-api';
+import { MeasureError } from '../errors';
+import { duckdbDialect } from './dialect';
+import {
+  defineSqlEngine,
+  type SqlColumn,
+  type SqlEngine,
+  type SqlEngineOptions,
+  type SqlResult,
+} from './engine';
+
+/** The part of `@duckdb/node-api` the DuckDB engine uses (typed structurally so the peer stays optional). */
+export interface DuckDbLibrary {
+  DuckDBInstance: { create(path?: string, options?: Record<string, string>): Promise<unknown> };
+}
+
+/**
+ * Import `@duckdb/node-api` on first use; a missing module becomes `DATA_SOURCE_UNAVAILABLE` saying what
+ * to install.
+ *
+ * @example
+ * ```ts
+ * const lib = await importDuckDb();
+ * ```
+ */
+export async function importDuckDb(specifier = '@duckdb/node-api'): Promise<DuckDbLibrary> {
+  try {
+    const module =
+      specifier === '@duckdb/node-api' ? await import('@duckdb/node-api') : await import(specifier);
+    return module as unknown as DuckDbLibrary;
+  } catch (error) {
+    throw new MeasureError(
+      'DATA_SOURCE_UNAVAILABLE',
+      'DuckDB needs the optional peer dependency @duckdb/node-api: install it (npm install @duckdb/node-api)',
+      { cause: error, parameter: 'data.source' },
+    );
+  }
+}
+
+/** DuckDB type ids (DuckDBTypeId) whose values are numbers: integers, floats, decimals, booleans. */
+const NUMERIC_TYPE_IDS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 19, 32]);
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return Number(String(value));
+}
+
+/** Accumulates one column over result chunks, then joins the pieces once. */
+class ColumnBuilder {
+  private readonly pieces: (Float64Array | string[])[] = [];
+  private readonly nullPieces: Uint8Array[] = [];
+  private anyNull = false;
+  private length = 0;
+  constructor(
+    readonly name: string,
+    readonly numeric: boolean,
+  ) {}
+
+  append(vector: DuckDBVector, rowCount: number): void {
+    const nulls = new Uint8Array(rowCount);
+    if (this.numeric) {
+      const values = new Float64Array(rowCount);
+      for (let i = 0; i < rowCount; i++) {
+        const value = vector.getItem(i);
+        if (value === null) {
+          values[i] = Number.NaN;
+          nulls[i] = 1;
+          this.anyNull = true;
+        } else values[i] = toNumber(value);
+      }
+      this.pieces.push(values);
+    } else {
+      const values: string[] = new Array(rowCount);
+      for (let i = 0; i < rowCount; i++) {
+        const value = vector.getItem(i);
+        if (value === null) {
+          values[i] = '';
+          nulls[i] = 1;
+          this.anyNull = true;
+        } else values[i] = typeof value === 'string' ? value : String(value);
+      }
+      this.pieces.push(values);
+    }
+    this.nullPieces.push(nulls);
+    this.length += rowCount;
+  }
+
+  finish(): SqlColumn {
+    let values: Float64Array | string[];
+    if (this.numeric) {
+      const joined = new Float64Array(this.length);
+      let offset = 0;
+      for (const piece of this.pieces) {
+        joined.set(piece as Float64Array, offset);
+        offset += piece.length;
+      }
+      values = joined;
+    } else values = (this.pieces as string[][]).flat();
+    if (!this.anyNull) return { name: this.name, values };
+    const nulls = new Uint8Array(this.length);
+    let offset = 0;
+    for (const piece of this.nullPieces) {
+      nulls.set(piece, offset);
+      offset += piece.length;
+    }
+    return { name: this.name, values, nulls };
+  }
+}
+
+/** Stream a query's chunks into columns (no row objects). */
+async function runQuery(connection: DuckDBConnection, sql: string): Promise<SqlResult> {
+  let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+  try {
+    result = await connection.stream(sql);
+  } catch (error) {
+    throw new MeasureError('DATA_FILE_INVALID', `DuckDB query failed: ${(error as Error).message}`, {
+      cause: error,
+      parameter: 'data.query',
+    });
+  }
+  const names = result.columnNames();
+  const types = result.columnTypes();
+  const builders = names.map(
+    (name, j) => new ColumnBuilder(name, NUMERIC_TYPE_IDS.has(types[j]?.typeId as number)),
+  );
+  let rowCount = 0;
+  for (;;) {
+    let chunk: DuckDBDataChunk | null;
+    try {
+      chunk = await result.fetchChunk();
+    } catch (error) {
+      throw new MeasureError('DATA_FILE_INVALID', `DuckDB query failed: ${(error as Error).message}`, {
+        cause: error,
+        parameter: 'data.query',
+      });
+    }
+    if (!chunk || chunk.rowCount === 0) break;
+    const count = chunk.rowCount;
+    builders.forEach((builder, j) => {
+      builder.append(chunk.getColumnVector(j), count);
+    });
+    rowCount += count;
+  }
+  return { rowCount, columns: builders.map((builder) => builder.finish()) };
+}
+
+/**
+ * Create a DuckDB {@link SqlEngine}: an in-process database (`:memory:` or a `.duckdb` file) that reads
+ * Parquet, CSV and JSON files directly. `settings` become DuckDB config options (e.g. `threads`,
+ * `memory_limit`).
+ *
+ * @example
+ * ```ts
+ * const engine = await createDuckDbEngine({ settings: { threads: 2 } });
+ * const result = await engine.query("SELECT AVG(revenue) AS mean FROM 'orders.parquet'");
+ * await engine.close();
+ * ```
+ */
+export async function createDuckDbEngine(
+  options: SqlEngineOptions & { lib?: DuckDbLibrary; readOnly?: boolean } = {},
+): Promise<SqlEngine> {
+  const lib = options.lib ?? (await importDuckDb());
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.settings ?? {})) config[key] = String(value);
+  if (options.readOnly && options.database !== undefined && options.database !== ':memory:')
+    config.access_mode = 'READ_ONLY';
+  let instance: DuckDBInstance;
+  try {
+    instance = (await lib.DuckDBInstance.create(options.database ?? ':memory:', config)) as DuckDBInstance;
+  } catch (error) {
+    throw new MeasureError(
+      'DATA_FILE_INVALID',
+      `cannot open DuckDB database ${options.database ?? ':memory:'}: ${(error as Error).message}`,
+      { cause: error, parameter: 'data.database' },
+    );
+  }
+  const connection = await instance.connect();
+  return {
+    dialect: duckdbDialect,
+    query: (sql) => runQuery(connection, sql),
+    async close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/**
+ * The `duckdb` SQL engine factory (registered by default).
+ *
+ * @example
+ * ```yaml
+ * data: { source: sql, engine: duckdb, connection: { database: warehouse.duckdb }, table: orders }
+ * ```
+ */
+export const duckDbEngine = defineSqlEngine({
+  name: 'duckdb',
+  create: (options) => createDuckDbEngine(options),
+});

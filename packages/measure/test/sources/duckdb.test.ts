@@ -1,0 +1,170 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeasureError } from '../../src/errors';
+import { evaluateImpact } from '../../src/evaluate';
+import { createDuckDbSource, DuckDbSourceSpecSchema, duckDbSource } from '../../src/sources/duckdb';
+import { missingReportOf } from '../../src/sources/missing';
+import { createDuckDbEngine } from '../../src/sql/duckdb';
+import { createEngineTable, experimentTable, relativeMismatches } from '../sql/helpers';
+
+const folder = mkdtempSync(join(tmpdir(), 'impact-duckdb-source-'));
+const table = experimentTable(1500, 5);
+const context = { baseDir: folder, seed: 1 };
+
+beforeAll(async () => {
+  const engine = await createDuckDbEngine();
+  await createEngineTable(engine, 'experiment', table);
+  await engine.query(
+    `COPY (SELECT * FROM experiment WHERE rowid < 700) TO '${folder}/part-1.parquet' (FORMAT parquet)`,
+  );
+  await engine.query(
+    `COPY (SELECT * FROM experiment WHERE rowid >= 700) TO '${folder}/part-2.parquet' (FORMAT parquet)`,
+  );
+  await engine.query(`COPY experiment TO '${folder}/experiment.parquet' (FORMAT parquet)`);
+  await engine.query(`COPY experiment TO '${folder}/experiment.csv' (FORMAT csv, HEADER)`);
+  await engine.query(`COPY experiment TO '${folder}/experiment.json' (FORMAT json)`);
+  await engine.query(
+    `COPY (SELECT CASE WHEN rowid % 100 = 7 THEN NULL ELSE revenue END AS revenue, treated, price FROM experiment) TO '${folder}/gaps.parquet' (FORMAT parquet)`,
+  );
+  await engine.query(`ATTACH '${folder}/warehouse.duckdb' AS warehouse`);
+  await engine.query('CREATE TABLE warehouse.orders AS SELECT * FROM experiment');
+  await engine.query('DETACH warehouse');
+  await engine.close();
+});
+afterAll(() => {
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const load = (spec: Record<string, unknown>, columns?: string[]) =>
+  duckDbSource.load(DuckDbSourceSpecSchema.parse(spec), {
+    ...context,
+    ...(columns ? { columns: new Set(columns) } : {}),
+  });
+
+describe('duckdb source', () => {
+  it('reads Parquet into typed columns equal to the written data', async () => {
+    const loaded = await load({ path: 'experiment.parquet' });
+    expect(loaded.rowCount).toBe(1500);
+    expect(loaded.columns.revenue).toBeInstanceOf(Float64Array);
+    expect(Array.from(loaded.columns.revenue as Float64Array)).toEqual(
+      Array.from(table.columns.revenue as Float64Array),
+    );
+    expect(loaded.columns.region).toEqual(table.columns.region);
+  });
+
+  it('reads a glob of Parquet files, CSV and JSON to the same values', async () => {
+    const glob = await load({ path: 'part-*.parquet', query: 'SELECT * FROM data ORDER BY store, revenue' });
+    const csv = await load({ path: 'experiment.csv', query: 'SELECT * FROM data ORDER BY store, revenue' });
+    const json = await load({ path: 'experiment.json', query: 'SELECT * FROM data ORDER BY store, revenue' });
+    expect(glob.rowCount).toBe(1500);
+    expect(relativeMismatches(csv.columns, glob.columns, 0)).toEqual([]);
+    expect(relativeMismatches(json.columns, glob.columns, 0)).toEqual([]);
+  });
+
+  it('reads a table of a .duckdb database, renaming by columns: and checking types:', async () => {
+    const loaded = await load({
+      database: 'warehouse.duckdb',
+      table: 'orders',
+      columns: { sales: 'revenue' },
+      types: { treated: 'binary', store: 'string' },
+    });
+    expect(loaded.columns.sales).toBeDefined();
+    expect(loaded.columns.revenue).toBeUndefined();
+    expect(loaded.columns.treated).toBeInstanceOf(Uint8Array);
+  });
+
+  it('loads only the columns the run names (plus typed ones)', async () => {
+    const loaded = await load({ path: 'experiment.parquet', types: { treated: 'binary' } }, [
+      'revenue',
+      'price',
+    ]);
+    expect(Object.keys(loaded.columns).sort()).toEqual(['price', 'revenue', 'treated']);
+  });
+
+  it('refuses a NULL under missing: error, naming the column', async () => {
+    const error = await load({ path: 'gaps.parquet' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MeasureError);
+    expect((error as MeasureError).code).toBe('DATA_MISSING_VALUE');
+    expect((error as MeasureError).column).toBe('revenue');
+    expect((error as MeasureError).message).toMatch(/gaps\.parquet row 8: column "revenue"/);
+  });
+
+  it('drops rows listwise under missing: drop and reports the count', async () => {
+    const loaded = await load({ path: 'gaps.parquet', missing: 'drop' });
+    expect(loaded.rowCount).toBe(1485);
+    expect(missingReportOf(loaded)).toMatchObject({
+      rowsRead: 1500,
+      rowsDropped: 15,
+      missingByColumn: { revenue: 15 },
+    });
+  });
+
+  it('names a missing mapped column and a type violation', async () => {
+    await expect(load({ path: 'experiment.parquet', columns: { y: 'sales' } })).rejects.toMatchObject({
+      code: 'DATA_MISSING_COLUMN',
+      column: 'sales',
+    });
+    await expect(load({ path: 'experiment.parquet', types: { price: 'binary' } })).rejects.toMatchObject({
+      code: 'DATA_NOT_BINARY',
+      column: 'price',
+    });
+    await expect(load({ path: 'experiment.parquet', columns: { price: 'revenue' } })).rejects.toMatchObject({
+      code: 'DATA_DUPLICATE_COLUMN',
+    });
+  });
+
+  it('refuses an unknown extension and a missing file with typed errors', async () => {
+    await expect(load({ path: 'experiment.xlsx' })).rejects.toMatchObject({ code: 'DATA_FILE_INVALID' });
+    await expect(load({ path: 'nowhere.parquet' })).rejects.toMatchObject({ code: 'DATA_FILE_INVALID' });
+  });
+
+  it('says what to install when @duckdb/node-api cannot be imported', async () => {
+    const source = createDuckDbSource({
+      lib: { DuckDBInstance: { create: () => Promise.reject(new Error('x')) } },
+    });
+    await expect(
+      source.load(DuckDbSourceSpecSchema.parse({ path: 'experiment.parquet' }), context),
+    ).rejects.toMatchObject({
+      code: 'DATA_FILE_INVALID',
+    });
+    const { importDuckDb } = await import('../../src/sql/duckdb');
+    await expect(importDuckDb('@duckdb/not-installed')).rejects.toMatchObject({
+      code: 'DATA_SOURCE_UNAVAILABLE',
+      message: expect.stringMatching(/npm install @duckdb\/node-api/),
+    });
+  });
+});
+
+describe('evaluateImpact with pushdown', () => {
+  const config = (pushdown: boolean, model: Record<string, unknown>) => ({
+    initiative_id: 'pushdown-check',
+    data: { source: 'duckdb', path: join(folder, 'experiment.parquet'), pushdown },
+    model,
+  });
+  const experiment = {
+    name: 'experiment',
+    params: { formula: 'revenue ~ treated + price + C(region)', covariance: 'HC3' },
+  };
+
+  it('gives the in-memory result to 1e-9 and says it was pushed down', async () => {
+    const inMemory = await evaluateImpact({ config: config(false, experiment) });
+    const pushed = await evaluateImpact({ config: config(true, experiment) });
+    expect(pushed.result.diagnostics.data_path).toBe('pushdown (duckdb)');
+    const { data_path: _, ...diagnostics } = pushed.result.diagnostics;
+    expect(relativeMismatches({ ...pushed.result, diagnostics }, inMemory.result, 1e-9)).toEqual([]);
+  });
+
+  it('loads only the named columns for a model without pushdown, and says so', async () => {
+    const run = await evaluateImpact({
+      config: config(true, {
+        name: 'regression_adjustment',
+        params: { outcome: 'revenue', treatment: 'treated', covariates: ['price'] },
+      }),
+    });
+    expect(run.result.diagnostics.data_path).toMatch(
+      /in memory, loading only the columns the model names: model "regression_adjustment" has no SQL pushdown/,
+    );
+  });
+});
