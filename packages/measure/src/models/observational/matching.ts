@@ -62,6 +62,16 @@ export const NearestNeighbourMatchingParamsSchema = z.strictObject({
   /** J, the same-group neighbours used to estimate conditional variances for the Abadie–Imbens SE. */
   variance_neighbours: z.int().min(1).max(20).default(2),
   bootstrap_replications: z.int().min(20).max(10000).default(199),
+  /**
+   * Match-quality gate: after matching, every covariate's |standardized mean difference| must be at most
+   * this. Matching treated units to far-away controls (no overlap) leaves large SMDs, and the "effect" is then
+   * the covariate gap, not the treatment. The default 0.5 refuses gross failures only: between 0.1 and 0.5
+   * review's balance rule flags IMBALANCED_COVARIATES and lowers confidence (fully from 0.25, the Rubin 2001 /
+   * Stuart 2010 threshold), while ordinary designs with one covariate near 0.25 are still estimated.
+   */
+  max_smd_after: z.number().positive().default(0.5),
+  /** `error` (default): refuse a poor match with `DATA_POOR_OVERLAP`; `flag`: estimate and let review flag it. */
+  on_poor_match: z.enum(['error', 'flag']).default('error'),
 });
 /** Parameters of `nearest_neighbour_matching` (parsed). */
 export type NearestNeighbourMatchingParams = z.output<typeof NearestNeighbourMatchingParamsSchema>;
@@ -277,6 +287,34 @@ function controlRegression(data: ObservationalData): Float64Array {
   return prediction;
 }
 
+/**
+ * Match-quality facts from the control weights wⱼ = Σ_{i∋j} 1/kᵢ: distinct controls used, their Kish effective
+ * number (Σw)²/Σw², and the largest total weight one control carries (its reuse, in treated units).
+ */
+function matchQuality(
+  controlWeight: Float64Array,
+  matchedTreated: number,
+  maxSmdAfter: number,
+): { distinct: number; effective: number; maxReuse: number; maxSmdAfter: number } {
+  let distinct = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let maxReuse = 0;
+  for (const w of controlWeight) {
+    if (w <= 0) continue;
+    distinct++;
+    sum += w;
+    sumSq += w * w;
+    maxReuse = Math.max(maxReuse, w);
+  }
+  return {
+    distinct,
+    effective: sumSq > 0 ? (sum * sum) / sumSq : 0,
+    maxReuse: matchedTreated > 0 ? maxReuse : 0,
+    maxSmdAfter,
+  };
+}
+
 function resample(data: ObservationalData, uniform: () => number): ObservationalData {
   const treatedRows: number[] = [];
   const controlRows: number[] = [];
@@ -383,8 +421,19 @@ export const nearestNeighbourMatchingModel = defineModel<NearestNeighbourMatchin
         (sets.offsets[t + 1] as number) > (sets.offsets[t] as number) ? 1 : 0;
     }
     const balance = balanceSummary(data, weights);
-    let controlsUsed = 0;
-    for (let j = 0; j < data.n; j++) if ((estimate.controlWeight[j] as number) > 0) controlsUsed++;
+    const quality = matchQuality(estimate.controlWeight, estimate.matchedTreated, balance.maxAfter);
+    const poorMatch = balance.maxAfter > params.max_smd_after;
+    if (poorMatch && params.on_poor_match === 'error') {
+      const worst = balance.table.reduce((a, b) =>
+        Math.abs(b.smd_after ?? 0) > Math.abs(a.smd_after ?? 0) ? b : a,
+      );
+      throw new MeasureError(
+        'DATA_POOR_OVERLAP',
+        `poor match: after ${params.distance} matching the covariate "${worst.covariate}" still differs by ${Math.abs(worst.smd_after ?? 0).toFixed(2)} SD between treated and matched controls (max_smd_after ${params.max_smd_after}); ${quality.distinct} of ${data.nControl} controls were used, weighing like ${quality.effective.toFixed(1)}. The groups do not overlap enough for matching: restrict the sample, add a caliper, or set on_poor_match: flag to estimate anyway`,
+        { parameter: 'max_smd_after', column: worst.covariate },
+      );
+    }
+    const controlsUsed = quality.distinct;
     return observationalEstimate(estimate.att, standardError, {
       ciLevel: context.ciLevel,
       sampleSize: estimate.matchedTreated + controlsUsed,
@@ -404,6 +453,10 @@ export const nearestNeighbourMatchingModel = defineModel<NearestNeighbourMatchin
         ...(bootstrapValid !== undefined ? { bootstrap_valid_replications: bootstrapValid } : {}),
         max_abs_smd_before: balance.maxBefore,
         max_abs_smd_after: balance.maxAfter,
+        effective_matched_controls: quality.effective,
+        max_control_reuse: quality.maxReuse,
+        max_smd_after_threshold: params.max_smd_after,
+        poor_match: poorMatch,
       },
       details: {
         balance: balance.table,

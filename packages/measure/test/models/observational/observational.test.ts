@@ -80,7 +80,7 @@ describe('nearest-neighbour matching: closed forms', () => {
   it('without replacement hands the second treated unit the next-nearest control', () => {
     const estimate = nearestNeighbourMatchingModel.fit(
       small,
-      { ...params, replace: false, order: 'data' },
+      { ...params, replace: false, order: 'data', on_poor_match: 'flag' },
       context,
     );
     // Row 0 takes x = 0.1; row 1 (x = 0.05) gets x = 1: (10 − 1 + 12 − 3)/2 = 9.
@@ -97,6 +97,7 @@ describe('nearest-neighbour matching: closed forms', () => {
       treatment: 'd',
       covariates: ['x'],
       distance: 'euclidean',
+      on_poor_match: 'flag',
     });
     expect(nearestNeighbourMatchingModel.fit(data, raw, context).effect_estimate).toBeCloseTo(-0.05, 12);
     const corrected = nearestNeighbourMatchingModel.fit(data, { ...raw, bias_correction: true }, context);
