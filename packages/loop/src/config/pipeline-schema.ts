@@ -226,6 +226,11 @@ export const PipelineConfigSchema = z
     history: configPath('a history JSON file').optional(),
     /** Calibrate reviews from the outcomes in the history (re-estimated before every cycle). */
     calibration: CalibrationConfigSchema.optional(),
+    /**
+     * Modules the `impact` CLI imports before validating the pipeline (paths relative to this file, or package
+     * names), so they can register the models, sources, reviewers and rules it names.
+     */
+    plugins: z.array(z.string().min(1)).optional(),
   })
   .superRefine((pipeline, ctx) => {
     const seen = new Map<string, number>();

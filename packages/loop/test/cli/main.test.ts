@@ -159,7 +159,7 @@ describe('impact CLI', () => {
     expect(allocation.selected_initiatives).toEqual(['x']);
     const bad = capture();
     expect(await main(['allocate', reviews, '--budget', 'lots'], bad.io)).toBe(2);
-    expect(bad.err()).toContain('--budget: expected a number ≥ 0, got "lots"');
+    expect(bad.err()).toContain('--budget: expected a decimal number ≥ 0 (e.g. 60000), got "lots"');
   });
 
   it('simulates to a folder and measures from a YAML file', async () => {

@@ -34,6 +34,11 @@ export const MeasureConfigSchema = z.strictObject({
   /** Seed for models that draw random numbers (bootstrap, placebo order). */
   seed: z.number().int().min(0).default(0),
   storage: z.looseObject({ name: z.string().min(1) }).optional(),
+  /**
+   * Modules the `impact` CLI imports before validating this file (paths relative to it, or package names), so
+   * they can register the models, sources and transforms it names. Code calls `loadPlugins` itself.
+   */
+  plugins: z.array(z.string().min(1)).optional(),
 });
 /** A parsed measure config. */
 export type MeasureConfig = z.output<typeof MeasureConfigSchema>;
