@@ -1,5 +1,7 @@
 export { EXIT_CODES } from './cli/main';
 export { ProgressDisplay, type ProgressStream } from './cli/progress';
+export { loadPlugins, type PluginSource, pluginsOfConfig } from './cli/plugins';
+export { CONFIG_SCHEMAS, type ConfigSchemaName, configJsonSchema } from './config/config-json-schemas';
 export {
   type CalibrationConfig,
   CalibrationConfigSchema,
