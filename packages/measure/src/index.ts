@@ -103,6 +103,14 @@ export {
 } from './plots/panel-plots';
 export { type ChartLayer, COLORS, escapeXml, niceTicks, type XYChartSpec, xyChartSvg } from './plots/svg';
 export {
+  type PilotPlan,
+  type PilotPlanSpec,
+  type PilotPlanSpecInput,
+  PilotPlanSpecSchema,
+  planPilot,
+} from './planning/plan-pilot';
+export { minimumDetectableEffect, zTestPower } from './planning/power';
+export {
   getDataSource,
   getModel,
   getStorage,
