@@ -1,59 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExperimentParamsSchema, experimentModel } from '../../../src/models/experiment';
-import { pushdownExperiment } from '../../../src/models/pushdown/experiment';
+import { afterAll, beforeAll } from 'vitest';
 import { createDuckDbEngine } from '../../../src/sql/duckdb';
 import type { SqlEngine } from '../../../src/sql/engine';
-import { buildSqlRelation } from '../../../src/sql/relation';
-import { createEngineTable, experimentTable, relativeMismatches } from '../../sql/helpers';
-
-const table = experimentTable(3000, 12);
-const context = { ciLevel: 0.95, seed: 0 };
-const cases: Record<string, Record<string, unknown>> = {
-  'difference in means, HC1': { outcome: 'revenue', treatment: 'treated' },
-  'covariates, classical': { formula: 'revenue ~ treated + price + visits', covariance: 'classical' },
-  'covariates, HC0': { formula: 'revenue ~ treated + price + visits', covariance: 'HC0' },
-  'covariates and C() dummies, HC2': { formula: 'revenue ~ treated + price + C(region)', covariance: 'HC2' },
-  'interaction with a dummy, HC3': {
-    formula: 'revenue ~ treated + visits + C(region):price',
-    covariance: 'HC3',
-  },
-  'CUPED, HC1, relative lift': {
-    outcome: 'revenue',
-    treatment: 'treated',
-    pre_period_metric: 'pre_revenue',
-    effect_unit: 'relative',
-  },
-  'clusters (CR1) with covariates': { formula: 'revenue ~ treated + price + C(region)', cluster: 'store' },
-  'CUPED with clusters and SRM against 0.45': {
-    outcome: 'revenue',
-    treatment: 'treated',
-    covariates: ['visits'],
-    pre_period_metric: 'pre_revenue',
-    cluster: 'store',
-    expected_treated_share: 0.45,
-  },
-};
-
-export function describePushdownAgreement(label: string, engine: () => SqlEngine, tableName: string) {
-  describe(`experiment pushdown on ${label}`, () => {
-    for (const [name, raw] of Object.entries(cases)) {
-      it(`equals the in-memory fit to 1e-9 relative: ${name}`, async () => {
-        const params = ExperimentParamsSchema.parse(raw);
-        const expected = experimentModel.fit(table, params, context);
-        const relation = await buildSqlRelation(engine(), { table: tableName });
-        const actual = await pushdownExperiment(relation, params, context);
-        expect(relativeMismatches(actual, expected, 1e-9)).toEqual([]);
-      });
-    }
-  });
-}
+import { createEngineTable } from '../../sql/helpers';
+import { describeExperimentAgreement, experimentData } from './agreement';
 
 let duckdb: SqlEngine;
 beforeAll(async () => {
   duckdb = await createDuckDbEngine();
-  await createEngineTable(duckdb, 'experiment', table);
+  await createEngineTable(duckdb, 'experiment', experimentData);
 });
 afterAll(async () => {
   await duckdb.close();
 });
-describePushdownAgreement('DuckDB', () => duckdb, 'experiment');
+describeExperimentAgreement('DuckDB', () => duckdb, 'experiment');
