@@ -124,7 +124,7 @@ export const loopOriginalPolicy: LoopPolicy = {
   kind: 'loop',
   name: 'loop_original',
   label: 'original design (design_ci scenarios, gross, minimax regret)',
-  review: { reviewer: 'deterministic' },
+  review: { reviewer: 'deterministic', decision_model: 'design_ci' },
   allocate: { rule: 'minimax_regret', objective: 'gross', confidence_penalty: 'always' },
 };
 
