@@ -11,6 +11,8 @@ import {
   passthroughTransform,
   prepareForSyntheticControlTransform,
 } from '../transforms/builtin-transforms';
+import { pivotLongerTransform } from '../transforms/pivot-longer';
+import { dropMissingTransform, filterTransform, indicatorTransform } from '../transforms/rows';
 import { differenceInDifferencesModel } from './did';
 import { experimentModel } from './experiment';
 import { interruptedTimeSeriesModel } from './its';
@@ -51,6 +53,10 @@ export const BUILTIN_TRANSFORMS = [
   aggregateByDateTransform,
   aggregateByProductTransform,
   prepareForSyntheticControlTransform,
+  dropMissingTransform,
+  filterTransform,
+  indicatorTransform,
+  pivotLongerTransform,
 ];
 
 /** Built-in storage factories: `filesystem` and `memory`. */

@@ -272,6 +272,7 @@ export const PROJECTION_SAFE_TRANSFORMS: ReadonlySet<string> = new Set([
   'passthrough',
   'drop_missing',
   'filter',
+  'indicator',
 ]);
 
 /**
