@@ -2,7 +2,7 @@ import type { Table } from '@impact/contracts';
 import { z } from 'zod';
 import { binaryColumn, numericColumn } from '../data/columns';
 import { MeasureError } from '../errors';
-import { coefficientInference, fitOls, type OlsFit, waldTest } from '../stats/ols';
+import { coefficientInference, fitOls, inferenceFromEstimate, type OlsFit, waldTest } from '../stats/ols';
 import {
   defineModel,
   estimateFromInference,
@@ -172,7 +172,9 @@ function readPanel(table: Table, params: DifferenceInDifferencesParams): PanelDa
  * same number as OLS with dummies under statsmodels `cov_type='cluster'`, R `sandwich::vcovCL(type="HC1")` and
  * Stata `regress … i.unit i.time, vce(cluster unit)`. (Assumes a connected unit × time graph.)
  */
-function absorbFixedEffectsDf(fit: OlsFit, absorbed: number): OlsFit {
+export function absorbFixedEffectsDf<
+  F extends Pick<OlsFit, 'n' | 'p' | 'covariance' | 'standardErrors' | 'dfResidual'>,
+>(fit: F, absorbed: number): F {
   const k = fit.p + absorbed;
   if (fit.n <= k) {
     throw new MeasureError(
@@ -247,12 +249,66 @@ export function estimateDifferenceInDifferences(
     }),
     absorbed,
   );
-  const clusterCount = fit.clusterCount ?? panel.unitCount;
-  const df = clusterCount - 1;
-  const inference = coefficientInference(fit, 0, context.ciLevel, df);
   let totalSs = 0;
   for (let i = 0; i < n; i++) totalSs += (yWithin[i] as number) ** 2;
+  // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
+  const eventStudy = byUnit
+    ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed, balanced, options)
+    : undefined;
+  return didEstimateFromFit(fit, {
+    panel,
+    params,
+    context,
+    n,
+    totalSs,
+    withinIterations: demeaned.iterations,
+    balanced,
+    absorbed,
+    eventStudy,
+  });
+}
 
+/** What {@link didEstimateFromFit} needs besides the main fit. */
+export interface DidFitSetup {
+  panel: Pick<
+    PanelData,
+    'treatedUnits' | 'controlUnits' | 'unitCount' | 'timeCount' | 'firstPostTime' | 'timeLevels'
+  >;
+  params: DifferenceInDifferencesParams;
+  context: ModelContext;
+  /** Observations. */
+  n: number;
+  /** Σ ỹ² of the within-transformed outcome (for R²). */
+  totalSs: number;
+  withinIterations: number;
+  balanced: boolean;
+  absorbed: number;
+  eventStudy: { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined;
+}
+
+/**
+ * The DiD estimate from the fitted treated × post coefficient (df already counting absorbed fixed effects):
+ * inference with G − 1 df, diagnostics and details. Shared by the in-memory fit and the SQL pushdown.
+ *
+ * @example
+ * ```ts
+ * return didEstimateFromFit(fit, { panel, params, context, n, totalSs, withinIterations: 1, balanced: true, absorbed, eventStudy });
+ * ```
+ */
+export function didEstimateFromFit(
+  fit: Pick<OlsFit, 'coefficients' | 'standardErrors' | 'p' | 'rss' | 'clusterCount'>,
+  setup: DidFitSetup,
+): ModelEstimate {
+  const { panel, params, context, n, totalSs, balanced, absorbed, eventStudy } = setup;
+  const byUnit = params.fixed_effects === 'unit_time';
+  const clusterCount = fit.clusterCount ?? panel.unitCount;
+  const df = clusterCount - 1;
+  const inference = inferenceFromEstimate(
+    fit.coefficients[0] as number,
+    fit.standardErrors[0] as number,
+    context.ciLevel,
+    df,
+  );
   const diagnostics: Record<string, JsonValue> = {
     n_treated: panel.treatedUnits,
     n_control: panel.controlUnits,
@@ -263,14 +319,9 @@ export function estimateDifferenceInDifferences(
     n_periods: panel.timeCount,
     n_pre_periods: panel.firstPostTime,
     n_post_periods: panel.timeCount - panel.firstPostTime,
-    within_iterations: demeaned.iterations,
+    within_iterations: setup.withinIterations,
     balanced_panel: balanced,
   };
-
-  // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
-  const eventStudy = byUnit
-    ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed, balanced, options)
-    : undefined;
   if (eventStudy?.pretrendPValue !== undefined) diagnostics.pretrend_p_value = eventStudy.pretrendPValue;
   if (eventStudy?.pretrendStatistic !== undefined)
     diagnostics.pretrend_f_statistic = eventStudy.pretrendStatistic;
@@ -298,22 +349,32 @@ export function estimateDifferenceInDifferences(
   });
 }
 
-function fitEventStudy(
-  panel: PanelData,
+/** Event-study columns: leads k = −(leads+1) … −2 and lags 0 … lags−1, ends binned, and the column of each period. */
+export interface EventStudyLayout {
+  specs: { label: string; k: number; binned: boolean }[];
+  /** Regressor index of each period for treated units (−1: none, the reference k = −1 or beyond). */
+  regressorOfTime: Int32Array;
+  leads: number;
+}
+
+/**
+ * The event-study layout for a panel, or undefined when there is nothing beyond the main estimate. Shared by
+ * the in-memory fit and the SQL pushdown.
+ *
+ * @example
+ * ```ts
+ * const layout = eventStudyLayout({ firstPostTime: 4, timeCount: 8 }, params);
+ * ```
+ */
+export function eventStudyLayout(
+  panel: Pick<PanelData, 'firstPostTime' | 'timeCount'>,
   params: DifferenceInDifferencesParams,
-  context: ModelContext,
-  yWithin: Float64Array,
-  clusters: { type: 'cluster'; clusters: Int32Array },
-  absorbed: number,
-  balanced: boolean,
-  options: EstimationOptions,
-): { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined {
+): EventStudyLayout | undefined {
   const nPre = panel.firstPostTime;
   const nPost = panel.timeCount - panel.firstPostTime;
   const leads = Math.min(params.pretrend_leads, nPre - 1);
   const lags = Math.min(params.event_lags, nPost);
   if (leads + lags < 1 || (leads === 0 && lags === 1)) return undefined; // nothing beyond the main estimate
-  const n = yWithin.length;
   // Columns: leads k = −(leads+1) (binned: k ≤ −(leads+1)) … −2, then lags 0 … lags−1 (last binned: k ≥ lags−1).
   const specs: { label: string; k: number; binned: boolean }[] = [];
   for (let l = leads + 1; l >= 2; l--)
@@ -335,6 +396,62 @@ function fitEventStudy(
     if (k <= -2 && leads > 0) regressorOfTime[t] = k <= -(leads + 1) ? 0 : leads + 1 + k;
     else if (k >= 0) regressorOfTime[t] = leads + Math.min(k, lags - 1);
   }
+  return { specs, regressorOfTime, leads };
+}
+
+/**
+ * Event-study terms and the joint pre-trend Wald F test (leads = 0) from a fit of the layout's columns whose
+ * df already count the absorbed fixed effects.
+ *
+ * @example
+ * ```ts
+ * const { terms, pretrendPValue } = eventStudyFromFit(fit, layout, context, unitCount);
+ * ```
+ */
+export function eventStudyFromFit(
+  fit: OlsFit,
+  layout: EventStudyLayout,
+  context: ModelContext,
+  unitCount: number,
+): { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } {
+  const { specs, leads } = layout;
+  const panel = { unitCount };
+  const df = (fit.clusterCount ?? panel.unitCount) - 1;
+  const terms = specs.map((spec, index): EventStudyTerm => {
+    const inference = coefficientInference(fit, index, context.ciLevel, df);
+    return {
+      label: spec.label,
+      relative_period: spec.k,
+      binned: spec.binned,
+      estimate: inference.estimate,
+      standard_error: inference.standardError,
+      ci_lower: inference.ciLower,
+      ci_upper: inference.ciUpper,
+    };
+  });
+  if (leads === 0) return { terms };
+  const test = waldTest(
+    fit,
+    specs.map((_, index) => index).filter((index) => index < leads),
+    df,
+  );
+  return { terms, pretrendPValue: test.pValue, pretrendStatistic: test.statistic };
+}
+
+function fitEventStudy(
+  panel: PanelData,
+  params: DifferenceInDifferencesParams,
+  context: ModelContext,
+  yWithin: Float64Array,
+  clusters: { type: 'cluster'; clusters: Int32Array },
+  absorbed: number,
+  balanced: boolean,
+  options: EstimationOptions,
+): { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined {
+  const layout = eventStudyLayout(panel, params);
+  if (!layout) return undefined;
+  const { specs, regressorOfTime } = layout;
+  const n = yWithin.length;
   const names = specs.map((spec) => spec.label);
   let fit: OlsFit;
   if (balanced && !options.generalEventStudy) {
@@ -373,26 +490,7 @@ function fitEventStudy(
       absorbed,
     );
   }
-  const df = (fit.clusterCount ?? panel.unitCount) - 1;
-  const terms = specs.map((spec, index): EventStudyTerm => {
-    const inference = coefficientInference(fit, index, context.ciLevel, df);
-    return {
-      label: spec.label,
-      relative_period: spec.k,
-      binned: spec.binned,
-      estimate: inference.estimate,
-      standard_error: inference.standardError,
-      ci_lower: inference.ciLower,
-      ci_upper: inference.ciUpper,
-    };
-  });
-  if (leads === 0) return { terms };
-  const test = waldTest(
-    fit,
-    specs.map((_, index) => index).filter((index) => index < leads),
-    df,
-  );
-  return { terms, pretrendPValue: test.pValue, pretrendStatistic: test.statistic };
+  return eventStudyFromFit(fit, layout, context, panel.unitCount);
 }
 
 /**

@@ -37,7 +37,7 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const load = (spec: Record<string, unknown>, columns?: string[]) =>
+const load = async (spec: Record<string, unknown>, columns?: string[]) =>
   duckDbSource.load(DuckDbSourceSpecSchema.parse(spec), {
     ...context,
     ...(columns ? { columns: new Set(columns) } : {}),
@@ -138,7 +138,7 @@ describe('duckdb source', () => {
 });
 
 describe('evaluateImpact with pushdown', () => {
-  const config = (pushdown: boolean, model: Record<string, unknown>) => ({
+  const config = (pushdown: boolean, model: { name: string; params: Record<string, unknown> }) => ({
     initiative_id: 'pushdown-check',
     data: { source: 'duckdb', path: join(folder, 'experiment.parquet'), pushdown },
     model,
