@@ -21,6 +21,8 @@ export const ADJUSTMENT_NAMES = [
   'sample_ratio',
   'autocorrelation',
   'degenerate_ci',
+  'pre_periods',
+  'overlap',
 ] as const;
 /** Name of one adjustment. */
 export type AdjustmentName = (typeof ADJUSTMENT_NAMES)[number];
@@ -70,9 +72,14 @@ export interface ReviewRules {
  * | sample_ratio     | diagnostics.srm_p_value                             | 0.05  | 0.0001 | 0.60   | SRM (< 0.01)                |
  * | autocorrelation  | abs(diagnostics.residual_autocorrelation_lag1)      | 0.2   | 0.8    | 0.15   | AUTOCORRELATED_RESIDUALS (> 0.5) |
  * | degenerate_ci    | 1: zero-width CI with SE > 0; 0.5: fallback CI¹      | 0     | 1      | 0.40   | DEGENERATE_CI (> 0.25)      |
+ * | pre_periods      | diagnostics.n_pre_periods (time-series models only)  | 30    | 8      | 0.30   | SHORT_PRE_PERIOD (< 20)     |
+ * | overlap          | diagnostics.overlap_effective_share²                 | 0.5   | 0.05   | 0.40   | POOR_OVERLAP (< 0.2)        |
  *
  * ¹ `diagnostics.ci_inversion_empty === true` or a `diagnostics.ci_method` containing "fallback" (the
  * model's primary interval construction failed); the adjustment does not apply to any other interval.
+ * ² Effective sample size over rows actually used, smallest arm: IPW min over arms of Kish ESS / n; matching
+ * the effective number of matched controls / (ratio · matched treated). Near 1: weight spread evenly; near 0:
+ * a handful of rows carry the estimate (poor overlap).
  *
  * @example
  * ```ts
@@ -99,6 +106,8 @@ export const DEFAULT_REVIEW_RULES: ReviewRules = {
     sample_ratio: { weight: 0.6, good: 0.05, bad: 0.0001, flag_at: 0.01, severity: 'critical' },
     autocorrelation: { weight: 0.15, good: 0.2, bad: 0.8, flag_at: 0.5, severity: 'info' },
     degenerate_ci: { weight: 0.4, good: 0, bad: 1, flag_at: 0.25, severity: 'warning' },
+    pre_periods: { weight: 0.3, good: 30, bad: 8, flag_at: 20, severity: 'warning' },
+    overlap: { weight: 0.4, good: 0.5, bad: 0.05, flag_at: 0.2, severity: 'warning' },
   },
 };
 
@@ -163,6 +172,8 @@ const AdjustmentsSchema = z
     sample_ratio: adjustmentSchema(defaults.adjustments.sample_ratio),
     autocorrelation: adjustmentSchema(defaults.adjustments.autocorrelation),
     degenerate_ci: adjustmentSchema(defaults.adjustments.degenerate_ci),
+    pre_periods: adjustmentSchema(defaults.adjustments.pre_periods),
+    overlap: adjustmentSchema(defaults.adjustments.overlap),
   })
   .prefault({});
 

@@ -160,6 +160,24 @@ export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
         ? `the interval [${fmt(measurement.ci_lower)}, ${fmt(measurement.ci_upper)}] has zero width although standard_error = ${fmt(measurement.standard_error)}: a point estimate is not a ${fmt(measurement.ci_level * 100)}% confidence interval`
         : `the model's primary interval construction failed and it reported a fallback interval (diagnostics.ci_method = ${JSON.stringify(measurement.diagnostics.ci_method ?? null)}, ci_inversion_empty = ${JSON.stringify(measurement.diagnostics.ci_inversion_empty ?? null)}); read the interval and p-value with care`,
   },
+  {
+    name: 'pre_periods',
+    label: 'pre-intervention periods (time-series models)',
+    diagnostic: 'n_pre_periods',
+    input: ({ measurement }, value) => (measurement.model_type === 'time-series' ? value : undefined),
+    flagCode: 'SHORT_PRE_PERIOD',
+    flagMessage: (input, flagAt) =>
+      `only ${fmt(input)} pre-intervention periods (flagged below ${fmt(flagAt)}): the counterfactual trend is extrapolated from a short history, and with autocorrelated errors the interval may still be too narrow`,
+  },
+  {
+    name: 'overlap',
+    label: 'overlap (effective share of the rows used, smallest arm)',
+    diagnostic: 'overlap_effective_share',
+    input: (_context, value) => value,
+    flagCode: 'POOR_OVERLAP',
+    flagMessage: (input, flagAt) =>
+      `poor overlap: the weights concentrate on a few rows (effective share ${fmt(input)} < ${fmt(flagAt)}), so the estimate rests on the few units comparable across groups; consider trimming (trim: crump) or overlap weights (estimand: ATO)`,
+  },
 ];
 
 export { fmt as formatNumber };

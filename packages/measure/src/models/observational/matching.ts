@@ -454,6 +454,8 @@ export const nearestNeighbourMatchingModel = defineModel<NearestNeighbourMatchin
         max_abs_smd_before: balance.maxBefore,
         max_abs_smd_after: balance.maxAfter,
         effective_matched_controls: quality.effective,
+        // Read by review's overlap rule: 1 when every treated unit has its own `ratio` controls.
+        overlap_effective_share: Math.min(1, quality.effective / (params.ratio * estimate.matchedTreated)),
         max_control_reuse: quality.maxReuse,
         max_smd_after_threshold: params.max_smd_after,
         poor_match: poorMatch,

@@ -8,6 +8,7 @@ export const CRUMP_TRIM = { lower: 0.1, upper: 0.9 } as const;
  * Overlap diagnostics of a weighting estimator, per arm: propensity range, Kish effective sample size
  * (Σw)²/Σw² and the largest weight's share of its arm's total weight. A few rows carrying most of an arm's
  * weight (ESS far below the arm size, max share well above 1/n) is what makes IPW intervals overconfident.
+ * `overlap_effective_share` = min over arms of ESS / rows, the input of review's overlap rule.
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ export function overlapDiagnostics(
     sum: 0,
     sumSq: 0,
     maxWeight: 0,
+    count: 0,
   }));
   for (let i = 0; i < scores.length; i++) {
     const arm = arms[treatment[i] as number] as (typeof arms)[number];
@@ -36,6 +38,7 @@ export function overlapDiagnostics(
     arm.sum += weight;
     arm.sumSq += weight * weight;
     arm.maxWeight = Math.max(arm.maxWeight, weight);
+    arm.count++;
   }
   const [control, treated] = arms as [(typeof arms)[number], (typeof arms)[number]];
   const ess = (arm: (typeof arms)[number]) => (arm.sumSq > 0 ? (arm.sum * arm.sum) / arm.sumSq : 0);
@@ -49,6 +52,8 @@ export function overlapDiagnostics(
     effective_sample_size_control: ess(control),
     max_weight_share_treated: share(treated),
     max_weight_share_control: share(control),
+    // Read by review's overlap rule: the smaller arm's ESS as a share of its rows.
+    overlap_effective_share: Math.min(ess(treated) / treated.count, ess(control) / control.count),
   };
 }
 

@@ -44,6 +44,7 @@ describe('nearest_neighbour_matching match quality', () => {
       estimate.diagnostics.n_matched_controls as number,
     );
     expect(estimate.diagnostics.max_control_reuse as number).toBeGreaterThan(10);
+    expect(estimate.diagnostics.overlap_effective_share as number).toBeLessThan(0.1);
     // The "effect" is the covariate gap: far from the truth (1) and confidently so.
     expect(estimate.ci_lower).toBeGreaterThan(1);
   });
@@ -57,5 +58,6 @@ describe('nearest_neighbour_matching match quality', () => {
     expect(estimate.diagnostics.poor_match).toBe(false);
     expect(estimate.diagnostics.max_abs_smd_after as number).toBeLessThan(0.25);
     expect(estimate.diagnostics.effective_matched_controls as number).toBeGreaterThan(20);
+    expect(estimate.diagnostics.overlap_effective_share as number).toBeGreaterThan(0.3);
   });
 });

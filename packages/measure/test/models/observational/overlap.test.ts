@@ -25,6 +25,7 @@ describe('overlapDiagnostics', () => {
     });
     expect(diagnostics.effective_sample_size_treated).toBeCloseTo(64 / 30, 12);
     expect(diagnostics.effective_sample_size_control).toBeCloseTo(16 / 10, 12);
+    expect(diagnostics.overlap_effective_share).toBeCloseTo(Math.min(64 / 30 / 3, 16 / 10 / 2), 12);
   });
 });
 
