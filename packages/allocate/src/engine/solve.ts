@@ -3,7 +3,8 @@ import { AllocationError } from '../errors';
 import { type AllocationProblem, compareIds, SCENARIOS } from '../problem/problem';
 import { dot } from '../rules/linear';
 import type { AllocationRule, LinearOptimum, RuleContext, RuleObjective } from '../rules/rule';
-import type { MilpModel, MilpRow, SolveOutcome, SolverAdapter } from '../solvers/model';
+import type { MilpModel, MilpRow, RelaxationOutcome, SolveOutcome, SolverAdapter } from '../solvers/model';
+import { type ColumnFixing, compactModel, fixByReducedCost, neighbourhood, satisfies } from './reduce';
 
 /**
  * At most this many alternative optima are enumerated when breaking ties (`tie_break.complete` is false
@@ -52,6 +53,8 @@ export interface SolvePortfolioOptions {
 const TIE_TOLERANCE = 1e-9;
 /** Slack given to the solver when the objective is fixed at its optimum (ties are then decided exactly). */
 const FIX_TOLERANCE = 1e-7;
+/** Integer columns left free in the heuristic neighbourhood solve that finds an incumbent to fix against. */
+const neighbourhoodColumns = (n: number): number => Math.min(40, Math.max(3, Math.ceil(n / 4)));
 
 const tied = (a: number, b: number): boolean =>
   Math.abs(a - b) <= TIE_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
@@ -203,6 +206,103 @@ export async function solvePortfolio(
     return outcome;
   };
 
+  // Reduced-cost fixing needs an engine that returns LP multipliers; fractional models are LPs already.
+  const canReduce = !fractional && typeof solver.relax === 'function';
+
+  const relaxRun = async (model: MilpModel, share: number): Promise<RelaxationOutcome | null> => {
+    if (!canReduce || !solver.relax) return null;
+    const limit = remaining(share);
+    const outcome = await solver.relax(model, limit === undefined ? {} : { timeLimitMs: limit });
+    solves++;
+    solverTimeMs += outcome.timeMs;
+    return outcome.status === 'optimal' ? outcome : null;
+  };
+
+  /** Solve `model` with columns fixed by `fixing`, on the smaller model without the fixed columns. */
+  const runFixed = async (
+    model: MilpModel,
+    fixing: ColumnFixing | null,
+    share = 1,
+  ): Promise<SolveOutcome> => {
+    if (fixing === null) return run(model, share);
+    const compact = compactModel({ ...model, columnLower: fixing.lower, columnUpper: fixing.upper });
+    const empty = new Float64Array(model.objective.length);
+    if (compact.model === null)
+      return { status: 'infeasible', values: empty, objective: Number.NaN, timeMs: 0 };
+    if (compact.model.objective.length === 0) {
+      return {
+        status: 'optimal',
+        values: compact.expand([]),
+        objective: compact.offset,
+        bound: compact.offset,
+        timeMs: 0,
+      };
+    }
+    const outcome = await run(compact.model, share);
+    return {
+      ...outcome,
+      values: compact.expand(outcome.values),
+      objective: outcome.objective + compact.offset,
+      ...(outcome.bound === undefined ? {} : { bound: outcome.bound + compact.offset }),
+    };
+  };
+
+  /** `value` loosened by the fix tolerance in the direction of a worse objective. */
+  const loosen = (sense: 'min' | 'max', value: number): number => {
+    const slack = FIX_TOLERANCE * Math.max(1, Math.abs(value));
+    return sense === 'min' ? value + slack : value - slack;
+  };
+
+  /**
+   * Solve a MILP exactly on its core: from the LP relaxation's multipliers, fix every column that cannot
+   * move in a solution at least as good as the incumbent, and solve the rest. The answer certifies itself:
+   * when the core's solution reaches the incumbent's value the optimum lies in the core; otherwise (a
+   * wrong incumbent, or nothing to fix) the full model is solved.
+   */
+  const solveOnCore = async (
+    model: MilpModel,
+    relaxation: RelaxationOutcome | null,
+    known: number | null,
+    portfolioValue: (values: Float64Array) => number | null,
+    share = 1,
+  ): Promise<SolveOutcome> => {
+    let incumbent = known;
+    if (relaxation !== null) {
+      // A better incumbent fixes more columns: solve the LP's neighbourhood (the columns with the smallest
+      // reduced costs) first. Only its value is used, as the threshold for the exact fixing below.
+      const guess = neighbourhood(model, relaxation, neighbourhoodColumns(n));
+      if (guess !== null) {
+        const trial = await runFixed(model, guess, share * 0.2);
+        const value =
+          trial.status === 'optimal' || trial.status === 'feasible' ? portfolioValue(trial.values) : null;
+        if (
+          value !== null &&
+          (incumbent === null || (model.sense === 'min' ? value < incumbent : value > incumbent))
+        )
+          incumbent = value;
+      }
+    }
+    if (relaxation !== null && incumbent !== null && Number.isFinite(incumbent)) {
+      const threshold = loosen(model.sense, incumbent);
+      const fixing = fixByReducedCost(model, relaxation.rowDuals, threshold);
+      if (fixing !== null) {
+        const outcome = await runFixed(model, fixing, share);
+        const found = outcome.status === 'optimal' || outcome.status === 'feasible';
+        const reached =
+          model.sense === 'min' ? outcome.objective <= threshold : outcome.objective >= threshold;
+        if (found && reached) return outcome;
+      }
+    }
+    return run(model, share);
+  };
+
+  /** Round the integer item columns of an LP solution down (a feasible point for ≤-rows with x ≥ 0). */
+  const roundDown = (values: Float64Array): Float64Array =>
+    Float64Array.from({ length: n }, (_, i) => Math.floor((values[i] ?? 0) + 1e-9));
+
+  /** Selections seen so far (per-scenario optima), offered as incumbents to the main solve. */
+  const seenSelections: Float64Array[] = [];
+
   const toSelection = (values: Float64Array): Float64Array => {
     const selection = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -260,11 +360,23 @@ export async function solvePortfolio(
         await infeasible('problem');
       return { value: 0, selection: new Float64Array(0), status: 'optimal' };
     }
-    const outcome = await run(buildModel({ sense, itemCoefficients: coefficients }), share);
+    const model = buildModel({ sense, itemCoefficients: coefficients });
+    const relaxation = await relaxRun(model, share * 0.2);
+    let incumbent: number | null = null;
+    if (relaxation !== null) {
+      const rounded = roundDown(relaxation.values);
+      if (satisfies(model, rounded)) incumbent = dot(coefficients, rounded);
+    }
+    const portfolioValue = (values: Float64Array): number | null => {
+      const selection = roundDown(values.map((v) => v + 0.5));
+      return satisfies(model, selection) ? dot(coefficients, selection) : null;
+    };
+    const outcome = await solveOnCore(model, relaxation, incumbent, portfolioValue, share);
     if (outcome.status === 'infeasible') return infeasible('problem');
     if (outcome.status === 'no_solution') throw timeLimitError();
     if (outcome.status === 'feasible') anyStoppedEarly = true;
     const selection = toSelection(outcome.values);
+    seenSelections.push(selection);
     return {
       value: dot(coefficients, selection),
       selection,
@@ -314,7 +426,13 @@ export async function solvePortfolio(
   }
 
   const objective = rule.objective(problem, state, context);
-  const main = await run(buildModel(objective));
+  const mainModel = buildModel(objective);
+  const mainRelaxation = await relaxRun(mainModel, 0.2);
+  const mainIncumbent =
+    mainRelaxation === null ? null : bestIncumbent([...seenSelections, roundDown(mainRelaxation.values)]);
+  const main = await solveOnCore(mainModel, mainRelaxation, mainIncumbent, (values) =>
+    bestIncumbent([toSelection(values)]),
+  );
   if (main.status === 'infeasible') return infeasible('rule');
   if (main.status === 'no_solution') throw timeLimitError();
   let selection = toSelection(main.values);
@@ -347,6 +465,11 @@ export async function solvePortfolio(
     };
     const candidates: Float64Array[] = [selection];
     let complete = false;
+    // Every tie lies in the region the fix row defines, so columns fixed for that region stay fixed.
+    const tieFixing =
+      mainRelaxation === null
+        ? null
+        : fixByReducedCost(mainModel, mainRelaxation.rowDuals, loosen(objective.sense, best));
     if (fractional) {
       // Fractional optima form a continuum: prefer the cheapest one (no id-order step).
       const cheapest = await run(buildModel(costObjective, [fixRow]));
@@ -373,13 +496,16 @@ export async function solvePortfolio(
           // Same rows, zero objective: HiGHS proves an empty set ~10x faster without an objective to bound.
           // Only a proved infeasibility is used; otherwise the cheapest-first solve below runs unchanged, so
           // the enumeration order and the outcome are the same.
-          const probe = await run({ ...tieModel, objective: new Float64Array(tieModel.objective.length) });
+          const probe = await runFixed(
+            { ...tieModel, objective: new Float64Array(tieModel.objective.length) },
+            tieFixing,
+          );
           if (probe.status === 'infeasible') {
             complete = true;
             break;
           }
         }
-        const next = await run(tieModel);
+        const next = await runFixed(tieModel, tieFixing);
         if (next.status === 'infeasible') {
           complete = true;
           break;
@@ -421,6 +547,20 @@ export async function solvePortfolio(
     tieBreak,
     ruleDetail: rule.detail?.(problem, state, selection, context) ?? {},
   };
+
+  /** The best rule objective among selections that meet the shared constraints (null when none does). */
+  function bestIncumbent(selections: Float64Array[]): number | null {
+    const shared = buildModel({ sense: 'max', itemCoefficients: new Float64Array(n) });
+    let bestValue: number | null = null;
+    for (const candidate of selections) {
+      if (!satisfies(shared, candidate)) continue;
+      const value = evaluate(candidate);
+      if (!Number.isFinite(value)) continue;
+      if (bestValue === null || (objective.sense === 'min' ? value < bestValue : value > bestValue))
+        bestValue = value;
+    }
+    return bestValue;
+  }
 
   function noGoodCut(cut: Float64Array): MilpRow {
     // Σ_{i∉S} x_i − Σ_{i∈S} x_i ≥ 1 − |S|: any other 0/1 portfolio.

@@ -1,6 +1,6 @@
 import type { GLPK, LP } from 'glpk.js/node';
 import { AllocationError } from '../errors';
-import type { MilpModel, SolveOptions, SolveOutcome, SolverAdapter } from './model';
+import type { MilpModel, RelaxationOutcome, SolveOptions, SolveOutcome, SolverAdapter } from './model';
 
 /** Options for {@link createGlpkSolver}. */
 export interface GlpkSolverOptions {
@@ -29,6 +29,19 @@ export function createGlpkSolver(options: GlpkSolverOptions = {}): SolverAdapter
   };
   return {
     name: 'glpk',
+    async relax(model: MilpModel, solveOptions: SolveOptions): Promise<RelaxationOutcome> {
+      const glpk = await load();
+      try {
+        return relaxWithGlpk(glpk, model, solveOptions);
+      } catch (error) {
+        if (!options.lib) loading = undefined;
+        throw new AllocationError(
+          'ALLOCATION_SOLVER_FAILED',
+          `solver "glpk" aborted on the LP relaxation (${(error as Error).message}); rescale costs and returns, or use solver "highs"`,
+          { field: 'solver', cause: error },
+        );
+      }
+    },
     async solve(model: MilpModel, solveOptions: SolveOptions): Promise<SolveOutcome> {
       const glpk = await load();
       try {
@@ -159,5 +172,28 @@ function solveWithGlpk(glpk: GLPK, model: MilpModel, options: SolveOptions): Sol
     values,
     objective: Number.NaN,
     timeMs: elapsed(),
+  };
+}
+
+function relaxWithGlpk(glpk: GLPK, model: MilpModel, options: SolveOptions): RelaxationOutcome {
+  const started = performance.now();
+  const columns = model.objective.length;
+  const result = glpk.solve(toLp(glpk, model, true), {
+    msglev: glpk.GLP_MSG_OFF,
+    presol: true,
+    ...(options.timeLimitMs === undefined ? {} : { tmlim: Math.max(options.timeLimitMs / 1000, 0.001) }),
+  });
+  const values = new Float64Array(columns);
+  for (let j = 0; j < columns; j++) values[j] = result.result.vars[columnName(j)] ?? 0;
+  const rowDuals = new Float64Array(model.rows.length);
+  const duals = result.result.dual ?? {};
+  for (let r = 0; r < rowDuals.length; r++) rowDuals[r] = duals[`r${r}`] ?? 0;
+  const status = result.result.status;
+  return {
+    status: status === glpk.GLP_OPT ? 'optimal' : status === glpk.GLP_NOFEAS ? 'infeasible' : 'no_solution',
+    values,
+    objective: status === glpk.GLP_OPT ? result.result.z : Number.NaN,
+    rowDuals,
+    timeMs: performance.now() - started,
   };
 }

@@ -1,6 +1,6 @@
 import type { Highs } from 'highs';
 import { AllocationError } from '../errors';
-import type { MilpModel, SolveOptions, SolveOutcome, SolverAdapter } from './model';
+import type { MilpModel, RelaxationOutcome, SolveOptions, SolveOutcome, SolverAdapter } from './model';
 
 /** Options for {@link createHighsSolver}. */
 export interface HighsSolverOptions {
@@ -27,6 +27,18 @@ export function createHighsSolver(options: HighsSolverOptions = {}): SolverAdapt
   return {
     name: 'highs',
     probeFeasibility: true,
+    async relax(model: MilpModel, solveOptions: SolveOptions): Promise<RelaxationOutcome> {
+      const highs = await load();
+      try {
+        return relaxWithHighs(highs, model, solveOptions);
+      } catch (error) {
+        throw new AllocationError(
+          'ALLOCATION_SOLVER_FAILED',
+          `solver "highs" failed on the LP relaxation: ${(error as Error).message}`,
+          { field: 'solver', cause: error },
+        );
+      }
+    },
     async solve(model: MilpModel, solveOptions: SolveOptions): Promise<SolveOutcome> {
       const highs = await load();
       try {
@@ -63,8 +75,52 @@ async function importHighs(): Promise<Highs> {
   return loader();
 }
 
-function solveWithHighs(highs: Highs, model: MilpModel, options: SolveOptions): SolveOutcome {
+function relaxWithHighs(highs: Highs, model: MilpModel, options: SolveOptions): RelaxationOutcome {
   const started = performance.now();
+  const { instance, numCols, numRows } = createHighsModel(highs, model, false);
+  try {
+    setHighsOptions(instance, options);
+    instance.run();
+    const status = instance.getModelStatus();
+    const codes = highs.constants.modelStatus;
+    const elapsed = performance.now() - started;
+    if (status === codes.optimal || status === codes.empty) {
+      const solution = instance.getSolution();
+      return {
+        status: 'optimal',
+        values: Float64Array.from(solution.colValue),
+        objective: instance.getObjectiveValue(),
+        rowDuals: Float64Array.from(solution.rowDual),
+        timeMs: elapsed,
+      };
+    }
+    const failed = status === codes.infeasible ? 'infeasible' : 'no_solution';
+    return {
+      status: failed,
+      values: new Float64Array(numCols),
+      objective: Number.NaN,
+      rowDuals: new Float64Array(numRows),
+      timeMs: elapsed,
+    };
+  } finally {
+    instance.dispose();
+  }
+}
+
+function setHighsOptions(instance: ReturnType<Highs['createModel']>, options: SolveOptions): void {
+  instance.options.set({
+    output_flag: false,
+    mip_rel_gap: 0,
+    mip_abs_gap: 0,
+    ...(options.timeLimitMs === undefined ? {} : { time_limit: Math.max(options.timeLimitMs / 1000, 0.001) }),
+  });
+}
+
+function createHighsModel(
+  highs: Highs,
+  model: MilpModel,
+  withIntegrality: boolean,
+): { instance: ReturnType<Highs['createModel']>; numCols: number; numRows: number; anyInteger: boolean } {
   const numCols = model.objective.length;
   const numRows = model.rows.length;
   const starts = new Int32Array(numRows + 1);
@@ -129,17 +185,16 @@ function solveWithHighs(highs: Highs, model: MilpModel, options: SolveOptions): 
       indices: indices.subarray(0, k),
       values: values.subarray(0, k),
     },
-    ...(anyInteger ? { integrality } : {}),
+    ...(anyInteger && withIntegrality ? { integrality } : {}),
   });
+  return { instance, numCols, numRows, anyInteger: anyInteger && withIntegrality };
+}
+
+function solveWithHighs(highs: Highs, model: MilpModel, options: SolveOptions): SolveOutcome {
+  const started = performance.now();
+  const { instance, numCols, anyInteger } = createHighsModel(highs, model, true);
   try {
-    instance.options.set({
-      output_flag: false,
-      mip_rel_gap: 0,
-      mip_abs_gap: 0,
-      ...(options.timeLimitMs === undefined
-        ? {}
-        : { time_limit: Math.max(options.timeLimitMs / 1000, 0.001) }),
-    });
+    setHighsOptions(instance, options);
     instance.run();
     const status = instance.getModelStatus();
     const codes = highs.constants.modelStatus;

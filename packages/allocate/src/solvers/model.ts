@@ -84,4 +84,24 @@ export interface SolverAdapter {
    * cheapest-first solve only when it is not empty; results are the same either way.
    */
   readonly probeFeasibility?: boolean;
+  /**
+   * Solve the LP relaxation (every column continuous) and return row multipliers. Optional: when present,
+   * the allocator fixes columns by reduced cost before each MILP (see `fixByReducedCost`), which shrinks
+   * large portfolios to a small core; results are the same with or without it.
+   */
+  relax?(model: MilpModel, options: SolveOptions): Promise<RelaxationOutcome>;
+}
+
+/** What {@link SolverAdapter.relax} returns. */
+export interface RelaxationOutcome {
+  /** How the LP solve ended (`feasible` and `no_solution` when stopped early). */
+  status: SolveStatus;
+  /** Column values of the LP optimum. */
+  values: Float64Array;
+  /** LP objective. */
+  objective: number;
+  /** One multiplier per row, in the engine's own sign convention (either is accepted). */
+  rowDuals: Float64Array;
+  /** Wall-clock time of the solve in milliseconds. */
+  timeMs: number;
 }

@@ -77,7 +77,12 @@ describe('engine loading', () => {
 
   it('the feasibility probe (probeFeasibility) leaves the tie-break unchanged and skips the last cost solve', async () => {
     const glpk = createGlpkSolver();
-    const probed: SolverAdapter = { name: 'glpk', probeFeasibility: true, solve: glpk.solve };
+    const probed: SolverAdapter = {
+      name: 'glpk',
+      probeFeasibility: true,
+      solve: glpk.solve,
+      ...(glpk.relax ? { relax: glpk.relax } : {}),
+    };
     for (const budget of [5, 10]) {
       const plain = await allocate(referenceReviews(), { objective: 'gross', budget, solver: glpk });
       const withProbe = await allocate(referenceReviews(), { objective: 'gross', budget, solver: probed });
