@@ -13,6 +13,7 @@ import type { LoopCyclesResult, RunLoopOptions } from './options';
 import { writeRunFiles } from './report';
 import { cycleSeed } from './seeds';
 import { calibrationSettings, cycleCount, readHistory, resolvePipeline } from './validate';
+import { validatePipelineStages } from './validate-stages';
 
 export { CYCLES_FILES, type LoopCyclesResult, REPORT_FILES, type RunLoopOptions } from './options';
 export { deriveSeed } from './seeds';
@@ -116,6 +117,8 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
   let history = readHistory(options.history ?? config.history);
   const settings = calibrationSettings(pipeline);
   const stages = resolveStages(options, pipeline);
+  // VALIDATE: every stage config, referenced file and id, before any pilot runs.
+  validatePipelineStages(pipeline, options.stages ?? {});
   const reports: OutcomeReport[] = [];
   const summaries: CycleSummary[] = [];
   const first = (history.cycles.at(-1)?.cycle ?? 0) + 1;

@@ -274,14 +274,18 @@ describe('runLoop', () => {
     expect(report.dropped[0]?.reason).toBe('failed');
   });
 
-  it('rejects a measure config whose initiative_id differs from the initiative', async () => {
+  it('rejects a measure config whose initiative_id differs from the initiative, before any pilot runs', async () => {
     const config = fakePipeline([2], [10]);
     firstInitiative(config).pilot.measure.initiative_id = 'other';
-    const report = await runLoop({ config, outDir: outDir(), stages: fakeStages().stages });
-    expect(report.dropped[0]).toMatchObject({ reason: 'failed' });
-    expect(report.dropped[0]?.message).toContain(
-      'initiatives[0].pilot.measure.initiative_id: expected "init-0" (the initiative\'s id) or nothing, got "other"',
-    );
+    const { stages, log } = fakeStages();
+    await expect(runLoop({ config, outDir: outDir(), stages })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      path: 'initiatives[0].pilot.measure.initiative_id',
+      message: expect.stringContaining(
+        'initiatives[0].pilot.measure.initiative_id: expected "init-0" (the initiative\'s id) or nothing, got "other"',
+      ),
+    });
+    expect(log.measure).toHaveLength(0);
   });
 });
 
