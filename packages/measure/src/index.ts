@@ -59,10 +59,10 @@ export {
   SubclassificationParamsSchema,
   subclassificationModel,
 } from './models/observational/subclassification';
+export { pushdownDifferenceInDifferences } from './models/pushdown/did';
 export { pushdownExperiment } from './models/pushdown/experiment';
 export {
   type PushdownOutcome,
-  PushdownUnsupported,
   pushdownIfRequested,
   registerPushdownModel,
 } from './models/pushdown/run';
@@ -75,6 +75,7 @@ export {
   type SqlOlsFit,
   type SqlOlsQueries,
 } from './models/pushdown/sql-ols';
+export { PushdownUnsupported } from './models/pushdown/unsupported';
 export {
   estimateStaggeredDid,
   type StaggeredDidParams,
@@ -89,6 +90,14 @@ export {
   type SyntheticFit,
   syntheticControlModel,
 } from './models/synthetic-control';
+export {
+  type PilotPlan,
+  type PilotPlanSpec,
+  type PilotPlanSpecInput,
+  PilotPlanSpecSchema,
+  planPilot,
+} from './planning/plan-pilot';
+export { minimumDetectableEffect, zTestPower } from './planning/power';
 export { type BalanceRow, groupHistogramSvg, lovePlotSvg } from './plots/balance-plots';
 export { type MeasurementPlot, measurementPlots } from './plots/measurement-plots';
 export {
@@ -102,14 +111,6 @@ export {
   type TimeSeriesPoint,
 } from './plots/panel-plots';
 export { type ChartLayer, COLORS, escapeXml, niceTicks, type XYChartSpec, xyChartSvg } from './plots/svg';
-export {
-  type PilotPlan,
-  type PilotPlanSpec,
-  type PilotPlanSpecInput,
-  PilotPlanSpecSchema,
-  planPilot,
-} from './planning/plan-pilot';
-export { minimumDetectableEffect, zTestPower } from './planning/power';
 export {
   getDataSource,
   getModel,

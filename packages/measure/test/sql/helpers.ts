@@ -125,3 +125,36 @@ export function relativeMismatches(
   }
   return actual === expected ? [] : [`${path}: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`];
 }
+
+/**
+ * A balanced panel: `units` units × `periods` periods (ISO dates from 2024-01-01, or numbers), 40% treated
+ * from period `start`, unit and period effects, an effect of 2 growing by 0.3 per period, noise whose scale
+ * differs by unit.
+ */
+export function panelTable(units: number, periods: number, start: number, seed: number, dates = true): Table {
+  const next = uniformStream(seed);
+  const unit: string[] = [];
+  const time: string[] = [];
+  const period = new Float64Array(units * periods);
+  const treated = new Float64Array(units * periods);
+  const post = new Float64Array(units * periods);
+  const y = new Float64Array(units * periods);
+  const periodEffect = Float64Array.from({ length: periods }, () => 3 * normal(next));
+  let row = 0;
+  for (let u = 0; u < units; u++) {
+    const isTreated = next() < 0.4 ? 1 : 0;
+    const unitEffect = 10 * normal(next);
+    const scale = 0.5 + 2 * next();
+    for (let t = 0; t < periods; t++) {
+      unit.push(`u${String(u).padStart(3, '0')}`);
+      time.push(new Date(Date.UTC(2024, 0, 1 + 7 * t)).toISOString().slice(0, 10));
+      period[row] = t + 1;
+      treated[row] = isTreated;
+      post[row] = t >= start ? 1 : 0;
+      const effect = isTreated && t >= start ? 2 + 0.3 * (t - start) : 0;
+      y[row] = 50 + unitEffect + (periodEffect[t] as number) + effect + scale * normal(next);
+      row++;
+    }
+  }
+  return createTable({ unit, ...(dates ? { time } : { time: period }), treated, post, y });
+}

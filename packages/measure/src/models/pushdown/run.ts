@@ -3,18 +3,16 @@ import type { DataSourceAdapter, DataSourceContext } from '../../sources/source'
 import type { SqlRelation } from '../../sql/relation';
 import { isSqlDataSource } from '../../sql/sql-source';
 import type { JsonValue, ModelAdapter, ModelContext, ModelEstimate } from '../model';
+import { pushdownDifferenceInDifferences } from './did';
 import { pushdownExperiment } from './experiment';
-
-/** Thrown by a pushdown fitter when the data cannot be handled in SQL (the run then loads the columns). */
-export class PushdownUnsupported extends Error {
-  override readonly name = 'PushdownUnsupported';
-}
+import { PushdownUnsupported } from './unsupported';
 
 type PushdownFitter = (relation: SqlRelation, params: never, context: ModelContext) => Promise<ModelEstimate>;
 
 /** Models with a SQL pushdown, by model name. */
 const PUSHDOWN_MODELS: Record<string, PushdownFitter> = {
   experiment: pushdownExperiment as PushdownFitter,
+  difference_in_differences: pushdownDifferenceInDifferences as PushdownFitter,
 };
 
 /**

@@ -25,8 +25,8 @@ export type SqlCovariance =
   /** CR1 by the values of a SQL expression. */
   | { type: 'cluster'; cluster: string };
 
-/** The parts of an {@link OlsFit} a pushdown fit has (no per-row residuals or fitted values). */
-export type SqlOlsFit = Pick<
+/** The parts of an {@link OlsFit} a pushdown fit has (no per-row residuals or fitted values), plus Σ(y − ȳ)². */
+export type SqlOlsFit = { totalSumOfSquares: number } & Pick<
   OlsFit,
   | 'coefficients'
   | 'standardErrors'
@@ -251,6 +251,7 @@ export async function fitOlsInSql(
       dfResidual,
       rss,
       rSquared: tss > 0 ? 1 - rss / tss : 0,
+      totalSumOfSquares: tss,
       ...(clusterCount === undefined ? {} : { clusterCount }),
     },
     queries: { crossProducts, residuals },
