@@ -85,6 +85,15 @@ export {
   ReviewResultSchema,
 } from './schemas/review';
 export { atMost, MONEY_TOLERANCE, nearlyEqual } from './schemas/tolerance';
+export {
+  type ArrowLibrary,
+  type ArrowTableLike,
+  type ArrowVectorLike,
+  importArrow,
+  type TableFromArrowOptions,
+  tableFromArrow,
+  tableToArrow,
+} from './table/arrow';
 export { type ColumnValues, createTable, type Table, tableFromRows } from './table/table';
 export { describeValue, formatPath, summarizeIssues, toFieldIssues } from './validation/issues';
 export {
