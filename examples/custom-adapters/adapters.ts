@@ -5,6 +5,7 @@
  * - an allocation rule `hurwicz`: maximise α·best + (1 − α)·worst effective return (α = 0.3, cautious).
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineRule, dot, registerRule } from '../../packages/allocate/src/index';
 import { type Table, tableFromRows } from '../../packages/contracts/src/index';
@@ -23,10 +24,12 @@ import {
 export const jsonRowsSource = defineDataSource({
   name: 'json_rows',
   specSchema: z.strictObject({ path: z.string().min(1) }),
-  load(spec): Table {
-    const rows = JSON.parse(readFileSync(spec.path, 'utf8')) as Record<string, number | string>[];
+  load(spec, { baseDir }): Table {
+    // Relative to the config file's folder, like the built-in file source.
+    const file = resolve(baseDir, spec.path);
+    const rows = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | string>[];
     if (!Array.isArray(rows) || rows.length === 0) {
-      throw new MeasureError('DATA_FILE_INVALID', `${spec.path}: expected a non-empty JSON list of rows`);
+      throw new MeasureError('DATA_FILE_INVALID', `${file}: expected a non-empty JSON list of rows`);
     }
     return tableFromRows(rows);
   },

@@ -1,6 +1,6 @@
 export { EXIT_CODES } from './cli/main';
-export { ProgressDisplay, type ProgressStream } from './cli/progress';
 export { loadPlugins, type PluginSource, pluginsOfConfig } from './cli/plugins';
+export { ProgressDisplay, type ProgressStream } from './cli/progress';
 export { CONFIG_SCHEMAS, type ConfigSchemaName, configJsonSchema } from './config/config-json-schemas';
 export {
   type CalibrationConfig,
@@ -36,13 +36,6 @@ export {
   renderCyclesMarkdown,
 } from './report/cycles-report';
 export { type HtmlReportOptions, renderHtmlReport } from './report/html';
-export { type ArtifactPlot, readArtifactPlots } from './report/plots/artifact-plots';
-export {
-  type PredictionLike,
-  type PredictiveRow,
-  predictiveDistributionsSvg,
-} from './report/plots/predictive-plot';
-export { managerSummary } from './report/summary';
 export type { InitiativeFailure, InitiativeRun, LoopRun, PhaseRun } from './report/initiative-run';
 export {
   droppedTableMarkdown,
@@ -50,6 +43,13 @@ export {
   outcomeTableMarkdown,
   renderMarkdownReport,
 } from './report/markdown';
+export { type ArtifactPlot, readArtifactPlots } from './report/plots/artifact-plots';
+export {
+  type PredictionLike,
+  type PredictiveRow,
+  predictiveDistributionsSvg,
+} from './report/plots/predictive-plot';
+export { managerSummary } from './report/summary';
 export {
   type BudgetChartRow,
   type ReportView,

@@ -151,7 +151,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       );
     if (flag.type === 'number' || flag.type === 'integer')
       parsed.numbers[flag.name] = parseFlagNumber(flag, value);
-    else if (flag.repeatable) (parsed.lists[flag.name] ??= []).push(value);
+    else if (flag.repeatable) parsed.lists[flag.name] = [...(parsed.lists[flag.name] ?? []), value];
     else if (parsed.strings[flag.name] !== undefined)
       throw new UsageError(`--${flag.name} given twice`, parsed.command?.name);
     else parsed.strings[flag.name] = value;
