@@ -10,6 +10,7 @@ import {
   type ModelContext,
   type ModelEstimate,
 } from './model';
+import { refuseConstantOutcome } from './outcome-checks';
 import { fitBalancedGroupTimeOls } from './panel/balanced-group-time-ols';
 import { encodeFactor } from './panel/codes';
 import { isBalancedPanel, withinTransform } from './panel/within';
@@ -81,6 +82,7 @@ interface PanelData {
 
 function readPanel(table: Table, params: DifferenceInDifferencesParams): PanelData {
   const y = numericColumn(table, params.outcome, 'outcome');
+  refuseConstantOutcome(y, params.outcome, 'difference in differences');
   const treatedRow = binaryColumn(table, params.treated, 'treatment-group');
   const postRow = binaryColumn(table, params.post, 'post-period');
   const unitValues = table.columns[params.unit];

@@ -8,6 +8,7 @@ import { type CovarianceSpec, fitOls, inferenceFromEstimate, type OlsFit } from 
 import { SequentialParamsSchema } from './experiment/sequential';
 import { applySequential } from './experiment/sequential-looks';
 import { defineModel, type JsonValue, type ModelEstimate } from './model';
+import { refuseConstantOutcome, refuseExactFit } from './outcome-checks';
 
 /**
  * Parameters of the `experiment` model. Either `formula` (R style; the first right-hand-side term is the
@@ -302,6 +303,7 @@ export const experimentModel = defineModel<ExperimentParams>({
     const { formula, treatmentName } = experimentFormula(params);
     const treatment = binaryColumn(table, treatmentName, 'treatment');
     let outcome = numericColumn(table, formula.outcome, 'outcome');
+    refuseConstantOutcome(outcome, formula.outcome, 'experiment');
     const n = table.rowCount;
     let nTreated = 0;
     for (let i = 0; i < n; i++) nTreated += treatment[i] as number;
@@ -331,6 +333,7 @@ export const experimentModel = defineModel<ExperimentParams>({
       y: outcome,
       covariance,
     });
+    refuseExactFit(fit.rss, outcome, formula.outcome, 'experiment');
     const estimate = experimentEstimateFromFit(fit, {
       params,
       formula,

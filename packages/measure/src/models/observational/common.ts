@@ -5,6 +5,7 @@ import { MeasureError } from '../../errors';
 import { buildDesign } from '../../formula/formula';
 import { inferenceFromEstimate } from '../../stats/ols';
 import { estimateFromInference, type JsonValue, type ModelEstimate } from '../model';
+import { refuseConstantOutcome } from '../outcome-checks';
 import { standardizedMeanDifferences } from './balance';
 import { type LogisticFit, logisticRegression } from './logistic';
 
@@ -61,6 +62,7 @@ export function readObservationalData(
     );
   }
   const outcome = numericColumn(table, params.outcome, 'outcome');
+  refuseConstantOutcome(outcome, params.outcome, 'observational model');
   const treatment = binaryColumn(table, params.treatment, 'treatment');
   const n = table.rowCount;
   let nTreated = 0;
