@@ -7,6 +7,7 @@ import {
   ModelTypeSchema,
   SampleSizeSchema,
 } from './primitives';
+import { PredictionSchema } from './review';
 import { atMost, nearlyEqual } from './tolerance';
 
 /**
@@ -39,6 +40,8 @@ export const OutcomeRecordSchema = z
     predicted_ci_lower: FiniteNumberSchema.optional(),
     predicted_ci_upper: FiniteNumberSchema.optional(),
     true_return: FiniteNumberSchema.optional(),
+    /** The predictive distribution the decision was made with (fully funded initiatives whose review had one). */
+    prediction: PredictionSchema.optional(),
   })
   .superRefine((value, ctx) => {
     const expectedError = value.actual_return - value.predicted_return;
