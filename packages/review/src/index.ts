@@ -1,10 +1,12 @@
 export { applyCalibration, CALIBRATED_FLAG, withCalibration } from './calibration/apply';
-export { type CalibrationSource, estimateCalibration } from './calibration/estimate';
+export { type CalibrationSource, calibrationCorrections, estimateCalibration } from './calibration/estimate';
+export { fitPredictionResiduals, type ResidualFit } from './calibration/residuals';
 export {
   type CalibrationPenaltyRule,
   type CalibrationSettings,
   type CalibrationSettingsInput,
   CalibrationSettingsSchema,
+  type CalibrationTrustRule,
   DEFAULT_CALIBRATION_SETTINGS,
   parseCalibrationSettings,
 } from './calibration/settings';

@@ -17,17 +17,16 @@ import { type CalibrationRow, type CalibrationTable, parseCalibrationTable } fro
 export const CALIBRATED_FLAG = 'CALIBRATED';
 
 /**
- * Adjust one review by its methodology's row of a calibration table. Bounded by construction:
- *
- * - confidence: `band.min + (band.max − band.min) · position · confidence_factor`, where
- *   `position = (confidence − band.min)/(band.max − band.min)`, clamped to the band of review's rules
- *   (`rules.bands`, the same table the deterministic reviewer uses). `confidence_factor ≤ 1`, so calibration
- *   never raises confidence and never leaves the band.
- * - scenarios: each return is shifted by `x ↦ x + bias_shift·|x|` (|bias_shift| < 1 keeps the order), then
- *   `R_best` and `R_worst` are moved away from (scale > 1) or toward (scale < 1) `R_med` by `interval_scale`.
- *   `R_worst ≤ R_med ≤ R_best` is kept.
- * - flags: `CALIBRATED` (info), and `CALIBRATION_OVERPREDICTS`, `CALIBRATION_UNDERCOVERAGE` (warning),
- *   `CALIBRATION_UNDERPREDICTS` (info) beyond the settings' `flag_at`; the rationale gains one sentence.
+ * Adjust one review's confidence by its methodology's row of a calibration table, within the band:
+ * `band.min + (band.max − band.min) · min(1, position · confidence_factor)`, where
+ * `position = (confidence − band.min)/(band.max − band.min)` in the band of review's rules (`rules.bands`,
+ * the same table the deterministic reviewer uses). `confidence_factor` is above 1 for a methodology whose
+ * predictions proved unbiased and as precise as claimed, so calibration raises trust as well as lowers it,
+ * and never leaves the band. Scenarios are not touched: the decision model corrects them with the same
+ * table (`calibrationCorrections`: learned bias removed, excess variance added) when it recomputes them.
+ * Flags: `CALIBRATED` (info), `CALIBRATION_OVERPREDICTS` (warning) / `CALIBRATION_UNDERPREDICTS` (info)
+ * when the learned bias exceeds the settings' `flag_at` relative to the predictions, and
+ * `CALIBRATION_UNDERCOVERAGE` (warning) for the raw interval coverage; the rationale gains one sentence.
  *
  * A methodology without a row (no outcomes yet) is returned unchanged, as is a review already calibrated.
  * Throws `ContractError` for an invalid review or table, `ConfigError` for invalid rules.
@@ -54,30 +53,20 @@ function calibrateParsed(review: ReviewResult, table: CalibrationTable, rules: R
   if (row === undefined || review.flags.some((flag) => flag.code === CALIBRATED_FLAG)) return review;
   const band = rules.bands[review.model_type];
   const width = band.max - band.min;
-  const inBand = review.confidence >= band.min && review.confidence <= band.max;
   const position = width > 0 ? Math.min(1, Math.max(0, (review.confidence - band.min) / width)) : 1;
-  const scaled = clampToBand(band.min + width * position * row.confidence_factor, band);
-  // In-band scores never rise, not even by the rounding of (confidence − min)/width · width.
-  let confidence = scaled;
-  if (inBand)
-    confidence = row.confidence_factor === 1 ? review.confidence : Math.min(review.confidence, scaled);
-
-  const shift = (value: number) => value + row.bias_shift * Math.abs(value) + 0;
-  const median = shift(review.R_med);
-  const best = Math.max(median, median + row.interval_scale * (shift(review.R_best) - median)) + 0;
-  const worst = Math.min(median, median - row.interval_scale * (median - shift(review.R_worst))) + 0;
-
+  const inBand = review.confidence >= band.min && review.confidence <= band.max;
+  let confidence = clampToBand(band.min + width * Math.min(1, position * row.confidence_factor), band);
+  // A factor of exactly 1 leaves an in-band score as it is (not even rounding moves it).
+  if (inBand && row.confidence_factor === 1) confidence = review.confidence;
   const flags: Flag[] = [...review.flags, ...calibrationFlags(row, table)];
   const summary =
     `Calibration (${row.model_type}, n = ${row.n}, shrinkage weight ${formatNumber(row.shrinkage_weight)}): ` +
-    `returns shifted by ${formatPercent(row.bias_shift)} of their size, interval ×${formatNumber(row.interval_scale)}, ` +
+    `learned bias ${formatNumber(row.bias)} ± ${formatNumber(row.bias_se)} per unit cost (shrunk ${formatNumber(row.shrunk_bias)}), ` +
+    `excess SD ${formatNumber(row.shrunk_excess_sd)}, trust score ${formatNumber(row.trust_score)}, ` +
     `band position ×${formatNumber(row.confidence_factor)} → confidence ${formatNumber(confidence)}.`;
   return parseReviewResult({
     ...review,
     confidence,
-    R_best: best,
-    R_med: median,
-    R_worst: worst,
     flags,
     rationale: review.rationale === '' ? summary : `${review.rationale} ${summary}`,
   });
@@ -93,23 +82,22 @@ function calibrationFlags(row: CalibrationRow, table: CalibrationTable): Flag[] 
       severity: 'info',
     },
   ];
-  const overPrediction = Math.max(0, -row.shrunk_relative_bias);
+  const overPrediction = row.learned_relative_bias ?? 0;
   if (overPrediction > settings.over_prediction.flag_at) {
     flags.push({
       code: 'CALIBRATION_OVERPREDICTS',
       message:
-        `${row.model_type} pilots over-predicted scale returns by ${formatPercent(overPrediction)} ` +
-        `(shrunk; raw ${formatPercent(-(row.pooled_relative_bias ?? 0))} over ${history}); ` +
-        `scenarios lowered and confidence reduced`,
+        `${row.model_type} estimates ran ${formatPercent(overPrediction)} above scale outcomes ` +
+        `(learned against the predictions made, shrunk, over ${history}); the decision model removes the bias`,
       severity: 'warning',
     });
   }
-  if (row.shrunk_relative_bias > settings.under_prediction_flag_at) {
+  if (-overPrediction > settings.under_prediction_flag_at) {
     flags.push({
       code: 'CALIBRATION_UNDERPREDICTS',
       message:
-        `${row.model_type} pilots under-predicted scale returns by ${formatPercent(row.shrunk_relative_bias)} ` +
-        `(shrunk, over ${history}); scenarios raised`,
+        `${row.model_type} estimates ran ${formatPercent(-overPrediction)} below scale outcomes ` +
+        `(shrunk, over ${history}); the decision model raises them`,
       severity: 'info',
     });
   }
@@ -120,7 +108,7 @@ function calibrationFlags(row: CalibrationRow, table: CalibrationTable): Flag[] 
       message:
         `${row.model_type} pilot intervals covered the scale outcome ${formatPercent(row.coverage)} of the time ` +
         `(shrunk ${formatPercent(row.shrunk_coverage)}) against ${formatPercent(settings.nominal_coverage)} claimed ` +
-        `(${history}); scenario intervals widened ×${formatNumber(row.interval_scale)}`,
+        `(${history})`,
       severity: 'warning',
     });
   }

@@ -9,10 +9,11 @@ import {
   parseLoopHistory,
 } from '@impact/contracts';
 import { z } from 'zod';
+import type { MethodologyCorrection } from '../decision/model';
 import { rampScore } from '../scoring/ramp';
 import { normalQuantile } from '../stats/normal';
+import { fitPredictionResiduals, type ResidualFit } from './residuals';
 import {
-  type CalibrationPenaltyRule,
   type CalibrationSettings,
   type CalibrationSettingsInput,
   parseCalibrationSettings,
@@ -40,8 +41,13 @@ const RecordsSchema = z.array(OutcomeRecordSchema);
  * - `bias_shift = clamp(shrunk_relative_bias, ±max_bias_shift)`;
  *   `interval_scale = clamp(z(nominal)/z(shrunk_coverage), interval_scale.min, interval_scale.max)`
  *   with `z(c) = Φ⁻¹((1 + c)/2)`;
- * - `confidence_factor = Π (1 − weight·(1 − score))` over the over-prediction and under-coverage penalties,
- *   `score = clamp(1 − input/bad, 0, 1)`.
+ * - against the predictions actually made (see `fitPredictionResiduals`, free of the winner's curse):
+ *   `bias` (per unit cost) with `bias_se`, `excess_sd`, shrunk by the same w (on the variance) into `shrunk_bias` and
+ *   `shrunk_excess_sd` (what the decision model corrects with, via `calibrationCorrections`);
+ * - `trust_score q = (1 − min(1, |shrunk_bias|/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
+ *   and `confidence_factor = 1 + w·trust.step·(2q − 1)`: above 1 (more trust) for well-calibrated
+ *   methodologies, below 1 for badly calibrated ones. The raw statistics above it (relative bias, coverage,
+ *   `bias_shift`, `interval_scale`) compare outcomes with whatever was predicted and are reported, not applied.
  *
  * Throws `ContractError` for records or a history that break their contract and `ConfigError` for invalid
  * settings.
@@ -151,11 +157,12 @@ function calibrationRow(
   const shrunkRelativeBias = weight * (pooledRelativeBias ?? 0) + 0;
   const shrunkCoverage = weight * coverage + (1 - weight) * settings.nominal_coverage;
   const biasShift = clamp(shrunkRelativeBias, -settings.max_bias_shift, settings.max_bias_shift);
-  const overPrediction = Math.max(0, -shrunkRelativeBias);
-  const underCoverage = Math.max(0, settings.nominal_coverage - shrunkCoverage);
-  const confidenceFactor =
-    penaltyFactor(overPrediction, settings.over_prediction) *
-    penaltyFactor(underCoverage, settings.under_coverage);
+  const fit = fitPredictionResiduals(records);
+  const shrunkBias = weight * (fit?.bias ?? 0) + 0;
+  const excessSd = fit?.excessSd ?? 0;
+  const shrunkExcessSd = Math.sqrt(weight) * excessSd;
+  const trustScore = fit === undefined ? 0.5 : trust(fit, shrunkBias, shrunkExcessSd, settings);
+  const confidenceFactor = 1 + weight * settings.trust.step * (2 * trustScore - 1);
   return {
     model_type: modelType,
     n,
@@ -172,6 +179,14 @@ function calibrationRow(
     bias_shift: biasShift,
     interval_scale: intervalScale(shrunkCoverage, settings),
     confidence_factor: confidenceFactor,
+    n_predictive: fit?.nPredictive ?? 0,
+    bias: fit?.bias ?? 0,
+    bias_se: fit?.biasSe ?? 0,
+    shrunk_bias: shrunkBias,
+    excess_sd: excessSd,
+    shrunk_excess_sd: shrunkExcessSd,
+    learned_relative_bias: relativeOrNull(shrunkBias, fit?.meanPredicted ?? 0),
+    trust_score: trustScore,
   };
 }
 
@@ -188,9 +203,49 @@ function intervalScale(shrunkCoverage: number, settings: CalibrationSettings): n
   return clamp(scale, min, max);
 }
 
-function penaltyFactor(input: number, rule: CalibrationPenaltyRule): number {
-  const score = rampScore(input, { good: 0, bad: rule.bad });
-  return 1 - rule.weight * (1 - score);
+/** `value / scale`, or null when the scale is 0 or the ratio overflows. */
+function relativeOrNull(value: number, scale: number): number | null {
+  const ratio = value / scale;
+  return scale > 0 && Number.isFinite(ratio) ? ratio + 0 : null;
+}
+
+/** Trust score in [0, 1]: 1 when the shrunk bias and excess variance are both negligible. */
+function trust(
+  fit: ResidualFit,
+  shrunkBias: number,
+  shrunkExcessSd: number,
+  settings: CalibrationSettings,
+): number {
+  const relativeBias = fit.meanPredicted > 0 ? Math.abs(shrunkBias) / fit.meanPredicted : 0;
+  // (shrunk excess SD / expected SD)²: the excess variance ratio, without squaring large numbers first.
+  const excessRatio =
+    fit.expectedSd > 0
+      ? (shrunkExcessSd / fit.expectedSd) ** 2
+      : shrunkExcessSd > 0
+        ? Number.POSITIVE_INFINITY
+        : 0;
+  const biasScore = rampScore(relativeBias, { good: 0, bad: settings.trust.bias_bad });
+  const excessScore = rampScore(excessRatio, { good: 0, bad: settings.trust.excess_bad });
+  return biasScore * excessScore;
+}
+
+/**
+ * The corrections a calibration table gives the decision model: per methodology, the shrunk bias to
+ * subtract from estimates and the shrunk excess variance to add, both per unit cost.
+ *
+ * @example
+ * ```ts
+ * applyDecisionModel(items, 'predictive', { corrections: calibrationCorrections(table) });
+ * ```
+ */
+export function calibrationCorrections(
+  table: CalibrationTable,
+): Partial<Record<ModelType, MethodologyCorrection>> {
+  const corrections: Partial<Record<ModelType, MethodologyCorrection>> = {};
+  for (const row of table.rows) {
+    corrections[row.model_type] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
+  }
+  return corrections;
 }
 
 function clamp(value: number, low: number, high: number): number {

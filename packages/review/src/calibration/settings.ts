@@ -29,6 +29,22 @@ export interface CalibrationSettings {
   under_coverage: CalibrationPenaltyRule;
   /** `CALIBRATION_UNDERPREDICTS` (info) is raised when `shrunk_relative_bias` exceeds this. */
   under_prediction_flag_at: number;
+  /** How far calibration may move confidence inside its band, up or down (see `trust_score`). */
+  trust: CalibrationTrustRule;
+}
+
+/**
+ * How calibration moves confidence: the band position is multiplied by `1 + w·step·(2q − 1)` with
+ * `w = n/(n + prior_strength)` and the trust score `q = (1 − min(1, |bias|/bias_bad))·(1 − min(1,
+ * excess_ratio/excess_bad))` in [0, 1]: well-calibrated methodologies (q > ½) gain confidence, badly
+ * calibrated ones lose it, never leaving their band.
+ */
+export interface CalibrationTrustRule {
+  step: number;
+  /** Relative bias (|shrunk bias| / mean |predicted return| per unit cost) at which q reaches 0. */
+  bias_bad: number;
+  /** Excess-variance ratio (shrunk excess / expected residual variance) at which q reaches 0. */
+  excess_bad: number;
 }
 
 /** Calibration settings as written (snake_case, every key optional). */
@@ -40,6 +56,7 @@ export interface CalibrationSettingsInput {
   over_prediction?: Partial<CalibrationPenaltyRule>;
   under_coverage?: Partial<CalibrationPenaltyRule>;
   under_prediction_flag_at?: number;
+  trust?: Partial<CalibrationTrustRule>;
 }
 
 /**
@@ -54,6 +71,7 @@ export interface CalibrationSettingsInput {
  * | `over_prediction`           | w 0.5, bad 0.5, flag 0.1 | over-prediction by 50% removes half the band position |
  * | `under_coverage`            | w 0.3, bad 0.5, flag 0.1 | coverage 50 points short removes 30% of the position  |
  * | `under_prediction_flag_at`  | 0.1          | info flag when pilots under-predict by more than 10%             |
+ * | `trust`                     | step 0.5, bias_bad 0.25, excess_bad 2 | band position × [0.5, 1.5] by the trust score |
  *
  * @example
  * ```ts
@@ -68,6 +86,7 @@ export const DEFAULT_CALIBRATION_SETTINGS: CalibrationSettings = {
   over_prediction: { weight: 0.5, bad: 0.5, flag_at: 0.1 },
   under_coverage: { weight: 0.3, bad: 0.5, flag_at: 0.1 },
   under_prediction_flag_at: 0.1,
+  trust: { step: 0.5, bias_bad: 0.25, excess_bad: 2 },
 };
 
 const defaults = DEFAULT_CALIBRATION_SETTINGS;
@@ -105,6 +124,13 @@ export const CalibrationSettingsSchema: z.ZodType<CalibrationSettings, Calibrati
     over_prediction: penaltySchema(defaults.over_prediction),
     under_coverage: penaltySchema(defaults.under_coverage),
     under_prediction_flag_at: z.number().min(0).default(defaults.under_prediction_flag_at),
+    trust: z
+      .strictObject({
+        step: z.number().min(0).max(1).default(defaults.trust.step),
+        bias_bad: z.number().gt(0).default(defaults.trust.bias_bad),
+        excess_bad: z.number().gt(0).default(defaults.trust.excess_bad),
+      })
+      .prefault({}),
   })
   .prefault({}) as unknown as z.ZodType<CalibrationSettings, CalibrationSettingsInput>;
 

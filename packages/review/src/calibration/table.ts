@@ -43,8 +43,24 @@ export const CalibrationRowSchema = z.strictObject({
   bias_shift: Finite,
   /** z_nominal / z_shrunk_coverage clamped to interval_scale: the interval widening (> 1) or shrinking (< 1). */
   interval_scale: z.number().gt(0),
-  /** Multiplier in [0, 1] on the confidence's position inside its methodology band. */
-  confidence_factor: Share,
+  /** Multiplier on the confidence's position inside its methodology band (`1 + w·step·(2·trust_score − 1)`); above 1 raises trust. */
+  confidence_factor: NonNegative,
+  /** Records whose prediction carried a predictive distribution (the rest count as unshrunk predictions). */
+  n_predictive: z.number().int().min(0),
+  /** Bias of the methodology's estimates per unit cost, from outcomes vs the predictions made (not winner's-curse biased). */
+  bias: Finite,
+  /** Standard error of `bias`. */
+  bias_se: NonNegative,
+  /** w · bias: what the decision model subtracts (per unit cost). */
+  shrunk_bias: Finite,
+  /** SD of the estimates beyond the model's, per unit cost (√ of a method-of-moments excess variance, ≥ 0). */
+  excess_sd: NonNegative,
+  /** √(w · excess_sd²): the decision model adds its square to the estimates' variance. */
+  shrunk_excess_sd: NonNegative,
+  /** shrunk_bias / mean |predicted return per unit cost|: > 0 when estimates ran high; null when predictions are all 0. */
+  learned_relative_bias: Finite.nullable(),
+  /** Quality of the methodology's predictions in [0, 1] (1: unbiased and as precise as claimed). */
+  trust_score: Share,
 });
 /** One methodology's calibration. */
 export type CalibrationRow = z.output<typeof CalibrationRowSchema>;

@@ -43,8 +43,19 @@ describe('estimateCalibration: closed form', () => {
     expect(row.bias_shift).toBeCloseTo(weight * (-5 / 35), 12);
     // scipy: norm.ppf(0.975) / norm.ppf((1 + 0.861111…)/2)
     expect(row.interval_scale).toBeCloseTo(1.3243524365635855, 6);
-    // (1 − 0.5·(0.0634921/0.5)) · (1 − 0.3·(0.0888889/0.5))
-    expect(row.confidence_factor).toBeCloseTo(0.8865608465608467, 12);
+    // Against the predictions made (no prediction recorded: w = 1, a = 0, cost 10): r = e/10,
+    // b̂ = −mean(r) = 0.125; u = (2/(2·1.959964·10))² from the ±1 scale interval;
+    // ê = mean((r + b̂)²) − u = 0.096875 − u; SE = √(Σ(u + ê))/4.
+    const u = (0.1 / 1.959963984540054) ** 2;
+    expect(row.bias).toBeCloseTo(0.125, 12);
+    expect(row.excess_sd).toBeCloseTo(Math.sqrt(0.096875 - u), 12);
+    expect(row.bias_se).toBeCloseTo(Math.sqrt(4 * (u + 0.096875 - u)) / 4, 12);
+    expect(row.shrunk_bias).toBeCloseTo(weight * 0.125, 12);
+    expect(row.shrunk_excess_sd).toBeCloseTo(Math.sqrt(weight * (0.096875 - u)), 12);
+    // |shrunk bias| / mean|p/c| = 0.0556/0.875; excess ratio far above excess_bad → q = 0, factor 1 − w·0.5.
+    expect(row.learned_relative_bias).toBeCloseTo((weight * 0.125) / 0.875, 12);
+    expect(row.trust_score).toBe(0);
+    expect(row.confidence_factor).toBeCloseTo(1 - weight * 0.5, 12);
   });
 
   it('uses the raw statistics when prior_strength is 0', () => {
@@ -97,26 +108,36 @@ describe('estimateCalibration: closed form', () => {
     const row = onlyRow(estimateCalibration(records));
     expect(row.mean_error).toBe(0);
     expect(row.bias_shift).toBe(0);
-    expect(row.confidence_factor).toBe(1);
+    // Unbiased and as precise as claimed: trust rises by w·step.
+    expect(row.bias).toBe(0);
+    expect(row.excess_sd).toBe(0);
+    expect(row.trust_score).toBe(1);
+    expect(row.confidence_factor).toBeCloseTo(1 + (10 / 15) * 0.5, 12);
     // coverage shrunk to 10/15 + 5/15·0.95; scipy: norm.ppf(0.975)/norm.ppf((1 + c)/2)
     expect(row.interval_scale).toBeCloseTo(0.8187053143425189, 6);
   });
 
-  it('clamps the bias shift, the interval scale and each penalty at their bounds', () => {
+  it('clamps the bias shift and the interval scale, and a large learned bias takes trust down by step', () => {
     const records = Array.from({ length: 20 }, () => outcome(10, 1, false, 'observational'));
     const row = onlyRow(estimateCalibration(records, { prior_strength: 0 }));
     expect(row.pooled_relative_bias).toBeCloseTo(-0.9, 12);
     expect(row.bias_shift).toBe(-DEFAULT_CALIBRATION_SETTINGS.max_bias_shift);
     expect(row.interval_scale).toBe(DEFAULT_CALIBRATION_SETTINGS.interval_scale.max);
-    // over-prediction 0.9 ≥ bad 0.5 → ×0.5; under-coverage 0.95 ≥ bad 0.5 → ×0.7
-    expect(row.confidence_factor).toBeCloseTo(0.35, 12);
+    // learned bias 0.9 per unit cost, relative 0.9 ≥ bias_bad → q = 0 → factor 1 − 0.5
+    expect(row.bias).toBeCloseTo(0.9, 12);
+    expect(row.trust_score).toBe(0);
+    expect(row.confidence_factor).toBeCloseTo(0.5, 12);
   });
 
-  it('does not penalise under-prediction, only shifts scenarios up', () => {
+  it('learns under-prediction as a negative bias and judges it by its size, like over-prediction', () => {
     const records = Array.from({ length: 10 }, () => outcome(10, 13, true, 'quasi-experiment'));
     const row = onlyRow(estimateCalibration(records, { nominal_coverage: 0.5 }));
     expect(row.bias_shift).toBeCloseTo((10 / 15) * 0.3, 12);
-    expect(row.confidence_factor).toBe(1);
+    expect(row.bias).toBeCloseTo(-0.3, 12);
+    expect(row.shrunk_bias).toBeCloseTo(-0.2, 12);
+    // relative 0.2 / bias_bad 0.25 → q = 0.2 → factor 1 + (2/3)·0.5·(−0.6)
+    expect(row.trust_score).toBeCloseTo(0.2, 12);
+    expect(row.confidence_factor).toBeCloseTo(0.8, 12);
   });
 });
 

@@ -1,0 +1,96 @@
+import type { OutcomeRecord } from '@impact/contracts';
+import { normalQuantile } from '../stats/normal';
+
+/** What the residuals against the predictions actually made say about one methodology. */
+export interface ResidualFit {
+  /** Records used (those with a budget > 0). */
+  n: number;
+  /** Records whose prediction carried a shrinkage weight (the others count with weight 1). */
+  nPredictive: number;
+  /** Methodology bias of the estimates, per unit cost: `b̂ = Σ w(w·a − r) / Σ w²`. */
+  bias: number;
+  /** Its standard error `√(Σ w²σ²) / Σ w²`. */
+  biasSe: number;
+  /** SD of the estimates beyond the model's (√ of the excess variance), per unit cost (≥ 0, method of moments). */
+  excessSd: number;
+  /** Mean |predicted return| per unit cost (the scale the bias is judged against). */
+  meanPredicted: number;
+  /** Root mean variance the model expected per residual (prediction plus scale measurement), per unit cost. */
+  expectedSd: number;
+}
+
+const Z95 = normalQuantile(0.975);
+
+/**
+ * Fit bias and excess variance from scale outcomes against the predictions that were actually made.
+ *
+ * For a record with cost c, prediction mean m (what was funded on), shrinkage weight w on the estimate
+ * and bias correction a already applied (both from `record.prediction`; w = 1, a = 0 without one), the
+ * residual `r = (actual − m)/c` has mean `−w·(b − a)` when the methodology's estimates are off by b per
+ * unit cost. The residual is not selected: funding depends only on the pilot, and the prediction is
+ * already the pilot's conditional mean, so funded-only outcomes do not carry the winner's curse.
+ * Least squares gives `b̂ = Σ w(w·a − r)/Σ w²`; with `σ_i² = v_i + u_i` (prediction variance plus the
+ * scale measurement's variance, from its 95% interval) the excess variance of the estimates is
+ * `ê = max(0, Σ w²((r + w(b̂ − a))² − σ²) / Σ w⁴)` and `SE(b̂) = √(Σ w²(σ² + w²ê)) / Σ w²`.
+ *
+ * @example
+ * ```ts
+ * const fit = fitPredictionResiduals(records.filter((r) => r.model_type === 'observational'));
+ * ```
+ */
+export function fitPredictionResiduals(records: readonly OutcomeRecord[]): ResidualFit | undefined {
+  const rows = records.flatMap((record) => {
+    const c = record.budget;
+    if (!(c > 0)) return [];
+    const prediction = record.prediction;
+    const w = prediction?.components.shrinkage_weight ?? 1;
+    const a = (prediction?.components.bias_mean ?? 0) / c;
+    const r = (record.actual_return - record.predicted_return) / c;
+    const v = ((prediction?.sd ?? 0) / c) ** 2;
+    const u = ((record.actual_ci_upper - record.actual_ci_lower) / (2 * Z95 * c)) ** 2;
+    return [{ w, a, r, sigma2: v + u, predicted: Math.abs(record.predicted_return / c) }];
+  });
+  const n = rows.length;
+  if (n === 0) return undefined;
+  // Work in units of the largest magnitude so that no square overflows; results are scaled back.
+  let unit = 0;
+  for (const row of rows) unit = Math.max(unit, Math.abs(row.r), Math.abs(row.a), Math.sqrt(row.sigma2));
+  unit = unit > 0 && Number.isFinite(unit) ? unit : 1;
+  for (const row of rows) {
+    row.r /= unit;
+    row.a /= unit;
+    row.sigma2 /= unit * unit;
+  }
+  let sw2 = 0;
+  let sw4 = 0;
+  let numerator = 0;
+  for (const row of rows) {
+    sw2 += row.w * row.w;
+    sw4 += row.w ** 4;
+    numerator += row.w * (row.w * row.a - row.r);
+  }
+  if (!(sw2 > 0)) return undefined;
+  const bias = numerator / sw2;
+  let moment = 0;
+  let expected = 0;
+  let predicted = 0;
+  for (const row of rows) {
+    const centred = row.r + row.w * (bias - row.a);
+    moment += row.w * row.w * (centred * centred - row.sigma2);
+    expected += row.sigma2;
+    predicted += row.predicted;
+  }
+  // With one record the residual variance cannot be told apart from the bias: no excess estimate.
+  const excessVariance = n >= 2 ? Math.max(0, moment / sw4) : 0;
+  let spread = 0;
+  for (const row of rows) spread += row.w * row.w * (row.sigma2 + row.w * row.w * excessVariance);
+  return {
+    n,
+    nPredictive: records.filter((record) => record.budget > 0 && record.prediction !== undefined).length,
+    bias: bias * unit + 0,
+    biasSe: (Math.sqrt(spread) / sw2) * unit,
+    excessSd: Math.sqrt(excessVariance) * unit,
+    meanPredicted: predicted / n,
+    expectedSd: Math.sqrt(expected / n) * unit,
+  };
+}
