@@ -23,6 +23,7 @@ export const ADJUSTMENT_NAMES = [
   'degenerate_ci',
   'pre_periods',
   'overlap',
+  'missing_rows',
 ] as const;
 /** Name of one adjustment. */
 export type AdjustmentName = (typeof ADJUSTMENT_NAMES)[number];
@@ -74,12 +75,15 @@ export interface ReviewRules {
  * | degenerate_ci    | 1: zero-width CI with SE > 0; 0.5: fallback CI¹      | 0     | 1      | 0.40   | DEGENERATE_CI (> 0.25)      |
  * | pre_periods      | diagnostics.n_pre_periods (time-series models only)  | 30    | 8      | 0.30   | SHORT_PRE_PERIOD (< 20)     |
  * | overlap          | diagnostics.overlap_effective_share²                 | 0.5   | 0.05   | 0.40   | POOR_OVERLAP (< 0.2)        |
+ * | missing_rows     | diagnostics.share_dropped_missing³                   | 0.05  | 0.5    | 0.30   | MANY_ROWS_DROPPED (> 0.2)   |
  *
  * ¹ `diagnostics.ci_inversion_empty === true` or a `diagnostics.ci_method` containing "fallback" (the
  * model's primary interval construction failed); the adjustment does not apply to any other interval.
  * ² Effective sample size over rows actually used, smallest arm: IPW min over arms of Kish ESS / n; matching
  * the effective number of matched controls / (ratio · matched treated). Near 1: weight spread evenly; near 0:
  * a handful of rows carry the estimate (poor overlap).
+ * ³ Share of the rows read that a `missing: drop` source or a `drop_missing` transform dropped; unless values
+ * are missing completely at random, the estimate then describes the complete cases only.
  *
  * @example
  * ```ts
@@ -108,6 +112,7 @@ export const DEFAULT_REVIEW_RULES: ReviewRules = {
     degenerate_ci: { weight: 0.4, good: 0, bad: 1, flag_at: 0.25, severity: 'warning' },
     pre_periods: { weight: 0.3, good: 30, bad: 8, flag_at: 20, severity: 'warning' },
     overlap: { weight: 0.4, good: 0.5, bad: 0.05, flag_at: 0.2, severity: 'warning' },
+    missing_rows: { weight: 0.3, good: 0.05, bad: 0.5, flag_at: 0.2, severity: 'warning' },
   },
 };
 
@@ -174,6 +179,7 @@ const AdjustmentsSchema = z
     degenerate_ci: adjustmentSchema(defaults.adjustments.degenerate_ci),
     pre_periods: adjustmentSchema(defaults.adjustments.pre_periods),
     overlap: adjustmentSchema(defaults.adjustments.overlap),
+    missing_rows: adjustmentSchema(defaults.adjustments.missing_rows),
   })
   .prefault({});
 

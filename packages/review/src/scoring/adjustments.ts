@@ -178,6 +178,15 @@ export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
     flagMessage: (input, flagAt) =>
       `poor overlap: the weights concentrate on a few rows (effective share ${fmt(input)} < ${fmt(flagAt)}), so the estimate rests on the few units comparable across groups; consider trimming (trim: crump) or overlap weights (estimand: ATO)`,
   },
+  {
+    name: 'missing_rows',
+    label: 'share of rows dropped for missing values',
+    diagnostic: 'share_dropped_missing',
+    input: (_context, value) => value,
+    flagCode: 'MANY_ROWS_DROPPED',
+    flagMessage: (input, flagAt, { measurement }) =>
+      `${fmt(100 * input)}% of the rows read were dropped for missing values (${JSON.stringify(measurement.diagnostics.rows_dropped_missing ?? null)} of ${JSON.stringify(measurement.diagnostics.rows_read ?? null)}; flagged above ${fmt(100 * flagAt)}%): unless values are missing completely at random, the estimate describes the complete cases only`,
+  },
 ];
 
 export { fmt as formatNumber };
