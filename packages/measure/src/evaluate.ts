@@ -16,6 +16,7 @@ import { type MeasureConfig, type MeasureConfigInput, MeasureConfigSchema } from
 import { MeasureError } from './errors';
 import { type PushdownOutcome, pushdownIfRequested } from './models/pushdown/run';
 import { measurementPlots } from './plots/measurement-plots';
+import { refuteEstimate } from './refute/refute';
 import { getDataSource, getModel, getStorage, getTransform } from './registry';
 import {
   columnsUsedByRun,
@@ -148,7 +149,10 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
     const { source, ...rest } = config.data;
     const adapter = getDataSource(source);
     const spec = parseSection(rest, adapter.specSchema, 'data', file);
-    const columns = columnsUsedByRun(params, config.transforms);
+    const columns = columnsUsedByRun(
+      config.refute === undefined ? params : [params, config.refute],
+      config.transforms,
+    );
     const sourceContext = { baseDir, seed: config.seed, ...(columns ? { columns } : {}) };
     // SQL sources with `pushdown: true` may fit the model inside the engine (models/pushdown/run.ts).
     const modelContext = { ciLevel: config.ci_level, seed: config.seed };
@@ -181,9 +185,29 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
   }
   const missingReport = combineMissingReports(missingReports);
 
-  const estimate =
-    pushed?.estimate ?? model.fit(table, params, { ciLevel: config.ci_level, seed: config.seed });
+  const modelContextForFit = { ciLevel: config.ci_level, seed: config.seed };
+  let estimate = pushed?.estimate ?? model.fit(table, params, modelContextForFit);
   if (pushed) Object.assign(estimate.diagnostics, pushed.diagnostics);
+  if (config.refute !== undefined) {
+    if (pushed?.estimate) {
+      throw new MeasureError(
+        'MODEL_PARAMS_INVALID',
+        'refute: refits the model on the data in memory; remove pushdown: true',
+        {
+          parameter: 'refute',
+        },
+      );
+    }
+    // Refutation stage: refits with placebo treatments/outcomes, a random covariate and data subsets (src/refute/).
+    estimate = refuteEstimate({
+      model,
+      params: params as Record<string, unknown>,
+      table,
+      estimate,
+      config: config.refute,
+      context: modelContextForFit,
+    });
+  }
   const result = parseMeasureResult({
     initiative_id: config.initiative_id,
     effect_estimate: estimate.effect_estimate,

@@ -1,5 +1,6 @@
 import { CiLevelSchema, InitiativeIdSchema } from '@impact/contracts';
 import { z } from 'zod';
+import { RefuteConfigSchema } from '../refute/schema';
 
 /**
  * `data:` of a measure config: `source` names a registered data source; the remaining keys belong to
@@ -39,6 +40,8 @@ export const MeasureConfigSchema = z.strictObject({
    * they can register the models, sources and transforms it names. Code calls `loadPlugins` itself.
    */
   plugins: z.array(z.string().min(1)).optional(),
+  /** Refutations run after the fit (placebos, random common cause, data subsets, E-values); see docs/measure-refutation.md. */
+  refute: RefuteConfigSchema.optional(),
 });
 /** A parsed measure config. */
 export type MeasureConfig = z.output<typeof MeasureConfigSchema>;
