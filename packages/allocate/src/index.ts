@@ -7,7 +7,7 @@ export {
   loadAllocateConfig,
 } from './config/config';
 export { type AllocateOptions, allocate } from './engine/allocate';
-export { compareIdLists, MAX_TIE_CANDIDATES } from './engine/solve';
+export { compareIdLists, DEFAULT_TIME_LIMIT_MS, MAX_TIE_CANDIDATES } from './engine/solve';
 export {
   AllocationError,
   type AllocationErrorCode,
@@ -43,6 +43,7 @@ export { createHighsSolver, type HighsSolverOptions } from './solvers/highs';
 export type {
   MilpModel,
   MilpRow,
+  RelaxationOutcome,
   SolveOptions,
   SolveOutcome,
   SolverAdapter,

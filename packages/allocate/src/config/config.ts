@@ -30,7 +30,7 @@ export const AllocateConfigSchema = z.strictObject({
       message: 'expected scenario weights summing to 1',
     })
     .optional(),
-  solver: z.string().min(1).default('glpk'),
+  solver: z.string().min(1).default('highs'),
   time_limit_ms: z.number().positive().optional(),
 });
 /** Parsed allocate configuration. */

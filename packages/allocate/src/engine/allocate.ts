@@ -59,9 +59,12 @@ export interface AllocateOptions {
   fractional?: boolean;
   /** Scenario weights for `expected_return`, non-negative and summing to 1 (default equal: Laplace). */
   scenarioWeights?: ScenarioWeights;
-  /** MILP engine: `glpk` (default; GPL-3.0 glpk.js, loaded lazily), `highs` (MIT) or an adapter instance. */
+  /** MILP engine: `highs` (default; MIT, a dependency), `glpk` (GPL-3.0 glpk.js, an opt-in peer) or an adapter. */
   solver?: 'glpk' | 'highs' | (string & {}) | SolverAdapter;
-  /** Stop solving after this many milliseconds and return the best portfolio found with its gap. */
+  /**
+   * Stop solving after this many milliseconds (default 30,000) and return the best portfolio found with
+   * `detail.status: time_limit` and its optimality gap.
+   */
   timeLimitMs?: number;
 }
 
@@ -130,7 +133,7 @@ export async function allocate(
   }
   const checked = checkOptions(options);
   const rule = resolveRule(options.rule ?? 'minimax_regret');
-  const solver: SolverAdapter = resolveSolver(options.solver ?? 'glpk');
+  const solver: SolverAdapter = resolveSolver(options.solver ?? 'highs');
   const problem = buildProblem(reviews, {
     budget: checked.budget,
     fractional: checked.fractional ?? false,
@@ -226,6 +229,8 @@ export async function allocate(
     objective_value: solution.objective,
     total_cost: totalCost,
     budget: problem.constraints.budget,
+    status: solution.status,
+    optimality_gap: solution.gap,
     detail: JSON.parse(JSON.stringify(detail)) as Record<string, unknown>,
   });
 }

@@ -43,9 +43,20 @@ export interface PortfolioSolution {
   ruleDetail: Record<string, unknown>;
 }
 
+/**
+ * Default overall time limit of one allocation (every solve together), in milliseconds. A solve stopped by
+ * it returns the best portfolio found with `status: time_limit` and its optimality gap.
+ *
+ * @example
+ * ```ts
+ * await allocate(reviews, { budget, timeLimitMs: 4 * DEFAULT_TIME_LIMIT_MS }); // allow longer proofs
+ * ```
+ */
+export const DEFAULT_TIME_LIMIT_MS = 30_000;
+
 /** Options of {@link solvePortfolio}. */
 export interface SolvePortfolioOptions {
-  /** Overall time limit for every solve of this allocation together. */
+  /** Overall time limit for every solve of this allocation together (default {@link DEFAULT_TIME_LIMIT_MS}). */
   timeLimitMs?: number;
 }
 
@@ -81,7 +92,8 @@ export async function solvePortfolio(
   const { constraints } = problem;
   const fractional = constraints.fractional;
   const started = performance.now();
-  const deadline = options.timeLimitMs === undefined ? undefined : started + options.timeLimitMs;
+  const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const deadline = started + timeLimitMs;
   let solves = 0;
   let solverTimeMs = 0;
   let anyStoppedEarly = false;
@@ -188,12 +200,11 @@ export async function solvePortfolio(
     return { indices, values, lower, upper };
   };
 
-  const remaining = (share = 1): number | undefined =>
-    deadline === undefined ? undefined : Math.max(1, (deadline - performance.now()) * share);
+  const remaining = (share = 1): number => Math.max(1, (deadline - performance.now()) * share);
 
   const run = async (model: MilpModel, share = 1): Promise<SolveOutcome> => {
     const limit = remaining(share);
-    const outcome = await solver.solve(model, limit === undefined ? {} : { timeLimitMs: limit });
+    const outcome = await solver.solve(model, { timeLimitMs: limit });
     solves++;
     solverTimeMs += outcome.timeMs;
     if (outcome.status === 'unbounded') {
@@ -212,7 +223,7 @@ export async function solvePortfolio(
   const relaxRun = async (model: MilpModel, share: number): Promise<RelaxationOutcome | null> => {
     if (!canReduce || !solver.relax) return null;
     const limit = remaining(share);
-    const outcome = await solver.relax(model, limit === undefined ? {} : { timeLimitMs: limit });
+    const outcome = await solver.relax(model, { timeLimitMs: limit });
     solves++;
     solverTimeMs += outcome.timeMs;
     return outcome.status === 'optimal' ? outcome : null;
@@ -387,7 +398,7 @@ export async function solvePortfolio(
   const timeLimitError = (): AllocationError =>
     new AllocationError(
       'ALLOCATION_TIME_LIMIT',
-      `time_limit_ms ${options.timeLimitMs}: the solver found no feasible portfolio in time; raise time_limit_ms`,
+      `time_limit_ms ${timeLimitMs}: the solver found no feasible portfolio in time; raise time_limit_ms`,
       { field: 'time_limit_ms' },
     );
 

@@ -9,8 +9,15 @@ export interface HighsSolverOptions {
 }
 
 /**
- * A {@link SolverAdapter} on the MIT-licensed `highs` package (HiGHS compiled to WebAssembly). The package
- * is an optional peer dependency imported on the first solve; throws `ALLOCATION_SOLVER_MISSING` when absent.
+ * The process-wide HiGHS runtime: imported and its WebAssembly compiled on the first solve, once, then
+ * shared by every adapter that was not given its own `lib`.
+ */
+let sharedRuntime: Promise<Highs> | undefined;
+
+/**
+ * A {@link SolverAdapter} on the MIT-licensed `highs` package (HiGHS compiled to WebAssembly), the default
+ * engine and a regular dependency. The runtime is loaded lazily on the first solve and shared by the whole
+ * process; `ALLOCATION_SOLVER_MISSING` when the package cannot be imported (a broken install).
  * Gaps are solved to zero (`mip_rel_gap = mip_abs_gap = 0`) so results are exact.
  *
  * @example
@@ -19,10 +26,14 @@ export interface HighsSolverOptions {
  * ```
  */
 export function createHighsSolver(options: HighsSolverOptions = {}): SolverAdapter {
-  let loading: Promise<Highs> | undefined = options.lib ? Promise.resolve(options.lib) : undefined;
+  const injected = options.lib ? Promise.resolve(options.lib) : undefined;
   const load = (): Promise<Highs> => {
-    loading ??= importHighs();
-    return loading;
+    if (injected) return injected;
+    sharedRuntime ??= importHighs().catch((error: unknown) => {
+      sharedRuntime = undefined;
+      throw error;
+    });
+    return sharedRuntime;
   };
   return {
     name: 'highs',
@@ -67,7 +78,7 @@ async function importHighs(): Promise<Highs> {
   } catch (error) {
     throw new AllocationError(
       'ALLOCATION_SOLVER_MISSING',
-      'solver "highs" needs the optional package highs (MIT): install highs (npm install highs)',
+      'solver "highs" could not load the package highs (MIT), a dependency of @impact/allocate: reinstall it (npm install highs)',
       { field: 'solver', cause: error },
     );
   }

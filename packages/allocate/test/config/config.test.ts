@@ -82,10 +82,10 @@ describe('configuration', () => {
     });
   });
 
-  it('defaults: minimax_regret on glpk', () => {
+  it('defaults: minimax_regret on highs (the MIT engine that is always installed)', () => {
     const config = AllocateConfigSchema.parse({ budget: 10 });
     expect(config.rule).toBe('minimax_regret');
-    expect(config.solver).toBe('glpk');
+    expect(config.solver).toBe('highs');
     expect(config.fractional).toBe(false);
   });
 });

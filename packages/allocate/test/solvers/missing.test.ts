@@ -19,14 +19,14 @@ describe('missing optional engines', () => {
     });
   });
 
-  it('highs: a coded error that says to install highs', async () => {
+  it('highs (a dependency) missing from a broken install: a coded error that says to reinstall it', async () => {
     const { allocate } = await import('../../src/index');
     const { referenceReviews } = await import('../helpers');
     await expect(
       allocate(referenceReviews(), { objective: 'gross', budget: 10, solver: 'highs' }),
     ).rejects.toMatchObject({
       code: 'ALLOCATION_SOLVER_MISSING',
-      message: expect.stringContaining('install highs'),
+      message: expect.stringContaining('reinstall it (npm install highs)'),
     });
   });
 });

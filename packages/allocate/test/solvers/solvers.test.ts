@@ -4,6 +4,7 @@ import {
   allocate,
   createGlpkSolver,
   createHighsSolver,
+  DEFAULT_TIME_LIMIT_MS,
   defineSolver,
   type MilpModel,
   registerSolver,
@@ -200,8 +201,19 @@ describe('time limit', () => {
       timeLimitMs: 60_000,
     });
     expect(limits.every((limit) => limit !== undefined && limit > 0 && limit <= 60_000)).toBe(true);
+    // Without an explicit limit every solve still gets one: the default.
+    limits.length = 0;
     await allocate(referenceReviews(), { objective: 'gross', budget: 10, solver: recording });
-    expect(limits.at(-1)).toBeUndefined();
+    expect(limits.length).toBeGreaterThan(0);
+    expect(limits.every((limit) => limit !== undefined && limit > 0 && limit <= DEFAULT_TIME_LIMIT_MS)).toBe(
+      true,
+    );
+  });
+
+  it('the default engine is HiGHS', async () => {
+    const result = await allocate(referenceReviews(), { objective: 'gross', budget: 10 });
+    expect(result.detail.solver).toBe('highs');
+    expect(result.selected_initiatives).toEqual(['A', 'B', 'C']);
   });
 });
 

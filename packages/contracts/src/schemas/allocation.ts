@@ -22,6 +22,13 @@ export const AllocationResultSchema = z
     objective_value: FiniteNumberSchema,
     total_cost: CurrencySchema,
     budget: CurrencySchema,
+    /**
+     * `optimal` when the portfolio is proved optimal; `time_limit` when a solve was stopped by the time limit
+     * and the portfolio is the best one found, not proved optimal (see `optimality_gap`).
+     */
+    status: z.enum(['optimal', 'time_limit']).optional(),
+    /** Relative optimality gap of a time-limited solve (0 when optimal, null when the engine gave no bound). */
+    optimality_gap: z.number().min(0).nullable().optional(),
     detail: DiagnosticsSchema.default({}),
   })
   .superRefine((value, ctx) => {
