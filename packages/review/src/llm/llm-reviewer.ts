@@ -8,7 +8,8 @@ import { parseReviewRules, type ReviewRulesInput } from '../rules/rules';
 import { clampToBand } from '../scoring/confidence';
 import { MalformedAnswerError, runReviewAgent } from './agent';
 import { REVIEW_SYSTEM_PROMPT, reviewUserPrompt } from './prompt';
-import { anySignal } from './signals';
+import { withReviewSignal } from './review-signal';
+import { anySignal, heldTimeout } from './signals';
 
 /** Options shared by every LLM reviewer. */
 export interface LlmReviewerSettings {
@@ -58,20 +59,24 @@ export function createAgentReviewer(
       const model = await loadModel();
       const modelId = settings.modelId ?? readModelId(model);
       const band = rules.bands[parsed.measurement.model_type];
-      const timeout = AbortSignal.timeout(timeoutMs);
+      const held = heldTimeout(timeoutMs);
+      const timeout = held.signal;
       const signal = userSignal === undefined ? timeout : anySignal([timeout, userSignal]);
       let failure: string;
       try {
-        const outcome = await runReviewAgent(
-          model,
-          [
-            { role: 'system', content: REVIEW_SYSTEM_PROMPT },
-            { role: 'user', content: reviewUserPrompt(parsed, band, baseline.confidence, baseline.flags) },
-          ],
-          { measurement: parsed.measurement, rules },
-          limits,
-          signal,
+        const outcome = await withReviewSignal(signal, () =>
+          runReviewAgent(
+            model,
+            [
+              { role: 'system', content: REVIEW_SYSTEM_PROMPT },
+              { role: 'user', content: reviewUserPrompt(parsed, band, baseline.confidence, baseline.flags) },
+            ],
+            { measurement: parsed.measurement, rules },
+            limits,
+            signal,
+          ),
         );
+        held.clear();
         const proposed = outcome.review.confidence;
         const confidence = clampToBand(proposed, band);
         const flags: Flag[] = [...baseline.flags];
@@ -82,12 +87,14 @@ export function createAgentReviewer(
             severity: 'warning',
           });
         }
+        // Flags from the model are namespaced (LLM_MODEL_<code>): it cannot raise LLM_FALLBACK, a rule's flag, or
+        // any other code the reviewer or the rules own. One the rules raised already is not repeated.
         const seen = new Set(flags.map((flag) => flag.code));
         for (const flag of outcome.review.flags) {
-          if (!seen.has(flag.code)) {
-            seen.add(flag.code);
-            flags.push(flag);
-          }
+          const code = modelFlagCode(flag.code);
+          if (seen.has(code) || seen.has(flag.code)) continue;
+          seen.add(code);
+          flags.push({ ...flag, code });
         }
         return parseReviewResult({
           ...baseline,
@@ -97,6 +104,7 @@ export function createAgentReviewer(
           reviewer: { name, kind: 'llm', ...(modelId === undefined ? {} : { model: modelId }) },
         });
       } catch (error) {
+        held.clear();
         if (userSignal?.aborted) {
           throw new ReviewError('REVIEW_ABORTED', `review of ${parsed.measurement.initiative_id} aborted`, {
             cause: userSignal.reason,
@@ -127,7 +135,10 @@ export function createAgentReviewer(
  * by zod. Guardrails: the score is clamped into the methodology band (flag `LLM_SCORE_CLAMPED`),
  * measurement fields reach the model only as a JSON data block or tool results, the review times out
  * after `timeoutMs`, malformed answers are re-asked `maxRetries` times, and any failure falls back to the
- * deterministic review with flag `LLM_FALLBACK`. Returns are always computed by the rules, never by the LLM.
+ * deterministic review with flag `LLM_FALLBACK`. The timeout (or `options.signal`) cancels the model call and
+ * its HTTP request, and its timer keeps the process alive until it fires, so a model that never answers
+ * cannot hang the process or end it silently. Flags the model proposes are recorded as `LLM_MODEL_<code>`,
+ * so it cannot raise `LLM_FALLBACK` or a rule's flag. Returns are always computed by the rules, never by the LLM.
  *
  * @example
  * ```ts
@@ -138,6 +149,22 @@ export function createAgentReviewer(
 export function createLlmReviewer(options: LlmReviewerOptions): Reviewer {
   const { model, ...settings } = options;
   return createAgentReviewer(async () => model, { ...settings, defaultName: 'llm' });
+}
+
+/** Prefix of every flag code an LLM proposes, so that it cannot spoof the reviewer's or the rules' flags. */
+export const MODEL_FLAG_PREFIX = 'LLM_MODEL_';
+
+/**
+ * The code under which a flag proposed by the model is recorded: `LLM_MODEL_<code>` (`SHORT_PILOT` →
+ * `LLM_MODEL_SHORT_PILOT`; a spoofed `LLM_FALLBACK` → `LLM_MODEL_LLM_FALLBACK`).
+ *
+ * @example
+ * ```ts
+ * modelFlagCode('LLM_FALLBACK'); // 'LLM_MODEL_LLM_FALLBACK'
+ * ```
+ */
+export function modelFlagCode(code: string): string {
+  return `${MODEL_FLAG_PREFIX}${code}`;
 }
 
 function readModelId(model: BaseChatModel): string | undefined {

@@ -2,6 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ReviewError } from '../errors';
 import type { Reviewer } from '../reviewer/reviewer';
 import { createAgentReviewer, type LlmReviewerSettings } from './llm-reviewer';
+import { abortableFetch } from './review-signal';
 
 /** The part of `@langchain/ollama` the Ollama reviewer uses (inject it as `lib`). */
 export interface OllamaLib {
@@ -102,7 +103,8 @@ export function createOllamaReviewer(options: OllamaReviewerOptions): Reviewer {
       model,
       temperature: temperature ?? 0,
       ...(baseUrl === undefined ? {} : { baseUrl }),
-      ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
+      // The review's timeout/abort must cancel the HTTP request itself (see abortableFetch).
+      fetch: abortableFetch(fetchImpl ?? globalThis.fetch),
     });
   });
   return createAgentReviewer(loadModel, { modelId: model, ...settings, defaultName: 'ollama' });

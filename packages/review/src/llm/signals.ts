@@ -19,3 +19,22 @@ export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
   }
   return controller.signal;
 }
+
+/**
+ * A timeout signal that keeps the process alive until it fires or is cleared (unlike
+ * `AbortSignal.timeout`, whose timer is unreferenced: with a model that never settles and nothing else
+ * pending, Node would exit silently with code 13 before the timeout could fall back).
+ *
+ * @example
+ * ```ts
+ * const timeout = heldTimeout(30_000);
+ * try { await work(timeout.signal) } finally { timeout.clear() }
+ * ```
+ */
+export function heldTimeout(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+  }, ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}

@@ -34,7 +34,8 @@ describe('createLlmReviewer with LangChain fake chat models', () => {
     expect(ReviewResultSchema.parse(review)).toEqual(review);
     expect(review.confidence).toBe(0.7);
     expect(review.reviewer).toEqual({ name: 'llm', kind: 'llm', model: 'fake-list' });
-    expect(review.flags.map((flag) => flag.code)).toEqual(['SHORT_PILOT']);
+    // The model's flags are namespaced: it cannot raise the reviewer's or the rules' codes.
+    expect(review.flags.map((flag) => flag.code)).toEqual(['LLM_MODEL_SHORT_PILOT']);
     expect(review.rationale).toMatch(/^Parallel pre-trends hold/);
     // Returns and cost come from the rules and the valuation, never from the LLM.
     const deterministic = await createDeterministicReviewer().review(input);

@@ -100,7 +100,7 @@ describe('createOllamaReviewer against a loopback Ollama /api/chat (real ChatOll
     const review = await reviewer.review({ measurement: quasi, cost: 100 });
     expect(review.confidence).toBe(0.71);
     expect(review.reviewer).toEqual({ name: 'ollama', kind: 'llm', model: 'llama3.1:8b' });
-    expect(review.flags.map((flag) => flag.code)).toContain('SHORT_PILOT');
+    expect(review.flags.map((flag) => flag.code)).toContain('LLM_MODEL_SHORT_PILOT');
     const first = server.requests[0]!.body as OllamaChatRequest;
     expect(first.model).toBe('llama3.1:8b');
     expect(first.options?.temperature).toBe(0);

@@ -40,6 +40,8 @@ describe('optional provider loading', () => {
     expect(constructed).toEqual([]);
     await reviewer.review({ measurement: measurement(), cost: 1 });
     await reviewer.review({ measurement: measurement(), cost: 1 });
-    expect(constructed).toEqual([{ model: 'm', temperature: 0.3, baseUrl: 'http://127.0.0.1:1' }]);
+    expect(constructed).toEqual([
+      { model: 'm', temperature: 0.3, baseUrl: 'http://127.0.0.1:1', fetch: expect.any(Function) },
+    ]);
   });
 });
