@@ -5,6 +5,9 @@
  * 2. publint (strict) and are-the-types-wrong on each tarball.
  * 3. Install all tarballs into a fresh temporary project with npm, then both `import` and `require`
  *    every package and check the export names its built declarations promise.
+ * 4. As a new user following docs/getting-started.md would: run the installed `impact` CLI on the
+ *    getting-started pipeline (taken from the doc itself) and allocate with the default solver, with no
+ *    optional engine (glpk.js) installed, so a fresh install never dies at allocation.
  * Run after `pnpm build`. Exits non-zero on any failure.
  */
 import { execFileSync } from 'node:child_process';
@@ -90,6 +93,30 @@ for (const pkg of packages) {
   );
   step(`require ${pkg.name} (CJS)`, () => run('node', ['-e', cjs], consumer));
 }
+
+// The getting-started pipeline, exactly as the doc shows it (first yaml block after "`pipeline.yaml`:").
+const gettingStarted = readFileSync(join(root, 'docs', 'getting-started.md'), 'utf8');
+const pipelineYaml = /`pipeline\.yaml`:\s*```yaml\n([\s\S]*?)```/.exec(gettingStarted)?.[1];
+const cli = join(consumer, 'node_modules', '@impact', 'loop', 'dist', 'cli.js');
+step('fresh install has no optional solver engine (glpk.js)', () => {
+  if (readdirSync(join(consumer, 'node_modules')).includes('glpk.js')) throw new Error('glpk.js was installed');
+});
+step('impact --version from the installed bin', () => run('node', [cli, '--version'], consumer));
+step('impact run on the getting-started pipeline (default solver)', () => {
+  if (pipelineYaml === undefined) throw new Error('docs/getting-started.md has no `pipeline.yaml`: yaml block');
+  writeFileSync(join(consumer, 'pipeline.yaml'), pipelineYaml);
+  run('node', [cli, 'run', 'pipeline.yaml', '--out', 'results', '--quiet'], consumer);
+  const report = JSON.parse(readFileSync(join(consumer, 'results', 'outcome.json'), 'utf8'));
+  if (report.records.length + report.dropped.length !== 2) throw new Error('expected two initiatives in outcome.json');
+});
+step('impact allocate with the default solver', () => {
+  const reviews = JSON.parse(readFileSync(join(consumer, 'results', 'run.json'), 'utf8'))
+    .initiatives.map((initiative) => initiative.review)
+    .filter(Boolean);
+  writeFileSync(join(consumer, 'reviews.json'), JSON.stringify(reviews));
+  const allocation = JSON.parse(run('node', [cli, 'allocate', 'reviews.json', '--budget', '20000', '--json'], consumer));
+  if (!Array.isArray(allocation.selected_initiatives)) throw new Error('no allocation printed');
+});
 
 if (process.exitCode) {
   console.error(`packaging check failed; work folder kept at ${work}`);
