@@ -60,6 +60,13 @@ export {
   subclassificationModel,
 } from './models/observational/subclassification';
 export { pushdownDifferenceInDifferences } from './models/pushdown/did';
+export {
+  confidenceSequenceHalfWidth,
+  mixtureLikelihoodRatio,
+  optimalMixtureRatio,
+  type SequentialParams,
+  SequentialParamsSchema,
+} from './models/experiment/sequential';
 export { pushdownExperiment } from './models/pushdown/experiment';
 export {
   type PushdownOutcome,
@@ -111,6 +118,13 @@ export {
   type TimeSeriesPoint,
 } from './plots/panel-plots';
 export { type ChartLayer, COLORS, escapeXml, niceTicks, type XYChartSpec, xyChartSvg } from './plots/svg';
+export {
+  type MeanDifferenceEValues,
+  meanDifferenceEValues,
+  riskRatioEValue,
+} from './refute/e-value';
+export { type RefutationName, type RefutationResult, refuteEstimate } from './refute/refute';
+export { type RefuteConfig, type RefuteConfigInput, RefuteConfigSchema } from './refute/schema';
 export {
   getDataSource,
   getModel,
