@@ -26,6 +26,13 @@ export {
   experimentModel,
 } from './models/experiment';
 export {
+  confidenceSequenceHalfWidth,
+  mixtureLikelihoodRatio,
+  optimalMixtureRatio,
+  type SequentialParams,
+  SequentialParamsSchema,
+} from './models/experiment/sequential';
+export {
   defaultHacLags,
   estimateInterruptedTimeSeries,
   type InterruptedTimeSeriesParams,
@@ -60,13 +67,6 @@ export {
   subclassificationModel,
 } from './models/observational/subclassification';
 export { pushdownDifferenceInDifferences } from './models/pushdown/did';
-export {
-  confidenceSequenceHalfWidth,
-  mixtureLikelihoodRatio,
-  optimalMixtureRatio,
-  type SequentialParams,
-  SequentialParamsSchema,
-} from './models/experiment/sequential';
 export { pushdownExperiment } from './models/pushdown/experiment';
 export {
   type PushdownOutcome,
