@@ -1,8 +1,15 @@
 import type { Table } from '@impact/contracts';
 import { z } from 'zod';
-import { binaryColumn, numericColumn } from '../data/columns';
+import { numericColumn } from '../data/columns';
 import { MeasureError } from '../errors';
-import { type DesignMatrix, fitOls, inferenceFromEstimate, type OlsFit } from '../stats/ols';
+import {
+  type CoefficientInference,
+  type DesignMatrix,
+  fitOls,
+  inferenceFromEstimate,
+  type OlsFit,
+} from '../stats/ols';
+import { firstPostPosition } from './its-intervention';
 import {
   defineModel,
   estimateFromInference,
@@ -13,6 +20,11 @@ import {
 import { refuseConstantOutcome, refuseExactFit } from './outcome-checks';
 import { hacSmallSample, neweyWestCovariance } from './panel/hac-small-sample';
 import { prewhitenedHacCovariance } from './panel/prewhitened-hac';
+
+/** The effects an interrupted time series can report as its headline (`effect`). */
+export const ITS_EFFECTS = ['mean_gap', 'level', 'slope', 'cumulative'] as const;
+/** One of {@link ITS_EFFECTS}. */
+export type ItsEffect = (typeof ITS_EFFECTS)[number];
 
 /**
  * Parameters of the `interrupted_time_series` model (YAML `model.params`). One row per period (aggregate first).
@@ -27,8 +39,25 @@ export const InterruptedTimeSeriesParamsSchema = z
     outcome: z.string().min(1).default('revenue'),
     /** Period column: ISO dates ('YYYY-MM-DD', trend in days) or numbers (trend in those units). */
     time: z.string().min(1).default('date'),
-    /** 0/1 post-intervention indicator (0 before, 1 from the intervention on). */
+    /** 0/1 post-intervention indicator (0 before, 1 from the intervention on); not read with `intervention`. */
     post: z.string().min(1).default('post'),
+    /**
+     * Where the post-period starts, instead of a `post` column: an ISO date (the first period on or after it is
+     * the first post period) or a 0-based position in time order (`60` = the 61st period).
+     */
+    intervention: z
+      .union([
+        z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date YYYY-MM-DD'),
+        z.number().int().min(1),
+      ])
+      .optional(),
+    /**
+     * The headline effect: `mean_gap` (default) the average post-period gap between observed and
+     * counterfactual; `level` the jump at the intervention (b2); `slope` the change in trend per time unit
+     * (b3); `cumulative` the summed gap over the post-period (n_post × mean gap). All four are in
+     * `details.effects`.
+     */
+    effect: z.enum(ITS_EFFECTS).default('mean_gap'),
     /** Add day-of-week dummies (needs ISO dates). */
     weekday_effects: z.boolean().default(false),
     /** Newey–West truncation lag L; default ⌊4·(T/100)^(2/9)⌋ (Newey & West 1994). */
@@ -118,7 +147,6 @@ export function estimateInterruptedTimeSeries(
 ): ModelEstimate {
   const y = numericColumn(table, params.outcome, 'outcome');
   refuseConstantOutcome(y, params.outcome, 'interrupted time series');
-  const postColumn = binaryColumn(table, params.post, 'post-period');
   const time = readTimeIndex(table, params.time);
   const n = y.length;
   const order = Array.from({ length: n }, (_, i) => i).sort(
@@ -133,38 +161,12 @@ export function estimateInterruptedTimeSeries(
       );
     }
   }
-  let firstPost = -1;
-  for (let r = 0; r < n; r++) {
-    const flag = postColumn[order[r] as number] as number;
-    if (flag === 1 && firstPost < 0) firstPost = r;
-    if (flag === 0 && firstPost >= 0) {
-      throw new MeasureError(
-        'MODEL_PARAMS_INVALID',
-        `post column "${params.post}" returns to 0 at ${time.labels[order[r] as number]} after the intervention; it must be 0 before and 1 after`,
-        {
-          column: params.post,
-          row: order[r] as number,
-        },
-      );
-    }
-  }
-  if (firstPost < 0)
-    throw new MeasureError(
-      'DATA_NO_POST_PERIOD',
-      `post column "${params.post}" is 0 in every row: no post-period`,
-      { column: params.post },
-    );
-  if (firstPost === 0)
-    throw new MeasureError(
-      'DATA_NO_PRE_PERIOD',
-      `post column "${params.post}" is 1 from the first period: no pre-period`,
-      { column: params.post },
-    );
+  const firstPost = firstPostPosition(table, params, { ...time, order });
   if (firstPost < params.min_pre_periods)
     throw new MeasureError(
       'DATA_TOO_FEW_ROWS',
       `interrupted time series needs at least ${params.min_pre_periods} pre-intervention periods (min_pre_periods) to extrapolate the trend, found ${firstPost} before ${time.labels[order[firstPost] as number]} in column "${params.time}"`,
-      { parameter: 'min_pre_periods', column: params.post },
+      { parameter: 'min_pre_periods' },
     );
   if (params.weekday_effects && !time.dates) {
     throw new MeasureError(
@@ -203,25 +205,29 @@ export function estimateInterruptedTimeSeries(
   const design = { n, p: columns.length, columns, names };
   const { fit, contrastInference } = fitWithHac(design, sortedY, params, lags);
 
-  // Effect = mean post-period gap between observed and counterfactual (fitted without b2, b3). The post dummy
-  // makes the post residuals sum to zero, so that mean is c'β with c = (0, 0, 1, mean(t − t0 | post), 0…).
+  // Mean gap = mean post-period gap between observed and counterfactual (fitted without b2, b3). The post dummy
+  // makes the post residuals sum to zero, so that mean is c'β with c = (0, 0, 1, mean(t − t0 | post), 0…);
+  // level = b2, slope = b3 (per time unit), cumulative = n_post × mean gap.
   const nPost = n - firstPost;
   let meanOffset = 0;
   for (let r = firstPost; r < n; r++) meanOffset += (trend[r] as number) / nPost;
-  const p = fit.p;
-  const contrast = new Float64Array(p);
-  contrast[2] = 1;
-  contrast[3] = meanOffset;
-  let effect = 0;
-  for (let a = 0; a < p; a++) effect += (contrast[a] as number) * (fit.coefficients[a] as number);
-  const effectInference = contrastInference(contrast);
-  const effectDf = effectInference.df;
-  const inference = inferenceFromEstimate(
-    effect,
-    Math.sqrt(effectInference.variance),
-    context.ciLevel,
-    effectDf,
-  );
+  const contrasts: Record<ItsEffect, [number, number]> = {
+    mean_gap: [1, meanOffset],
+    level: [1, 0],
+    slope: [0, 1],
+    cumulative: [nPost, nPost * meanOffset],
+  };
+  const effects = Object.fromEntries(
+    ITS_EFFECTS.map((name) => {
+      const contrast = new Float64Array(fit.p);
+      [contrast[2], contrast[3]] = contrasts[name];
+      const estimate = contrast.reduce((sum, c, a) => sum + c * (fit.coefficients[a] as number), 0);
+      const { variance, df } = contrastInference(contrast);
+      return [name, { ...inferenceFromEstimate(estimate, Math.sqrt(variance), context.ciLevel, df), df }];
+    }),
+  ) as Record<ItsEffect, CoefficientInference & { df: number }>;
+  const inference = effects[params.effect];
+  const effectDf = inference.df;
 
   const counterfactual: {
     period: string | number;
@@ -231,6 +237,7 @@ export function estimateInterruptedTimeSeries(
     cumulative_gap: number;
   }[] = [];
   let cumulative = 0;
+  const meanGap = effects.mean_gap;
   const levelChange = fit.coefficients[2] as number;
   const slopeChange = fit.coefficients[3] as number;
   for (let r = firstPost; r < n; r++) {
@@ -252,7 +259,7 @@ export function estimateInterruptedTimeSeries(
     fitted: fit.fitted[r] as number,
   }));
   const coefficient = (index: number) => {
-    const unit = new Float64Array(p);
+    const unit = new Float64Array(fit.p);
     unit[index] = 1;
     const { variance, df } = contrastInference(unit);
     const c = inferenceFromEstimate(
@@ -279,6 +286,7 @@ export function estimateInterruptedTimeSeries(
     hac_prewhite: params.hac_prewhite,
     n_pre_periods: firstPost,
     n_post_periods: nPost,
+    effect: params.effect,
   };
   return estimateFromInference(inference, {
     sampleSize: n,
@@ -290,11 +298,27 @@ export function estimateInterruptedTimeSeries(
       counterfactual,
       fitted,
       cumulative_effect: {
-        estimate: nPost * inference.estimate,
-        standard_error: nPost * inference.standardError,
-        ci_lower: nPost * inference.ciLower,
-        ci_upper: nPost * inference.ciUpper,
+        estimate: nPost * meanGap.estimate,
+        standard_error: nPost * meanGap.standardError,
+        ci_lower: nPost * meanGap.ciLower,
+        ci_upper: nPost * meanGap.ciUpper,
       },
+      effects: Object.fromEntries(
+        ITS_EFFECTS.map((name) => {
+          const e = effects[name];
+          return [
+            name,
+            {
+              estimate: e.estimate,
+              standard_error: e.standardError,
+              ci_lower: e.ciLower,
+              ci_upper: e.ciUpper,
+              p_value: e.pValue,
+              df: e.df,
+            },
+          ];
+        }),
+      ),
     },
   });
 }

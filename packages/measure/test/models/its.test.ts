@@ -220,3 +220,79 @@ describe('interrupted_time_series: bad input', () => {
     ).toThrow(/time column "date" not found/);
   });
 });
+
+describe('interrupted_time_series: intervention and headline effect', () => {
+  const withPost = interruptedTimeSeriesModel.fit(
+    table,
+    InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y' }),
+    context,
+  );
+  const noPost = createTable({ date: table.columns.date as string[], y: table.columns.y as Float64Array });
+  it('intervention by date or by 0-based position gives the same fit as the post column', () => {
+    const byDate = interruptedTimeSeriesModel.fit(
+      noPost,
+      InterruptedTimeSeriesParamsSchema.parse({
+        outcome: 'y',
+        intervention: golden.date[golden.first_post_index] as string,
+      }),
+      context,
+    );
+    const byIndex = interruptedTimeSeriesModel.fit(
+      noPost,
+      InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y', intervention: golden.first_post_index }),
+      context,
+    );
+    for (const estimate of [byDate, byIndex]) {
+      expect(estimate.effect_estimate).toBe(withPost.effect_estimate);
+      expect(estimate.standard_error).toBe(withPost.standard_error);
+      expect(estimate.diagnostics.n_pre_periods).toBe(golden.first_post_index);
+    }
+  });
+  it('refuses an intervention after the last period, a date on a numeric time axis and a bad date', () => {
+    const fit =
+      (intervention: unknown, data = noPost, time = 'date') =>
+      () =>
+        interruptedTimeSeriesModel.fit(
+          data,
+          InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y', time, intervention }),
+          context,
+        );
+    expect(fit('2099-01-01')).toThrow(expect.objectContaining({ code: 'DATA_NO_POST_PERIOD' }));
+    expect(fit(500)).toThrow(expect.objectContaining({ code: 'DATA_NO_POST_PERIOD' }));
+    const numeric = createTable({
+      t: Float64Array.from(golden.y, (_, i) => i),
+      y: Float64Array.from(golden.y),
+    });
+    expect(fit('2024-02-01', numeric, 't')).toThrow(
+      expect.objectContaining({ code: 'MODEL_PARAMS_INVALID', parameter: 'intervention' }),
+    );
+    expect(() => InterruptedTimeSeriesParamsSchema.parse({ intervention: '01/02/2024' })).toThrow();
+  });
+  it('reports level, slope and cumulative effects and can make any of them the headline', () => {
+    const coefficients = withPost.details.coefficients as Record<
+      string,
+      { estimate: number; standard_error: number }
+    >;
+    const effects = withPost.details.effects as Record<string, { estimate: number; standard_error: number }>;
+    const nPost = withPost.diagnostics.n_post_periods as number;
+    expect(effects.mean_gap?.estimate).toBe(withPost.effect_estimate);
+    expect(effects.level?.estimate).toBeCloseTo(coefficients.level_change?.estimate as number, 12);
+    expect(effects.level?.standard_error).toBeCloseTo(
+      coefficients.level_change?.standard_error as number,
+      12,
+    );
+    expect(effects.slope?.estimate).toBeCloseTo(coefficients.slope_change?.estimate as number, 12);
+    expect(effects.cumulative?.estimate).toBeCloseTo(nPost * withPost.effect_estimate, 9);
+    expect(effects.cumulative?.standard_error).toBeCloseTo(nPost * withPost.standard_error, 9);
+    for (const effect of ['level', 'slope', 'cumulative'] as const) {
+      const headline = interruptedTimeSeriesModel.fit(
+        table,
+        InterruptedTimeSeriesParamsSchema.parse({ outcome: 'y', effect }),
+        context,
+      );
+      expect(headline.effect_estimate).toBeCloseTo(effects[effect]?.estimate as number, 12);
+      expect(headline.standard_error).toBeCloseTo(effects[effect]?.standard_error as number, 12);
+      expect(headline.diagnostics.effect).toBe(effect);
+    }
+  });
+});
