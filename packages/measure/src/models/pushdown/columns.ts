@@ -56,27 +56,26 @@ export async function pushdownRows(
     }
   }
   const complete = all.map((name) => `${q(name)} IS NOT NULL`).join(' AND ');
-  const keptCase = (expression: string) => `CASE WHEN ${complete} THEN ${expression} END`;
+  const dropping = relation.missing.policy === 'drop';
+  // One scan; under `missing: error` no per-row CASE is needed (any NULL fails the run anyway).
+  const kept = (expression: string) =>
+    dropping ? `CASE WHEN ${complete} THEN ${expression} END` : expression;
   const aggregates = [
     `COUNT(*) AS ${q('rows')}`,
-    `${dialect.sum(keptCase(doubleLiteral(dialect, 1)))} AS ${q('kept')}`,
+    `${dropping ? `SUM(CASE WHEN ${complete} THEN 1 ELSE 0 END)` : 'COUNT(*)'} AS ${q('kept')}`,
   ];
   all.forEach((name, k) => {
-    aggregates.push(`SUM(CASE WHEN ${q(name)} IS NULL THEN 1 ELSE 0 END) AS ${q(`null_${k}`)}`);
+    aggregates.push(`COUNT(${q(name)}) AS ${q(`present_${k}`)}`);
   });
   const numeric = [...new Set([...used.numeric, ...used.binary])];
   numeric.forEach((name, k) => {
-    const value = numberSql(relation, name);
-    aggregates.push(`${dialect.sum(keptCase(value))} AS ${q(`sum_${k}`)}`);
-    aggregates.push(
-      `SUM(CASE WHEN ${q(name)} IS NULL OR ${value} - ${value} = 0 THEN 0 ELSE 1 END) AS ${q(`bad_${k}`)}`,
-    );
+    aggregates.push(`${dialect.sum(kept(numberSql(relation, name)))} AS ${q(`sum_${k}`)}`);
   });
+  // 0/1 check: min ≥ 0, max ≤ 1 and Σ t(1 − t) = 0 (each term is ≥ 0 on [0, 1] and 0 only at 0 and 1).
   used.binary.forEach((name, k) => {
-    const value = numberSql(relation, name);
-    aggregates.push(
-      `SUM(CASE WHEN ${q(name)} IS NULL OR ${value} = 0 OR ${value} = 1 THEN 0 ELSE 1 END) AS ${q(`nonbinary_${k}`)}`,
-    );
+    const value = kept(numberSql(relation, name));
+    aggregates.push(`MIN(${value}) AS ${q(`min_${k}`)}`, `MAX(${value}) AS ${q(`max_${k}`)}`);
+    aggregates.push(`${dialect.sum(`${value} * (1 - ${value})`)} AS ${q(`spread_${k}`)}`);
   });
   const row = await queryAggregateRow(
     relation.engine,
@@ -85,28 +84,37 @@ export async function pushdownRows(
   const rows = row.rows as number;
   const missingByColumn: Record<string, number> = {};
   all.forEach((name, k) => {
-    missingByColumn[name] = row[`null_${k}`] as number;
+    missingByColumn[name] = rows - (row[`present_${k}`] as number);
   });
-  if (relation.missing.policy === 'error') {
+  if (!dropping) {
     for (const name of all) {
       const count = missingByColumn[name] as number;
       if (count > 0) throw missingValueError(`${relation.label} (${count} NULL rows)`, name, 'NULL');
     }
   }
-  numeric.forEach((name, k) => {
-    if ((row[`bad_${k}`] as number) > 0) {
+  // A NaN or ±Infinity makes the column's sum non-finite; only then count them for the message.
+  for (const [k, name] of numeric.entries()) {
+    if (Number.isFinite(row[`sum_${k}`] as number) || (row.kept as number) === 0) continue;
+    const value = numberSql(relation, name);
+    const bad = await queryAggregateRow(
+      relation.engine,
+      `SELECT SUM(CASE WHEN ${value} - ${value} = 0 THEN 0 ELSE 1 END) AS ${q('bad')} FROM ${relation.from} WHERE ${complete}`,
+    );
+    if ((bad.bad as number) > 0) {
       throw new MeasureError(
         'DATA_NON_FINITE',
-        `${roles[name] ?? 'column'} column "${name}" in ${relation.label} has ${row[`bad_${k}`]} non-finite values (NaN or ±Infinity)`,
+        `${roles[name] ?? 'column'} column "${name}" in ${relation.label} has ${bad.bad} non-finite values (NaN or ±Infinity)`,
         { column: name },
       );
     }
-  });
+  }
   used.binary.forEach((name, k) => {
-    if ((row[`nonbinary_${k}`] as number) > 0) {
+    const low = row[`min_${k}`] as number;
+    const high = row[`max_${k}`] as number;
+    if (low < 0 || high > 1 || (row[`spread_${k}`] as number) !== 0) {
       throw new MeasureError(
         'DATA_NOT_BINARY',
-        `${roles[name] ?? 'column'} column "${name}" in ${relation.label} must be 0/1, found ${row[`nonbinary_${k}`]} other values`,
+        `${roles[name] ?? 'column'} column "${name}" in ${relation.label} must be 0/1, found values from ${low} to ${high}`,
         { column: name },
       );
     }
@@ -118,7 +126,6 @@ export async function pushdownRows(
   numeric.forEach((name, k) => {
     sums[name] = row[`sum_${k}`] as number;
   });
-  const dropping = relation.missing.policy === 'drop';
   return {
     where: dropping ? complete : undefined,
     n,

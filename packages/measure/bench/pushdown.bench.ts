@@ -1,0 +1,160 @@
+/**
+ * SQL pushdown benchmark (issue 12): an experiment with 5 covariates (OLS, HC1) on N rows of Parquet through
+ * DuckDB pushdown (default N = 10 M; `PUSHDOWN_BENCH_ROWS=100000000` for the 100 M-row target), each
+ * measurement in a fresh process for its peak RSS; the same fit on a 1 M-row subsample both in memory and
+ * pushed down (they must agree); the 1 M-row subsample as CSV against pandas `read_csv` + statsmodels
+ * (alternating order, medians, ratio); and an 18 M-row (~475 MB) CSV through DuckDB, pushed down and loaded
+ * whole. Data is generated in /tmp by DuckDB itself (deterministic hash-based noise) and deleted afterwards.
+ * `PUSHDOWN_BENCH_ROUNDS` (default 3), `PUSHDOWN_BENCH_SKIP_CSV=1`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDuckDbEngine } from '../src/sql/duckdb';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Sample {
+  seconds: number;
+  max_rss_mb: number;
+  n: number;
+  rows_per_second: number;
+  estimate: number;
+  standard_error: number;
+  coefficients?: { name: string; estimate: number; standard_error: number }[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Rows of id, treated, x1..x5, y: uniform covariates, heteroskedastic normal noise, all from hash(id, k). */
+function dataSql(rows: number): string {
+  const u = (k: number) => `((hash(range, ${k}) % 4294967296)::DOUBLE + 0.5) / 4294967296.0`;
+  const noise = `sqrt(-2 * ln(${u(7)})) * cos(2 * pi() * ${u(8)})`;
+  return `SELECT id, treated, x1, x2, x3, x4, x5,
+      5 + 1.5 * treated + 0.1 * x1 + 0.2 * x2 + 0.3 * x3 + 0.4 * x4 + 0.5 * x5 + (1 + treated) * noise AS y
+    FROM (SELECT range AS id, CAST(hash(range, 1) % 2 AS INTEGER) AS treated,
+      10 * ${u(2)} AS x1, 10 * ${u(3)} AS x2, 10 * ${u(4)} AS x3, 10 * ${u(5)} AS x4, 10 * ${u(6)} AS x5, ${noise} AS noise
+      FROM range(${rows}))`;
+}
+
+function child(args: string[]): Sample {
+  const result = spawnSync(
+    process.execPath,
+    [...process.execArgv, join(here, 'pushdown-child.ts'), ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
+  if (result.status !== 0) throw new Error(`pushdown-child ${args.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop() as string) as Sample;
+}
+
+function python(script: string, file: string): Sample | undefined {
+  const result = spawnSync('/usr/bin/python3', [script, file], { encoding: 'utf8' });
+  if (result.status !== 0) return undefined;
+  return JSON.parse(result.stdout.trim()) as Sample;
+}
+
+const PANDAS = `import json, resource, sys, time
+start = time.perf_counter()
+import pandas as pd, statsmodels.api as sm
+frame = pd.read_csv(sys.argv[1])
+X = sm.add_constant(frame[["treated", "x1", "x2", "x3", "x4", "x5"]])
+fit = sm.OLS(frame["y"], X).fit(cov_type="HC1")
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+  "n": len(frame), "rows_per_second": len(frame) / seconds, "estimate": float(fit.params["treated"]),
+  "standard_error": float(fit.bse["treated"])}))
+`;
+
+function line(label: string, sample: Sample): string {
+  return `${label.padEnd(44)} ${sample.seconds.toFixed(2).padStart(7)} s  ${(sample.rows_per_second / 1e6).toFixed(1).padStart(6)} M rows/s  peak RSS ${sample.max_rss_mb.toFixed(0).padStart(5)} MB`;
+}
+
+export async function run(): Promise<void> {
+  const rows = Number(process.env.PUSHDOWN_BENCH_ROWS ?? 10_000_000);
+  const rounds = Number(process.env.PUSHDOWN_BENCH_ROUNDS ?? 3);
+  const folder = mkdtempSync(join(tmpdir(), 'impact-pushdown-bench-'));
+  try {
+    const parquet = join(folder, 'experiment.parquet');
+    const subsample = join(folder, 'subsample.csv');
+    const engine = await createDuckDbEngine({ settings: { threads: 2 } });
+    let started = performance.now();
+    await engine.query(`COPY (${dataSql(rows)}) TO '${parquet}' (FORMAT parquet)`);
+    await engine.query(
+      `COPY (SELECT y, treated, x1, x2, x3, x4, x5 FROM '${parquet}' WHERE id < 1000000 ORDER BY id) TO '${subsample}' (FORMAT csv, HEADER)`,
+    );
+    console.log(
+      `generated ${rows.toLocaleString('en')} rows of Parquet (${(statSync(parquet).size / 2 ** 30).toFixed(2)} GiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    const full: Sample[] = [];
+    for (let r = 0; r < rounds; r++) full.push(child(['pushdown', parquet, 'parquet']));
+    const best = full.map((s) => s.seconds);
+    const fullMedian = full.find((s) => s.seconds === median(best)) as Sample;
+    console.log(line(`pushdown, ${rows.toLocaleString('en')} rows (median of ${rounds})`, fullMedian));
+    console.log(
+      `  all runs: ${best.map((s) => s.toFixed(2)).join(', ')} s; max peak RSS ${Math.max(...full.map((s) => s.max_rss_mb)).toFixed(0)} MB`,
+    );
+
+    // Subsample check: the same 1 M rows pushed down and fitted in memory must agree.
+    const pushedSub = child(['pushdown', parquet, 'parquet', 'id < 1000000']);
+    const memorySub = child(['memory', parquet, 'parquet', 'id < 1000000']);
+    let worst = 0;
+    (memorySub.coefficients ?? []).forEach((c, j) => {
+      const p = pushedSub.coefficients?.[j] as { estimate: number; standard_error: number };
+      worst = Math.max(
+        worst,
+        Math.abs(p.estimate - c.estimate) / Math.abs(c.estimate),
+        Math.abs(p.standard_error - c.standard_error) / c.standard_error,
+      );
+    });
+    console.log(line('1 M-row subsample, pushdown', pushedSub));
+    console.log(line('1 M-row subsample, loaded + in memory', memorySub));
+    console.log(`  largest relative difference of coefficients and SEs: ${worst.toExponential(2)}`);
+
+    // The same 1 M rows as CSV: DuckDB pushdown vs pandas read_csv + statsmodels, alternating order.
+    const script = join(folder, 'pandas_ols.py');
+    writeFileSync(script, PANDAS);
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
+      for (const who of order) {
+        if (who === 'ours') ours.push(child(['pushdown', subsample, 'csv']).seconds);
+        else {
+          const sample = python(script, subsample);
+          if (sample) theirs.push(sample.seconds);
+        }
+      }
+    }
+    if (theirs.length > 0) {
+      console.log(
+        `1 M-row CSV: DuckDB pushdown median ${median(ours).toFixed(2)} s, pandas + statsmodels median ${median(theirs).toFixed(2)} s, ratio ${(median(ours) / median(theirs)).toFixed(2)}`,
+      );
+    } else
+      console.log('1 M-row CSV: pandas/statsmodels not available (/usr/bin/python3); comparison skipped');
+
+    if (process.env.PUSHDOWN_BENCH_SKIP_CSV !== '1') {
+      const csv = join(folder, 'large.csv');
+      started = performance.now();
+      await engine.query(
+        `COPY (SELECT round(y, 3) AS y, treated, round(x1, 2) AS x1, round(x2, 2) AS x2, round(x3, 2) AS x3, round(x4, 2) AS x4, round(x5, 2) AS x5 FROM (${dataSql(18_000_000)})) TO '${csv}' (FORMAT csv, HEADER)`,
+      );
+      console.log(
+        `generated an 18 M-row CSV (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      console.log(line('18 M-row CSV, pushdown', child(['pushdown', csv, 'csv'])));
+      console.log(line('18 M-row CSV, loaded whole + in memory', child(['memory', csv, 'csv'])));
+    }
+    await engine.close();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
