@@ -70,7 +70,7 @@ export interface AllocateOptions {
 
 const WEIGHT_TOLERANCE = 1e-9;
 
-const OptionsSchema = z.object({
+const OptionsSchema = z.strictObject({
   budget: z.number().min(0),
   objective: z.enum(['net', 'gross']).optional(),
   confidencePenalty: z.enum(['auto', 'always', 'never']).optional(),
