@@ -22,7 +22,13 @@ export {
 } from './config/pipeline-schema';
 export { type CycleCalibrationRow, type CycleSummary, summarizeCycle } from './cycles/cycle-summary';
 export { type HindsightItem, type HindsightPortfolio, hindsightOptimum } from './cycles/hindsight';
-export { LoopError, type LoopErrorCode, type LoopErrorDetails } from './errors';
+export {
+  errorKind,
+  isInfrastructureError,
+  LoopError,
+  type LoopErrorCode,
+  type LoopErrorDetails,
+} from './errors';
 export { type BuildReportInput, buildOutcomeReport } from './report/build-report';
 export { budgetChartSvg, escapeXml, niceTicks, returnsChartSvg } from './report/charts';
 export {
