@@ -72,7 +72,7 @@ export function lovePlotSvg(rows: readonly BalanceRow[], width = 640): string {
  * Overlaid histograms of a per-row value (propensity score or weight) for treated and control rows, as
  * densities (each group's bars sum to 1) on a shared binning.
  *
- * @param treatment 0/1 per row, aligned with `values`.
+ * @param spec `values` per row, `treatment` 0/1 per row aligned with them, and the labels.
  * @example
  * ```ts
  * const svg = groupHistogramSvg({ id: 'plot-propensity', title: 'Propensity scores', xLabel: 'e(X)', values: scores, treatment });
