@@ -21,6 +21,8 @@ interface Sample {
   estimate: number;
   standard_error: number;
   n: number;
+  /** pandas side only: the treated coefficient from normal equations summed over 500k-row blocks. */
+  reference_estimate?: number;
 }
 
 function uniforms(seed: number): () => number {
@@ -53,11 +55,39 @@ async function writeCsv(path: string, rows: number, digits: number): Promise<voi
   await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
 }
 
-function runNode(file: string): Sample {
-  const child = spawnSync(process.execPath, [...process.execArgv, join(here, 'csv-load-child.ts'), file], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+/**
+ * The child as one plain-Node ES module (as a user runs the built package), bundled with esbuild into the
+ * temporary folder; undefined when esbuild is not installed (the child then runs through tsx, whose loader
+ * adds ~40 MiB of RSS).
+ */
+function bundleChild(dir: string): string | undefined {
+  const esbuild = join(here, '../../../node_modules/.bin/esbuild');
+  if (!existsSync(esbuild)) return undefined;
+  const outfile = join(dir, 'csv-load-child.mjs');
+  const built = spawnSync(
+    esbuild,
+    [
+      join(here, 'csv-load-child.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--conditions=@impact/source',
+      `--outfile=${outfile}`,
+      '--log-level=error',
+      '--external:@duckdb/*',
+      '--external:pg',
+      '--external:apache-arrow',
+      '--external:@impact/simulate',
+      "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    ],
+    { encoding: 'utf8' },
+  );
+  return built.status === 0 ? outfile : undefined;
+}
+
+function runNode(file: string, bundled: string | undefined): Sample {
+  const args = bundled ? [bundled, file] : [...process.execArgv, join(here, 'csv-load-child.ts'), file];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`node child failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop() as string) as Sample;
 }
@@ -101,15 +131,26 @@ function report(label: string, file: string, node: Sample[], pandas: Sample[]): 
   );
   const a = node[0] as Sample;
   const b = pandas[0] as Sample;
+  const rel = (x: number, y: number) => Math.abs(x / y - 1).toExponential(1);
   console.log(
-    `  same answer: treated ${a.estimate} vs ${b.estimate} (rel. diff ${Math.abs(a.estimate / b.estimate - 1).toExponential(1)}), HC1 SE rel. diff ${Math.abs(a.standard_error / b.standard_error - 1).toExponential(1)}`,
+    `  same answer: treated ${a.estimate} vs statsmodels ${b.estimate} (rel. diff ${rel(a.estimate, b.estimate)}), HC1 SE rel. diff ${rel(a.standard_error, b.standard_error)}`,
   );
+  if (b.reference_estimate !== undefined)
+    console.log(
+      `  blockwise normal equations (numpy, 500k-row blocks): ${b.reference_estimate}; node rel. diff ${rel(a.estimate, b.reference_estimate)}, statsmodels rel. diff ${rel(b.estimate, b.reference_estimate)}`,
+    );
 }
 
 export async function run(): Promise<void> {
   const rounds = Number(process.env.CSV_BENCH_ROUNDS ?? 5);
   const dir = mkdtempSync(join(tmpdir(), 'impact-csv-bench-'));
   try {
+    const bundled = bundleChild(dir);
+    console.log(
+      bundled
+        ? 'node side: plain Node on an esbuild bundle of bench/csv-load-child.ts'
+        : 'node side: through tsx',
+    );
     const small = join(dir, 'rows-1m.csv');
     await writeCsv(small, 1_000_000, 14);
     const node: Sample[] = [];
@@ -118,7 +159,7 @@ export async function run(): Promise<void> {
       // Alternate which side runs first so drift on a shared machine hits both.
       const order = r % 2 === 0 ? ['node', 'pandas'] : ['pandas', 'node'];
       for (const side of order) {
-        if (side === 'node') node.push(runNode(small));
+        if (side === 'node') node.push(runNode(small, bundled));
         else {
           const sample = runPandas(small);
           if (sample) pandas.push(sample);
@@ -130,7 +171,7 @@ export async function run(): Promise<void> {
     if (process.env.CSV_BENCH_SKIP_LARGE === '1') return;
     const large = join(dir, 'rows-18m.csv');
     await writeCsv(large, 18_000_000, 2);
-    const nodeLarge = runNode(large);
+    const nodeLarge = runNode(large, bundled);
     const pandasLarge = runPandas(large);
     report('18 M × 7 CSV', large, [nodeLarge], pandasLarge ? [pandasLarge] : []);
   } finally {
