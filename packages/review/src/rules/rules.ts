@@ -24,6 +24,8 @@ export const ADJUSTMENT_NAMES = [
   'pre_periods',
   'overlap',
   'missing_rows',
+  'refutation',
+  'e_value',
 ] as const;
 /** Name of one adjustment. */
 export type AdjustmentName = (typeof ADJUSTMENT_NAMES)[number];
@@ -76,6 +78,8 @@ export interface ReviewRules {
  * | pre_periods      | diagnostics.n_pre_periods (time-series models only)  | 30    | 8      | 0.30   | SHORT_PRE_PERIOD (< 20)     |
  * | overlap          | diagnostics.overlap_effective_share²                 | 0.5   | 0.05   | 0.40   | POOR_OVERLAP (< 0.2)        |
  * | missing_rows     | diagnostics.share_dropped_missing³                   | 0.05  | 0.5    | 0.30   | MANY_ROWS_DROPPED (> 0.2)   |
+ * | refutation       | diagnostics.refutation_failures⁴                     | 0     | 2      | 0.40   | REFUTATION_FAILED (> 0.5)   |
+ * | e_value          | diagnostics.e_value_ci (observational models only)⁵  | 2     | 1      | 0.30   | WEAK_TO_CONFOUNDING (< 1.25)|
  *
  * ¹ `diagnostics.ci_inversion_empty === true` or a `diagnostics.ci_method` containing "fallback" (the
  * model's primary interval construction failed); the adjustment does not apply to any other interval.
@@ -84,6 +88,13 @@ export interface ReviewRules {
  * a handful of rows carry the estimate (poor overlap).
  * ³ Share of the rows read that a `missing: drop` source or a `drop_missing` transform dropped; unless values
  * are missing completely at random, the estimate then describes the complete cases only.
+ * ⁴ Number of `refute:` checks of the measure run that failed (placebo treatment date or outcome showing an
+ * effect, a random common cause moving the estimate, data subsets leaving the interval); see
+ * docs/measure-refutation.md.
+ * ⁵ E-value of the CI limit nearest the null (VanderWeele & Ding 2017): the risk ratio an unmeasured
+ * confounder would need with treatment and outcome to move the interval to the null; 1 when it covers it.
+ * With a planned MDE (`diagnostics.planned_mde`, from `planPilot`), sample_size uses
+ * (planned MDE / achieved MDE)² instead of the observed effect: is the pilot as sensitive as planned?
  *
  * @example
  * ```ts
@@ -113,6 +124,8 @@ export const DEFAULT_REVIEW_RULES: ReviewRules = {
     pre_periods: { weight: 0.3, good: 30, bad: 8, flag_at: 20, severity: 'warning' },
     overlap: { weight: 0.4, good: 0.5, bad: 0.05, flag_at: 0.2, severity: 'warning' },
     missing_rows: { weight: 0.3, good: 0.05, bad: 0.5, flag_at: 0.2, severity: 'warning' },
+    refutation: { weight: 0.4, good: 0, bad: 2, flag_at: 0.5, severity: 'warning' },
+    e_value: { weight: 0.3, good: 2, bad: 1, flag_at: 1.25, severity: 'info' },
   },
 };
 
@@ -180,6 +193,8 @@ const AdjustmentsSchema = z
     pre_periods: adjustmentSchema(defaults.adjustments.pre_periods),
     overlap: adjustmentSchema(defaults.adjustments.overlap),
     missing_rows: adjustmentSchema(defaults.adjustments.missing_rows),
+    refutation: adjustmentSchema(defaults.adjustments.refutation),
+    e_value: adjustmentSchema(defaults.adjustments.e_value),
   })
   .prefault({});
 

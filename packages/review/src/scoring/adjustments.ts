@@ -64,10 +64,19 @@ export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
   {
     name: 'sample_size',
     label: 'sample-size adequacy (achieved n / required n)',
-    input: ({ power }) => power.adequacy,
+    input: ({ power, measurement }) => {
+      // With a planned MDE (planPilot), judge the pilot against what it was sized to detect, not against its
+      // own observed effect (observed power only restates the z-statistic).
+      const planned = plannedMde(measurement);
+      return planned === undefined ? power.adequacy : (planned / power.minimumDetectableEffect) ** 2;
+    },
     flagCode: 'UNDERPOWERED',
-    flagMessage: (input, _flagAt, { measurement, power }) =>
-      `achieved n = ${measurement.sample_size} is ${fmt(input)}× the n ≈ ${fmt(power.requiredSampleSize)} needed to detect the observed effect with the target power (MDE ≈ ${fmt(power.minimumDetectableEffect)})`,
+    flagMessage: (input, _flagAt, { measurement, power }) => {
+      const planned = plannedMde(measurement);
+      return planned === undefined
+        ? `achieved n = ${measurement.sample_size} is ${fmt(input)}× the n ≈ ${fmt(power.requiredSampleSize)} needed to detect the observed effect with the target power (MDE ≈ ${fmt(power.minimumDetectableEffect)})`
+        : `the pilot detects ${fmt(power.minimumDetectableEffect)} with the target power, not the planned MDE ${fmt(planned)} (achieved n = ${measurement.sample_size} is ${fmt(input)}× the n needed for it)`;
+    },
   },
   {
     name: 'significance',
@@ -187,6 +196,30 @@ export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
     flagMessage: (input, flagAt, { measurement }) =>
       `${fmt(100 * input)}% of the rows read were dropped for missing values (${JSON.stringify(measurement.diagnostics.rows_dropped_missing ?? null)} of ${JSON.stringify(measurement.diagnostics.rows_read ?? null)}; flagged above ${fmt(100 * flagAt)}%): unless values are missing completely at random, the estimate describes the complete cases only`,
   },
+  {
+    name: 'refutation',
+    label: 'refutation checks failed (refute:)',
+    diagnostic: 'refutation_failures',
+    input: (_context, value) => value,
+    flagCode: 'REFUTATION_FAILED',
+    flagMessage: (input, _flagAt, { measurement }) =>
+      `${fmt(input)} of ${JSON.stringify(measurement.diagnostics.refutations_run ?? null)} refutation checks failed (${String(measurement.diagnostics.refutation_failed ?? 'see details.refutation')}): the estimate may reflect a trend, a confounder or a fragile subset rather than the treatment`,
+  },
+  {
+    name: 'e_value',
+    label: 'E-value of the interval (robustness to unmeasured confounding)',
+    diagnostic: 'e_value_ci',
+    input: ({ measurement }, value) => (measurement.model_type === 'observational' ? value : undefined),
+    flagCode: 'WEAK_TO_CONFOUNDING',
+    flagMessage: (input, flagAt) =>
+      `E-value of the interval ${fmt(input)} < ${fmt(flagAt)}: an unmeasured confounder associated with treatment and outcome by a risk ratio of ${fmt(input)} each could move the interval to no effect`,
+  },
 ];
+
+/** `diagnostics.planned_mde` when it is a positive finite number (set when a pilot was sized by planPilot). */
+function plannedMde(measurement: MeasureResult): number | undefined {
+  const value = measurement.diagnostics.planned_mde;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
 
 export { fmt as formatNumber };
