@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   benchmarkTableMarkdown,
+  designAccuracy,
+  designAccuracyMarkdown,
   runDecisionBenchmark,
   standardPolicies,
   summarizeBenchmark,
@@ -56,5 +58,7 @@ if (values.shard !== undefined) {
     `Decision benchmark: ${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}); ${summary.worlds} with a positive hindsight optimum, ${summary.failedPilots} failed pilots. Share = true net return (true return at scale − cost) of the funded portfolio ÷ the hindsight oracle's.\n`,
   );
   console.log(benchmarkTableMarkdown(summary, labels));
+  console.log('\nPilot accuracy by design (valued estimates vs true returns at scale):\n');
+  console.log(designAccuracyMarkdown(designAccuracy(outcomes)));
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, ${jobs} jobs)`);
 }

@@ -115,6 +115,9 @@ export {
 export {
   type BenchmarkSummary,
   benchmarkTableMarkdown,
+  type DesignAccuracy,
+  designAccuracy,
+  designAccuracyMarkdown,
   type PolicySummary,
   summarizeBenchmark,
 } from './study/summary';

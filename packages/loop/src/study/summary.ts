@@ -19,6 +19,8 @@ export interface PolicySummary {
   budgetLeft: number;
   /** Mean true net return per world, in money. */
   meanNetReturn: number;
+  /** Σ true net return ÷ Σ the oracle's, over every world (the share of all the money there was to make). */
+  aggregateShare: number;
 }
 
 /** The benchmark's summary: one row per policy, against a reference policy. */
@@ -83,6 +85,9 @@ export function summarizeBenchmark(worlds: readonly WorldOutcome[], reference: s
       fundedNegativeNet: mean(outcomes.map((outcome) => outcome?.fundedNegativeNet ?? 0)),
       budgetLeft: mean(worlds.map((world, k) => 1 - (outcomes[k]?.spent ?? 0) / world.budget)),
       meanNetReturn: mean(outcomes.map((outcome) => outcome?.trueNetReturn ?? 0)),
+      aggregateShare:
+        outcomes.reduce((sum, outcome) => sum + (outcome?.trueNetReturn ?? 0), 0) /
+        worlds.reduce((sum, world) => sum + world.oracleNetReturn, 0),
     };
   });
   return {
@@ -110,8 +115,8 @@ export function benchmarkTableMarkdown(
   const signed = (value: number) =>
     Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}` : '—';
   const lines = [
-    `| policy | mean share of oracle | median | vs ${labels[summary.reference] ?? summary.reference} (paired ± SE) | wins / losses | funded with true return < 0 | funded below cost | budget left | mean true net return |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| policy | mean share of oracle | median | vs ${labels[summary.reference] ?? summary.reference} (paired ± SE) | wins / losses | Σ net ÷ Σ oracle | funded with true return < 0 | funded below cost | budget left | mean true net return |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of summary.rows) {
     const versus =
@@ -119,8 +124,78 @@ export function benchmarkTableMarkdown(
         ? '—'
         : `${signed(row.pairedDifference)} ± ${f(row.pairedStandardError)}`;
     lines.push(
-      `| ${labels[row.policy] ?? row.policy} | ${f(row.meanShare)} | ${f(row.medianShare)} | ${versus} | ${row.policy === summary.reference ? '—' : `${row.wins} / ${row.losses}`} | ${f(row.fundedNegativeTrue, 2)} | ${f(row.fundedNegativeNet, 2)} | ${f(row.budgetLeft, 2)} | ${Math.round(row.meanNetReturn).toLocaleString('en-US')} |`,
+      `| ${labels[row.policy] ?? row.policy} | ${f(row.meanShare)} | ${f(row.medianShare)} | ${versus} | ${row.policy === summary.reference ? '—' : `${row.wins} / ${row.losses}`} | ${f(row.aggregateShare)} | ${f(row.fundedNegativeTrue, 2)} | ${f(row.fundedNegativeNet, 2)} | ${f(row.budgetLeft, 2)} | ${Math.round(row.meanNetReturn).toLocaleString('en-US')} |`,
     );
   }
   return lines.join('\n');
+}
+
+/** How one pilot design's valued estimates relate to the true returns, over the benchmark's worlds. */
+export interface DesignAccuracy {
+  design: string;
+  initiatives: number;
+  /** Mean of (estimated − true) return, and the SD of that error. */
+  meanError: number;
+  errorSd: number;
+  /** Median reported SE of the estimated return. */
+  medianSe: number;
+  /** Share of pilots whose 95% normal interval (estimate ± 1.96·SE) covers the true return. */
+  coverage: number;
+  /** Share of pilots whose estimate has the sign of the true return. */
+  signRight: number;
+}
+
+/**
+ * Per-design accuracy of the pilots behind the benchmark: bias, error spread, reported SE, interval
+ * coverage and sign agreement of the valued estimates against the true returns at scale.
+ *
+ * @example
+ * ```ts
+ * console.log(designAccuracyMarkdown(designAccuracy(worlds)));
+ * ```
+ */
+export function designAccuracy(worlds: readonly WorldOutcome[]): DesignAccuracy[] {
+  const byDesign = new Map<string, WorldOutcome['initiativeDetails']>();
+  for (const world of worlds) {
+    for (const detail of world.initiativeDetails) {
+      byDesign.set(detail.design, [...(byDesign.get(detail.design) ?? []), detail]);
+    }
+  }
+  return [...byDesign]
+    .map(([design, details]) => {
+      const errors = details.map((d) => d.estimatedReturn - d.trueReturn);
+      const meanError = mean(errors);
+      return {
+        design,
+        initiatives: details.length,
+        meanError,
+        errorSd: Math.sqrt(mean(errors.map((e) => (e - meanError) ** 2))),
+        medianSe: median(details.map((d) => d.estimatedReturnSe)),
+        coverage: mean(
+          details.map((d, k) => (Math.abs(errors[k] as number) <= 1.96 * d.estimatedReturnSe ? 1 : 0)),
+        ),
+        signRight: mean(details.map((d) => (d.estimatedReturn > 0 === d.trueReturn > 0 ? 1 : 0))),
+      };
+    })
+    .sort((a, b) => (a.design < b.design ? -1 : 1));
+}
+
+/**
+ * The per-design accuracy table in Markdown.
+ *
+ * @example
+ * ```ts
+ * console.log(designAccuracyMarkdown(designAccuracy(worlds)));
+ * ```
+ */
+export function designAccuracyMarkdown(rows: readonly DesignAccuracy[]): string {
+  const money = (value: number) => Math.round(value).toLocaleString('en-US');
+  return [
+    '| pilot design | pilots | mean error (estimate − truth) | error SD | median SE | 95% CI covers truth | sign right |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (row) =>
+        `| ${row.design} | ${row.initiatives} | ${money(row.meanError)} | ${money(row.errorSd)} | ${money(row.medianSe)} | ${row.coverage.toFixed(2)} | ${row.signRight.toFixed(2)} |`,
+    ),
+  ].join('\n');
 }
