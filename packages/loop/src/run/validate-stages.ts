@@ -17,13 +17,13 @@ class Issues {
   }
 
   /** Run `check`; record what it throws as issues under `prefix` (a bug, i.e. not a typed error, propagates). */
-  check(prefix: string, check: () => void): boolean {
+  check(prefix: string, check: () => void, field?: string): boolean {
     try {
       check();
       return true;
     } catch (error) {
       if (!(error instanceof ImpactError)) throw error;
-      for (const issue of issuesOf(error, prefix)) this.add(issue);
+      for (const issue of issuesOf(error, prefix, field)) this.add(issue);
       return false;
     }
   }
@@ -35,7 +35,7 @@ function join(prefix: string, path: string | undefined): string {
 }
 
 /** A typed error as field issues under `prefix`; a nested file's name stays in the message. */
-function issuesOf(error: ImpactError, prefix: string): FieldIssue[] {
+function issuesOf(error: ImpactError, prefix: string, fieldOverride?: string): FieldIssue[] {
   if (error instanceof ConfigError && error.issues.length > 0) {
     const where = error.file === undefined ? '' : ` (in ${error.file})`;
     return error.issues.map((issue) => {
@@ -46,12 +46,13 @@ function issuesOf(error: ImpactError, prefix: string): FieldIssue[] {
     });
   }
   const named = error as ImpactError & { parameter?: unknown; field?: unknown };
-  const field =
+  const own =
     typeof named.parameter === 'string'
       ? named.parameter
       : typeof named.field === 'string'
         ? named.field
         : undefined;
+  const field = fieldOverride ?? own;
   const path = join(prefix, field);
   const message = error.message.startsWith(`${field}:`)
     ? error.message.slice(`${field}:`.length).trim()
@@ -72,20 +73,26 @@ function checkMeasure(
   if (!issues.check(prefix, () => (config = parseConfig(raw, MeasureConfigSchema, from)))) return;
   if (config === undefined) return;
   const parsed = config;
-  issues.check(`${prefix}.model`, () => {
-    const model = getModel(parsed.model.name);
-    issues.check(`${prefix}.model.params`, () => parseConfig(parsed.model.params, model.paramsSchema, from));
-  });
+  let model: ReturnType<typeof getModel> | undefined;
+  if (issues.check(prefix, () => (model = getModel(parsed.model.name))) && model !== undefined) {
+    const { paramsSchema } = model;
+    issues.check(`${prefix}.model.params`, () => parseConfig(parsed.model.params, paramsSchema, from));
+  }
   parsed.transforms.forEach((spec, k) => {
     const { name, ...rest } = spec;
-    issues.check(`${prefix}.transforms[${k}]`, () =>
-      parseConfig(rest, getTransform(name).paramsSchema, from),
-    );
+    let transform: ReturnType<typeof getTransform> | undefined;
+    const at = `${prefix}.transforms[${k}]`;
+    if (!issues.check(at, () => (transform = getTransform(name)), 'name') || transform === undefined) return;
+    const { paramsSchema } = transform;
+    issues.check(at, () => parseConfig(rest, paramsSchema, from));
   });
   if (simulated || parsed.data === undefined) return;
   const { source, ...rest } = parsed.data;
+  let adapter: ReturnType<typeof getDataSource> | undefined;
+  if (!issues.check(prefix, () => (adapter = getDataSource(source))) || adapter === undefined) return;
+  const { specSchema } = adapter;
   issues.check(`${prefix}.data`, () => {
-    parseConfig(rest, getDataSource(source).specSchema, from);
+    parseConfig(rest, specSchema, from);
     const path = rest.path;
     if (typeof path === 'string' && !existsSync(path)) {
       throw new ConfigError('CONFIG_INVALID', `path: expected an existing data file, got "${path}"`, {
