@@ -2,7 +2,14 @@ import type { Table } from '@impact/contracts';
 import { z } from 'zod';
 import { binaryColumn, numericColumn } from '../data/columns';
 import { MeasureError } from '../errors';
-import { coefficientInference, fitOls, inferenceFromEstimate, type OlsFit, waldTest } from '../stats/ols';
+import {
+  type CovarianceSpec,
+  coefficientInference,
+  fitOls,
+  inferenceFromEstimate,
+  type OlsFit,
+  waldTest,
+} from '../stats/ols';
 import {
   defineModel,
   estimateFromInference,
@@ -48,8 +55,26 @@ export const DifferenceInDifferencesParamsSchema = z
     /** Convergence tolerance and sweep limit of the within transformation. */
     tolerance: z.number().positive().default(1e-11),
     max_iterations: z.number().int().positive().default(10_000),
+    /**
+     * Covariance of the headline estimate: `CR1` (default) cluster-robust by `unit`, t with G − 1 df;
+     * `classical` σ̂²(X'X)⁻¹ or `HC1` White's (n/(n − K) factor), both with t on n − K df, K counting the
+     * absorbed fixed effects — the OLS-with-dummies numbers of statsmodels / R `lm` + `sandwich`. The event
+     * study and pre-trend test stay cluster-robust.
+     */
+    covariance: z.enum(['CR1', 'classical', 'HC1']).default('CR1'),
+    /**
+     * Small-sample convention of `CR1`, G/(G − 1)·(N − 1)/(N − K): `clusters` (default) counts every absorbed
+     * fixed effect in K, as a regression with dummies (statsmodels, R `sandwich::vcovCL`, Stata `regress`);
+     * `within` leaves out the unit effects nested in the unit clusters, as fixest (`fixef.K = "nested"`) and
+     * Stata `xtreg, fe` do. Both use t with G − 1 df.
+     */
+    df: z.enum(['clusters', 'within']).default('clusters'),
   })
-  .strict();
+  .strict()
+  .refine((params) => params.df === 'clusters' || params.covariance === 'CR1', {
+    message: 'df: within applies to covariance: CR1 only',
+    path: ['df'],
+  });
 
 /** Parsed parameters of {@link differenceInDifferencesModel}. */
 export type DifferenceInDifferencesParams = z.infer<typeof DifferenceInDifferencesParamsSchema>;
@@ -243,13 +268,14 @@ export function estimateDifferenceInDifferences(
     );
   }
   const clusters = { type: 'cluster' as const, clusters: panel.unitCodes };
+  const headline = headlineCovariance(params, clusters, absorbed, byUnit ? panel.unitCount - 1 : 0);
   const fit = absorbFixedEffectsDf(
     fitOls({
       design: { n, p: 1, columns: [dWithin], names: ['treated_x_post'] },
       y: yWithin,
-      covariance: clusters,
+      covariance: headline.spec,
     }),
-    absorbed,
+    headline.absorbedInK,
   );
   let totalSs = 0;
   for (let i = 0; i < n; i++) totalSs += (yWithin[i] as number) ** 2;
@@ -267,7 +293,24 @@ export function estimateDifferenceInDifferences(
     balanced,
     absorbed,
     eventStudy,
+    ...(headline.spec.type === 'cluster' ? {} : { tDf: n - 1 - absorbed }),
   });
+}
+
+/**
+ * The covariance of the headline DiD coefficient and how many absorbed fixed effects its small-sample factor
+ * counts: all of them, except under `CR1` + `df: within`, where the `nestedInClusters` unit effects are left
+ * out (fixest / `xtreg, fe`).
+ */
+function headlineCovariance(
+  params: DifferenceInDifferencesParams,
+  clusters: { type: 'cluster'; clusters: Int32Array },
+  absorbed: number,
+  nestedInClusters: number,
+): { spec: CovarianceSpec; absorbedInK: number } {
+  if (params.covariance === 'classical') return { spec: { type: 'classical' }, absorbedInK: absorbed };
+  if (params.covariance === 'HC1') return { spec: { type: 'HC1' }, absorbedInK: absorbed };
+  return { spec: clusters, absorbedInK: params.df === 'within' ? absorbed - nestedInClusters : absorbed };
 }
 
 /** What {@link didEstimateFromFit} needs besides the main fit. */
@@ -286,6 +329,8 @@ export interface DidFitSetup {
   balanced: boolean;
   absorbed: number;
   eventStudy: { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined;
+  /** t degrees of freedom when the covariance is not clustered (n − K); clustered fits use G − 1. */
+  tDf?: number;
 }
 
 /**
@@ -304,7 +349,7 @@ export function didEstimateFromFit(
   const { panel, params, context, n, totalSs, balanced, absorbed, eventStudy } = setup;
   const byUnit = params.fixed_effects === 'unit_time';
   const clusterCount = fit.clusterCount ?? panel.unitCount;
-  const df = clusterCount - 1;
+  const df = setup.tDf ?? clusterCount - 1;
   const inference = inferenceFromEstimate(
     fit.coefficients[0] as number,
     fit.standardErrors[0] as number,
@@ -323,6 +368,8 @@ export function didEstimateFromFit(
     n_post_periods: panel.timeCount - panel.firstPostTime,
     within_iterations: setup.withinIterations,
     balanced_panel: balanced,
+    covariance: params.covariance,
+    ...(params.covariance === 'CR1' ? { df_convention: params.df } : {}),
   };
   if (eventStudy?.pretrendPValue !== undefined) diagnostics.pretrend_p_value = eventStudy.pretrendPValue;
   if (eventStudy?.pretrendStatistic !== undefined)
@@ -336,7 +383,7 @@ export function didEstimateFromFit(
       estimator: byUnit
         ? 'two-way fixed effects (unit + period), within transformation'
         : 'group + period fixed effects (2×2 regression)',
-      standard_errors: `cluster-robust by "${params.unit}" (CR1: G/(G−1)·(N−1)/(N−K), K = ${fit.p + absorbed} incl. absorbed fixed effects), t with G−1 = ${df} df`,
+      standard_errors: standardErrorLabel(params, fit.p + absorbed, df),
       coefficients: {
         treated_x_post: {
           estimate: inference.estimate,
@@ -349,6 +396,15 @@ export function didEstimateFromFit(
       per_period_effects: eventStudy?.terms.filter((term) => term.relative_period >= 0) ?? [],
     },
   });
+}
+
+function standardErrorLabel(params: DifferenceInDifferencesParams, k: number, df: number): string {
+  if (params.covariance === 'classical')
+    return `classical σ̂²(X'X)⁻¹ with σ̂² = RSS/(N−K), K = ${k}, t with ${df} df`;
+  if (params.covariance === 'HC1') return `HC1 (White, factor N/(N−K), K = ${k}), t with ${df} df`;
+  return params.df === 'within'
+    ? `cluster-robust by "${params.unit}" (CR1: G/(G−1)·(N−1)/(N−K), K without the unit effects nested in the clusters, as fixest / xtreg), t with G−1 = ${df} df`
+    : `cluster-robust by "${params.unit}" (CR1: G/(G−1)·(N−1)/(N−K), K = ${k} incl. absorbed fixed effects), t with G−1 = ${df} df`;
 }
 
 /** Event-study columns: leads k = −(leads+1) … −2 and lags 0 … lags−1, ends binned, and the column of each period. */

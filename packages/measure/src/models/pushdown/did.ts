@@ -151,6 +151,8 @@ export async function pushdownDifferenceInDifferences(
     throw new PushdownUnsupported(
       'fixed_effects: group_time is fitted in memory (iterative within transformation)',
     );
+  if (params.covariance !== 'CR1' || params.df !== 'clusters')
+    throw new PushdownUnsupported(`covariance: ${params.covariance}, df: ${params.df} is fitted in memory`);
   const { dialect } = relation.engine;
   const q = dialect.quoteIdentifier;
   const roles = {
