@@ -137,17 +137,28 @@ export {
   registerStorage,
   registerTransform,
 } from './registry';
+export { parseDecimalString } from './sources/csv/decimal';
 export {
   createDuckDbSource,
   type DuckDbSourceSpec,
   DuckDbSourceSpecSchema,
   duckDbSource,
 } from './sources/duckdb';
-export { FileSourceSpecSchema, fileSource, loadTableFile, parseCsv } from './sources/file';
+export {
+  type FileSourceSpec,
+  type FileSourceSpecInput,
+  FileSourceSpecSchema,
+  fileSource,
+  type LoadTableFileOptions,
+  loadTableFile,
+  parseCsv,
+  tableFromCsvText,
+} from './sources/file';
 export { MemorySourceSpecSchema, memorySource } from './sources/memory';
 export {
   attachMissingReport,
   type ColumnsWithMissing,
+  columnsUsedByRun,
   combineMissingReports,
   DEFAULT_MISSING_MARKERS,
   DEFAULT_MISSING_POLICY,
@@ -161,6 +172,7 @@ export {
   missingDiagnostics,
   missingReportOf,
   missingValueError,
+  PROJECTION_SAFE_TRANSFORMS,
   referencedNames,
   resolveMissingPolicy,
 } from './sources/missing';
@@ -245,4 +257,22 @@ export {
   passthroughTransform,
   prepareForSyntheticControlTransform,
 } from './transforms/builtin-transforms';
+export {
+  type CompareOp,
+  type Condition,
+  ConditionSchema,
+  evaluateCondition,
+  type Operand,
+  parseCondition,
+  StructuredConditionSchema,
+} from './transforms/expression';
+export { PivotLongerParamsSchema, pivotLongerTransform } from './transforms/pivot-longer';
+export {
+  DropMissingParamsSchema,
+  dropMissingTransform,
+  FilterParamsSchema,
+  filterTransform,
+  IndicatorParamsSchema,
+  indicatorTransform,
+} from './transforms/rows';
 export { defineTransform, type TransformAdapter } from './transforms/transform';
