@@ -44,7 +44,7 @@ const RecordsSchema = z.array(OutcomeRecordSchema);
  * - against the predictions actually made (see `fitPredictionResiduals`, free of the winner's curse):
  *   `bias` (per unit cost) with `bias_se`, `excess_sd`, shrunk by the same w (on the variance) into `shrunk_bias` and
  *   `shrunk_excess_sd` (what the decision model corrects with, via `calibrationCorrections`);
- * - `trust_score q = (1 − min(1, |shrunk_bias|/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
+ * - `trust_score q = (1 − min(1, (|shrunk_bias| + 1.96·w·bias_se)/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
  *   and `confidence_factor = 1 + w·trust.step·(2q − 1)`: above 1 (more trust) for well-calibrated
  *   methodologies, below 1 for badly calibrated ones. The raw statistics above it (relative bias, coverage,
  *   `bias_shift`, `interval_scale`) compare outcomes with whatever was predicted and are reported, not applied.
@@ -161,7 +161,7 @@ function calibrationRow(
   const shrunkBias = weight * (fit?.bias ?? 0) + 0;
   const excessSd = fit?.excessSd ?? 0;
   const shrunkExcessSd = Math.sqrt(weight) * excessSd;
-  const trustScore = fit === undefined ? 0.5 : trust(fit, shrunkBias, shrunkExcessSd, settings);
+  const trustScore = fit === undefined ? 0.5 : trust(fit, weight, shrunkBias, shrunkExcessSd, settings);
   const confidenceFactor = 1 + weight * settings.trust.step * (2 * trustScore - 1);
   return {
     model_type: modelType,
@@ -212,11 +212,14 @@ function relativeOrNull(value: number, scale: number): number | null {
 /** Trust score in [0, 1]: 1 when the shrunk bias and excess variance are both negligible. */
 function trust(
   fit: ResidualFit,
+  weight: number,
   shrunkBias: number,
   shrunkExcessSd: number,
   settings: CalibrationSettings,
 ): number {
-  const relativeBias = fit.meanPredicted > 0 ? Math.abs(shrunkBias) / fit.meanPredicted : 0;
+  // Judged by the upper 95% bound of the shrunk |bias|: trust rises only once the data show the bias is small.
+  const biasBound = Math.abs(shrunkBias) + 1.96 * weight * fit.biasSe;
+  const relativeBias = fit.meanPredicted > 0 ? biasBound / fit.meanPredicted : 0;
   // (shrunk excess SD / expected SD)²: the excess variance ratio, without squaring large numbers first.
   const excessRatio =
     fit.expectedSd > 0

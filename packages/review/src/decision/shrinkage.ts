@@ -43,8 +43,11 @@ const marginalVariance = (observation: PooledObservation, priorVariance: number)
   observation.excessVariance;
 
 /**
- * REML log-likelihood of the prior variance τ² (μ profiled out):
- * `−½ [Σ log V_i + log Σ 1/V_i + Σ (y_i − μ̂)²/V_i]`, with `μ̂ = Σ y_i/V_i / Σ 1/V_i` (Harville 1977).
+ * Penalised REML log-likelihood of the prior variance τ² (μ profiled out):
+ * `−½ [Σ log V_i + log Σ 1/V_i + Σ (y_i − μ̂)²/V_i] + ½ log τ²`, with `μ̂ = Σ y_i/V_i / Σ 1/V_i`
+ * (Harville 1977). The last term is the log of a Gamma(2, λ → 0) prior density on τ (Chung, Rabe-Hesketh,
+ * Dorie, Gelman & Liu 2013, Psychometrika 78:685–709): it keeps τ̂² off the boundary 0, where every
+ * initiative would be predicted at the same return per unit cost whatever its estimate said.
  */
 function restrictedLogLikelihood(observations: readonly PooledObservation[], priorVariance: number): number {
   let logDet = 0;
@@ -62,7 +65,7 @@ function restrictedLogLikelihood(observations: readonly PooledObservation[], pri
     const deviation = observation.estimate - mean;
     quadratic += (deviation * deviation) / marginalVariance(observation, priorVariance);
   }
-  return -0.5 * (logDet + Math.log(precision) + quadratic);
+  return -0.5 * (logDet + Math.log(precision) + quadratic) + 0.5 * Math.log(priorVariance);
 }
 
 function priorMean(observations: readonly PooledObservation[], priorVariance: number): NormalPrior {
@@ -82,10 +85,10 @@ function priorMean(observations: readonly PooledObservation[], priorVariance: nu
 }
 
 /**
- * Estimate the prior `N(μ, τ²)` by REML: golden-section search of the restricted likelihood over
- * `log τ²` between `10⁻⁸·S` and `10⁴·S` (`S` = sample variance of the estimates plus their mean error
- * variance), compared with the boundary `τ² = 0`. Deterministic. Needs at least 2 observations with a
- * positive total error variance or spread; returns `undefined` otherwise.
+ * Estimate the prior `N(μ, τ²)` by penalised REML (see `restrictedLogLikelihood`): golden-section search
+ * over `log τ²` between `10⁻⁸·S` and `10⁴·S` (`S` = sample variance of the estimates plus their mean error
+ * variance). Deterministic. Needs at least 2 observations with a positive total error variance or
+ * spread; returns `undefined` otherwise.
  *
  * @example
  * ```ts
@@ -106,7 +109,6 @@ export function estimateNormalPrior(observations: readonly PooledObservation[]):
   for (const observation of observations) spread += (observation.estimate - average) ** 2;
   const scale = spread / (k - 1) + errorVariance / k;
   if (!(scale > 0) || !Number.isFinite(scale)) return undefined;
-  const feasible = observations.every((o) => o.samplingVariance + o.excessVariance > 0);
   let low = Math.log(scale * 1e-8);
   let high = Math.log(scale * 1e4);
   const ratio = (Math.sqrt(5) - 1) / 2;
@@ -129,11 +131,7 @@ export function estimateNormalPrior(observations: readonly PooledObservation[]):
       fb = restrictedLogLikelihood(observations, Math.exp(b));
     }
   }
-  let variance = Math.exp((low + high) / 2);
-  // The boundary τ² = 0 is a valid maximum when the estimates agree more than their errors allow.
-  if (feasible && restrictedLogLikelihood(observations, 0) >= restrictedLogLikelihood(observations, variance))
-    variance = 0;
-  return priorMean(observations, variance);
+  return priorMean(observations, Math.exp((low + high) / 2));
 }
 
 /**

