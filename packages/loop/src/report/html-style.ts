@@ -13,7 +13,8 @@ h3 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; width: 100%; }
 th, td { border-bottom: 1px solid #e5e5e5; padding: .3rem .5rem; vertical-align: top; text-align: left; }
 th { background: #f6f6f6; font-weight: 600; }
-th.num, td.num { text-align: right; white-space: nowrap; }
+th.num, td.num { text-align: right; }
+td.num { white-space: nowrap; }
 td.text { overflow-wrap: break-word; }
 td .sub { display: block; color: #666; font-size: .8rem; }
 tr.detail td { border-bottom: 1px solid #e5e5e5; padding-top: 0; background: #fcfcfc; }

@@ -104,7 +104,8 @@ function outcomeTable(run: LoopRun): string {
   ];
   const rows = view.records.map((record): Cell[] => [
     { text: record.initiative_id, cls: 'text' },
-    { text: record.method ?? '', cls: 'text' },
+    // Break long method names at their underscores rather than widening the table.
+    { html: escapeXml(record.method ?? '').replaceAll('_', '_<wbr>'), cls: 'text' },
     { text: record.confidence === undefined ? '' : formatConfidence(record.confidence), cls: 'num' },
     { text: formatMoney(record.budget), cls: 'num' },
     {
