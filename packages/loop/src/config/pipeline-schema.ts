@@ -8,6 +8,7 @@ import {
   loadConfig,
   parseConfig,
 } from '@impact/contracts';
+import { PilotPlanSpecSchema } from '@impact/measure';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -50,6 +51,12 @@ export const PilotConfigSchema = z.strictObject({
   simulation: InlineOrFileSchema.optional(),
   /** An `@impact/measure` run configuration (inline or a file); `initiative_id` defaults to the initiative's. */
   measure: InlineOrFileSchema,
+  /**
+   * Size the simulated pilot with `planPilot` from `@impact/measure` (`design: experiment`, or `did` with
+   * `post_periods`): the simulation's `products` become the planned units, and the planned MDE is passed to
+   * review (`diagnostics.planned_mde`).
+   */
+  plan: PilotPlanSpecSchema.optional(),
 });
 
 /**

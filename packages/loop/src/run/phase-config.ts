@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '@impact/contracts';
+import { type PilotPlan, planPilot } from '@impact/measure';
 import { z } from 'zod';
 import type { InitiativeConfig } from '../config/pipeline-schema';
 import type { LoopPhase } from '../stages/stages';
@@ -64,6 +65,44 @@ function measureConfig(
 export interface PhaseConfigs {
   simulationConfig: Record<string, unknown> | undefined;
   measureRaw: Record<string, unknown>;
+  /** The pilot's plan when `pilot.plan` sized it. */
+  plan?: PilotPlan;
+}
+
+/**
+ * A pilot simulation sized by `pilot.plan`: `products` = the planned units and, for an experiment, the
+ * treated share of the plan. Throws `ConfigError` when the pilot is not simulated or the plan does not solve
+ * for units.
+ */
+function plannedSimulation(
+  simulation: Record<string, unknown> | undefined,
+  plan: PilotPlan,
+  field: string,
+  file: string | undefined,
+): Record<string, unknown> {
+  if (simulation === undefined)
+    throw configIssue(
+      `${field}.plan`,
+      'expected a pilot simulation: pilot.plan sizes the simulated products',
+      file,
+    );
+  if (plan.units === undefined || plan.solved_for !== 'units') {
+    throw configIssue(
+      `${field}.plan`,
+      'expected a plan that solves for units (design experiment, or did with post_periods): pilot.plan sets the simulated products',
+      file,
+    );
+  }
+  const treatment = simulation.treatment as Record<string, unknown> | undefined;
+  const share =
+    plan.design === 'experiment' && plan.n_treated !== undefined ? plan.n_treated / plan.units : undefined;
+  return {
+    ...simulation,
+    products: plan.units,
+    ...(treatment !== undefined && share !== undefined
+      ? { treatment: { ...treatment, fraction: share } }
+      : {}),
+  };
 }
 
 /** The scale simulation: its own config, or the pilot's with the scale sample size and treatment. */
@@ -112,9 +151,13 @@ export function buildPhaseConfigs(input: CycleInput, entry: PoolEntry, phase: Lo
     typeof pilotSimulation?.seed === 'number'
       ? cycleSeed(pilotSimulation.seed, cycle)
       : deriveSeed(seed, id, 'pilot');
+  const plan =
+    phase === 'pilot' && initiative.pilot.plan !== undefined ? planPilot(initiative.pilot.plan) : undefined;
+  const sizedPilot =
+    plan === undefined ? pilotSimulation : plannedSimulation(pilotSimulation, plan, pilotField, file);
   const simulationConfig =
     phase === 'pilot'
-      ? pilotSimulation && { ...pilotSimulation, seed: pilotSeed }
+      ? sizedPilot && { ...sizedPilot, seed: pilotSeed }
       : scaleSimulation(initiative, pilotSimulation, pilotSeed, baseDir, cycle);
   const measureSource =
     phase === 'pilot' ? initiative.pilot.measure : (initiative.scale?.measure ?? initiative.pilot.measure);
@@ -129,7 +172,7 @@ export function buildPhaseConfigs(input: CycleInput, entry: PoolEntry, phase: Lo
     simulationConfig !== undefined,
     file,
   );
-  return { simulationConfig, measureRaw };
+  return { simulationConfig, measureRaw, ...(plan === undefined ? {} : { plan }) };
 }
 
 /** {@link buildPhaseConfigs} with a config error turned into a `config` failure of the initiative. */

@@ -28,7 +28,7 @@ function portableUri(uri: string, outDir: string): string {
 export async function runPhase(input: CycleInput, entry: PoolEntry, phase: LoopPhase): Promise<PhaseRun> {
   const { stages, emit, outDir } = input;
   const id = entry.initiative.initiative_id;
-  const { simulationConfig, measureRaw } = phaseConfigs(input, entry, phase);
+  const { simulationConfig, measureRaw, plan } = phaseConfigs(input, entry, phase);
   const simulated =
     simulationConfig === undefined
       ? undefined
@@ -47,8 +47,21 @@ export async function runPhase(input: CycleInput, entry: PoolEntry, phase: LoopP
   );
   const trueEffect = trueEffectOf(simulated, measured.result);
   const uri = measured.artifactUri;
+  // A pilot sized by pilot.plan tells review what it was planned to detect (review's sample_size rule).
+  const measurement =
+    plan === undefined
+      ? measured.result
+      : {
+          ...measured.result,
+          diagnostics: {
+            ...measured.result.diagnostics,
+            planned_mde: plan.mde,
+            planned_power: plan.target_power,
+            planned_units: plan.units ?? null,
+          },
+        };
   return {
-    measurement: measured.result,
+    measurement,
     ...(uri === undefined ? {} : { artifact_uri: portableUri(uri, outDir) }),
     ...(trueEffect === undefined ? {} : { true_effect: trueEffect }),
   };
