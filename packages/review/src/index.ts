@@ -80,6 +80,11 @@ export {
 } from './reviewer/deterministic';
 export { type ReviewAllOptions, reviewAll } from './reviewer/review-all';
 export {
+  adjustPValues,
+  MULTIPLE_TESTING_METHODS,
+  type MultipleTestingMethod,
+} from './stats/multiplicity';
+export {
   type ParsedReviewInput,
   parseReviewInput,
   type Reviewer,

@@ -171,9 +171,12 @@ export async function reviewCommand(input: CommandInput, io: CliIo): Promise<num
   if (out !== undefined) checkOutFile(out);
   const document = readJson(input.file);
   const config = input.strings.config;
-  const reviewer = createReviewerFromConfig(config === undefined ? {} : loadReviewConfig(config));
+  const reviewConfig = config === undefined ? undefined : loadReviewConfig(config);
+  const reviewer = createReviewerFromConfig(reviewConfig ?? {});
   const inputs = (Array.isArray(document) ? document : [document]) as ReviewInput[];
-  const reviews = await reviewAll(inputs, reviewer);
+  const reviews = await reviewAll(inputs, reviewer, {
+    multipleTesting: reviewConfig?.multiple_testing ?? 'none',
+  });
   const output = Array.isArray(document) ? reviews : reviews[0];
   if (out !== undefined) writeFileAtomic(out, `${stableStringify(output, 2)}\n`);
   if (input.booleans.json) printJson(io, output);

@@ -12,6 +12,7 @@ import {
 import { createDeterministicReviewer } from '../reviewer/deterministic';
 import type { Reviewer } from '../reviewer/reviewer';
 import { type ReviewRulesInput, ReviewRulesSchema } from '../rules/rules';
+import { MULTIPLE_TESTING_METHODS } from '../stats/multiplicity';
 
 const LlmConfigSchema = z.strictObject({
   /** Which provider package serves the model. */
@@ -38,6 +39,7 @@ const LlmConfigSchema = z.strictObject({
  * ```yaml
  * reviewer: llm            # deterministic (default) | llm
  * decision_model: predictive   # predictive (default) | design_ci | a registered name | { name, ...params }
+ * multiple_testing: holm   # none (default) | holm | bh, across the initiatives reviewed together
  * rules:                   # optional overrides of DEFAULT_REVIEW_RULES
  *   adjustments: { ci_width: { weight: 0.1 } }
  * llm:
@@ -58,6 +60,11 @@ export const ReviewConfigSchema = z
     reviewer: z.enum(['deterministic', 'llm']).default('deterministic'),
     rules: (ReviewRulesSchema as z.ZodType<z.output<typeof ReviewRulesSchema>, ReviewRulesInput>).optional(),
     llm: LlmConfigSchema.optional(),
+    /**
+     * Multiple-testing correction across the initiatives reviewed together (`reviewAll`): `none` (default),
+     * `holm` or `bh` (Benjamini–Hochberg).
+     */
+    multiple_testing: z.enum(MULTIPLE_TESTING_METHODS).default('none'),
     /** How measurements become return scenarios for the allocator (see `applyDecisionModel`). */
     decision_model: DecisionModelSpecSchema.default('predictive'),
   })

@@ -1,5 +1,6 @@
 import type { ReviewResult } from '@impact/contracts';
 import { ReviewError } from '../errors';
+import { adjustPValues, type MultipleTestingMethod } from '../stats/multiplicity';
 import type { Reviewer, ReviewInput } from './reviewer';
 
 /** Options of {@link reviewAll}. */
@@ -8,6 +9,45 @@ export interface ReviewAllOptions {
   concurrency?: number;
   /** Cancels every pending review. */
   signal?: AbortSignal;
+  /**
+   * Correct the p-values across `inputs` (one family: the initiatives of a cycle) before reviewing: `holm`
+   * (family-wise error) or `bh` (Benjamini–Hochberg false discovery rate); default `none`. Each reviewer then
+   * sees the adjusted p-value (its significance ramp uses it), the raw one is kept in
+   * `diagnostics.p_value_unadjusted`, and the review gets an info flag `MULTIPLE_TESTING` with both.
+   * Intervals are not adjusted.
+   */
+  multipleTesting?: MultipleTestingMethod;
+}
+
+const METHOD_LABEL: Record<Exclude<MultipleTestingMethod, 'none'>, string> = {
+  holm: 'Holm',
+  bh: 'Benjamini–Hochberg',
+};
+
+/** The inputs with adjusted p-values, and the flag each review gets. */
+function adjustInputs(
+  inputs: readonly ReviewInput[],
+  method: MultipleTestingMethod,
+): { adjusted: ReviewInput[]; flags: (ReviewResult['flags'][number] | undefined)[] } {
+  if (method === 'none' || inputs.length < 2)
+    return { adjusted: [...inputs], flags: inputs.map(() => undefined) };
+  const raw = inputs.map((input) => input.measurement.p_value);
+  const adjustedP = adjustPValues(raw, method);
+  return {
+    adjusted: inputs.map((input, index) => ({
+      ...input,
+      measurement: {
+        ...input.measurement,
+        p_value: adjustedP[index] as number,
+        diagnostics: { ...input.measurement.diagnostics, p_value_unadjusted: raw[index] as number },
+      },
+    })),
+    flags: inputs.map((_, index) => ({
+      code: 'MULTIPLE_TESTING',
+      severity: 'info' as const,
+      message: `p = ${Number((raw[index] as number).toPrecision(4))}; ${METHOD_LABEL[method]}-adjusted over ${inputs.length} initiatives: p = ${Number((adjustedP[index] as number).toPrecision(4))} (used for significance)`,
+    })),
+  };
 }
 
 /**
@@ -31,6 +71,7 @@ export async function reviewAll(
       `concurrency: expected an integer ≥ 1, got ${String(concurrency)}`,
     );
   }
+  const { adjusted, flags } = adjustInputs(inputs, options.multipleTesting ?? 'none');
   const results: ReviewResult[] = new Array(inputs.length);
   let next = 0;
   let failed = false;
@@ -40,7 +81,9 @@ export async function reviewAll(
       const index = next;
       next += 1;
       try {
-        results[index] = await reviewer.review(inputs[index]!, reviewOptions);
+        const review = await reviewer.review(adjusted[index]!, reviewOptions);
+        const flag = flags[index];
+        results[index] = flag === undefined ? review : { ...review, flags: [...review.flags, flag] };
       } catch (error) {
         failed = true;
         throw error;
