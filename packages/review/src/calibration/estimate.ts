@@ -42,9 +42,10 @@ const RecordsSchema = z.array(OutcomeRecordSchema);
  *   `interval_scale = clamp(z(nominal)/z(shrunk_coverage), interval_scale.min, interval_scale.max)`
  *   with `z(c) = Φ⁻¹((1 + c)/2)`;
  * - against the predictions actually made (see `fitPredictionResiduals`, free of the winner's curse):
- *   `bias` (per unit cost) with `bias_se`, `excess_sd`, shrunk by the same w (on the variance) into `shrunk_bias` and
- *   `shrunk_excess_sd` (what the decision model corrects with, via `calibrationCorrections`);
- * - `trust_score q = (1 − min(1, (|shrunk_bias| + 1.96·w·bias_se)/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
+ *   `bias` (per unit cost) with `bias_se`, and `excess_sd`; `shrunk_bias = b̂·P/(P + bias_se²)` with
+ *   `P = bias_prior_sd²` (normal-normal shrinkage by the bias's own precision), `shrunk_excess_sd = √w·excess_sd`,
+ *   into `shrunk_bias` and `shrunk_excess_sd` (what the decision model corrects with, via `calibrationCorrections`);
+ * - `trust_score q = (1 − min(1, (|shrunk_bias| + 1.96·posterior SD of the bias)/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
  *   and `confidence_factor = 1 + w·trust.step·(2q − 1)`: above 1 (more trust) for well-calibrated
  *   methodologies, below 1 for badly calibrated ones. The raw statistics above it (relative bias, coverage,
  *   `bias_shift`, `interval_scale`) compare outcomes with whatever was predicted and are reported, not applied.
@@ -158,10 +159,16 @@ function calibrationRow(
   const shrunkCoverage = weight * coverage + (1 - weight) * settings.nominal_coverage;
   const biasShift = clamp(shrunkRelativeBias, -settings.max_bias_shift, settings.max_bias_shift);
   const fit = fitPredictionResiduals(records);
-  const shrunkBias = weight * (fit?.bias ?? 0) + 0;
+  // Normal-normal shrinkage of the bias toward 0 by its own precision (prior N(0, bias_prior_sd²)).
+  const priorVariance = settings.bias_prior_sd ** 2;
+  const biasVariance = (fit?.biasSe ?? 0) ** 2;
+  const biasWeight = fit === undefined ? 0 : priorVariance / (priorVariance + biasVariance);
+  const shrunkBias = biasWeight * (fit?.bias ?? 0) + 0;
+  const biasPosteriorSd = Math.sqrt(biasWeight * biasVariance);
   const excessSd = fit?.excessSd ?? 0;
   const shrunkExcessSd = Math.sqrt(weight) * excessSd;
-  const trustScore = fit === undefined ? 0.5 : trust(fit, weight, shrunkBias, shrunkExcessSd, settings);
+  const trustScore =
+    fit === undefined ? 0.5 : trust(fit, biasPosteriorSd, shrunkBias, shrunkExcessSd, settings);
   const confidenceFactor = 1 + weight * settings.trust.step * (2 * trustScore - 1);
   return {
     model_type: modelType,
@@ -212,13 +219,13 @@ function relativeOrNull(value: number, scale: number): number | null {
 /** Trust score in [0, 1]: 1 when the shrunk bias and excess variance are both negligible. */
 function trust(
   fit: ResidualFit,
-  weight: number,
+  biasPosteriorSd: number,
   shrunkBias: number,
   shrunkExcessSd: number,
   settings: CalibrationSettings,
 ): number {
   // Judged by the upper 95% bound of the shrunk |bias|: trust rises only once the data show the bias is small.
-  const biasBound = Math.abs(shrunkBias) + 1.96 * weight * fit.biasSe;
+  const biasBound = Math.abs(shrunkBias) + 1.96 * biasPosteriorSd;
   const relativeBias = fit.meanPredicted > 0 ? biasBound / fit.meanPredicted : 0;
   // (shrunk excess SD / expected SD)²: the excess variance ratio, without squaring large numbers first.
   const excessRatio =

@@ -29,6 +29,8 @@ export interface CalibrationSettings {
   under_coverage: CalibrationPenaltyRule;
   /** `CALIBRATION_UNDERPREDICTS` (info) is raised when `shrunk_relative_bias` exceeds this. */
   under_prediction_flag_at: number;
+  /** Prior SD of a methodology's bias per unit cost: learned biases shrink toward 0 by `P/(P + SE²)`, `P` its square. */
+  bias_prior_sd: number;
   /** How far calibration may move confidence inside its band, up or down (see `trust_score`). */
   trust: CalibrationTrustRule;
 }
@@ -56,6 +58,7 @@ export interface CalibrationSettingsInput {
   over_prediction?: Partial<CalibrationPenaltyRule>;
   under_coverage?: Partial<CalibrationPenaltyRule>;
   under_prediction_flag_at?: number;
+  bias_prior_sd?: number;
   trust?: Partial<CalibrationTrustRule>;
 }
 
@@ -71,6 +74,7 @@ export interface CalibrationSettingsInput {
  * | `over_prediction`           | w 0.5, bad 0.5, flag 0.1 | over-prediction by 50% removes half the band position |
  * | `under_coverage`            | w 0.3, bad 0.5, flag 0.1 | coverage 50 points short removes 30% of the position  |
  * | `under_prediction_flag_at`  | 0.1          | info flag when pilots under-predict by more than 10%             |
+ * | `bias_prior_sd`             | 0.5          | learned bias (per unit cost) shrinks by 0.25/(0.25 + SE²)        |
  * | `trust`                     | step 0.5, bias_bad 0.25, excess_bad 2 | band position × [0.5, 1.5] by the trust score |
  *
  * @example
@@ -86,6 +90,7 @@ export const DEFAULT_CALIBRATION_SETTINGS: CalibrationSettings = {
   over_prediction: { weight: 0.5, bad: 0.5, flag_at: 0.1 },
   under_coverage: { weight: 0.3, bad: 0.5, flag_at: 0.1 },
   under_prediction_flag_at: 0.1,
+  bias_prior_sd: 0.5,
   trust: { step: 0.5, bias_bad: 0.25, excess_bad: 2 },
 };
 
@@ -124,6 +129,7 @@ export const CalibrationSettingsSchema: z.ZodType<CalibrationSettings, Calibrati
     over_prediction: penaltySchema(defaults.over_prediction),
     under_coverage: penaltySchema(defaults.under_coverage),
     under_prediction_flag_at: z.number().min(0).default(defaults.under_prediction_flag_at),
+    bias_prior_sd: z.number().gt(0).default(defaults.bias_prior_sd),
     trust: z
       .strictObject({
         step: z.number().min(0).max(1).default(defaults.trust.step),

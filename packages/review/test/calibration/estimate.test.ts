@@ -50,10 +50,12 @@ describe('estimateCalibration: closed form', () => {
     expect(row.bias).toBeCloseTo(0.125, 12);
     expect(row.excess_sd).toBeCloseTo(Math.sqrt(0.096875 - u), 12);
     expect(row.bias_se).toBeCloseTo(Math.sqrt(4 * (u + 0.096875 - u)) / 4, 12);
-    expect(row.shrunk_bias).toBeCloseTo(weight * 0.125, 12);
+    const se = Math.sqrt(4 * (u + 0.096875 - u)) / 4;
+    const biasWeight = 0.25 / (0.25 + se * se);
+    expect(row.shrunk_bias).toBeCloseTo(biasWeight * 0.125, 12);
     expect(row.shrunk_excess_sd).toBeCloseTo(Math.sqrt(weight * (0.096875 - u)), 12);
     // |shrunk bias| / mean|p/c| = 0.0556/0.875; excess ratio far above excess_bad → q = 0, factor 1 − w·0.5.
-    expect(row.learned_relative_bias).toBeCloseTo((weight * 0.125) / 0.875, 12);
+    expect(row.learned_relative_bias).toBeCloseTo((biasWeight * 0.125) / 0.875, 12);
     expect(row.trust_score).toBe(0);
     expect(row.confidence_factor).toBeCloseTo(1 - weight * 0.5, 12);
   });
@@ -113,7 +115,9 @@ describe('estimateCalibration: closed form', () => {
     expect(row.bias).toBe(0);
     expect(row.excess_sd).toBe(0);
     const u = (0.1 / 1.959963984540054) ** 2;
-    const q = 1 - (1.96 * (10 / 15) * Math.sqrt(u / 10)) / 0.55 / 0.25;
+    const se = Math.sqrt(u / 10);
+    const posteriorSd = Math.sqrt((0.25 / (0.25 + se * se)) * se * se);
+    const q = 1 - (1.96 * posteriorSd) / 0.55 / 0.25;
     expect(row.trust_score).toBeCloseTo(q, 9);
     expect(row.confidence_factor).toBeCloseTo(1 + (10 / 15) * 0.5 * (2 * q - 1), 9);
     expect(row.confidence_factor).toBeGreaterThan(1);
@@ -133,15 +137,18 @@ describe('estimateCalibration: closed form', () => {
     expect(row.confidence_factor).toBeCloseTo(0.5, 12);
   });
 
-  it('learns under-prediction as a negative bias and judges it by its size, like over-prediction', () => {
+  it('learns under-prediction as a negative bias and judges it by its size, like over-prediction (trust falls)', () => {
     const records = Array.from({ length: 10 }, () => outcome(10, 13, true, 'quasi-experiment'));
     const row = onlyRow(estimateCalibration(records, { nominal_coverage: 0.5 }));
     expect(row.bias_shift).toBeCloseTo((10 / 15) * 0.3, 12);
     expect(row.bias).toBeCloseTo(-0.3, 12);
-    expect(row.shrunk_bias).toBeCloseTo(-0.2, 12);
+    const se = Math.sqrt((10 * (0.1 / 1.959963984540054) ** 2) / 100);
+    const biasWeight = 0.25 / (0.25 + se * se);
+    expect(row.shrunk_bias).toBeCloseTo(-0.3 * biasWeight, 12);
     // (0.2 + 1.96·(2/3)·SE)/1 against bias_bad 0.25, SE = √(10u)/10
     const u = (0.1 / 1.959963984540054) ** 2;
-    const q = 1 - (0.2 + 1.96 * (2 / 3) * Math.sqrt(u / 10)) / 0.25;
+    const q = Math.max(0, 1 - (0.3 * biasWeight + 1.96 * Math.sqrt(biasWeight * se * se)) / 0.25);
+    expect(q).toBe(0);
     expect(row.trust_score).toBeCloseTo(q, 9);
     expect(row.confidence_factor).toBeCloseTo(1 + (2 / 3) * 0.5 * (2 * q - 1), 9);
     expect(row.confidence_factor).toBeLessThan(1);
