@@ -210,3 +210,28 @@ describe('impact plugins', () => {
     expect(readFileSync(plugin, 'utf8')).toContain('registerModel');
   });
 });
+
+describe('impact exit codes', () => {
+  it('gives every user-caused typed error the user-error code and only real bugs "internal"', async () => {
+    const { MeasureError } = await import('@impact/measure');
+    const { AllocationError } = await import('@impact/allocate');
+    const { ConfigError } = await import('@impact/contracts');
+    const { LoopError } = await import('../../src/errors');
+    const { exitCodeOf } = await import('../../src/cli/main');
+    const cases: [unknown, number][] = [
+      [new MeasureError('MODEL_SINGULAR_DESIGN', 'singular'), EXIT_CODES.invalid],
+      [new MeasureError('MODEL_NO_CONVERGENCE', 'no convergence'), EXIT_CODES.invalid],
+      [new MeasureError('DATA_ZERO_VARIANCE', 'constant outcome'), EXIT_CODES.invalid],
+      [new AllocationError('ALLOCATION_INFEASIBLE', 'infeasible'), EXIT_CODES.invalid],
+      [new AllocationError('ALLOCATION_UNKNOWN_ID', 'unknown id'), EXIT_CODES.invalid],
+      [new AllocationError('ALLOCATION_DUPLICATE_ID', 'duplicate'), EXIT_CODES.invalid],
+      [new AllocationError('ALLOCATION_EMPTY_INPUT', 'empty'), EXIT_CODES.invalid],
+      [new ConfigError('CONFIG_INVALID', 'bad'), EXIT_CODES.invalid],
+      [new LoopError('LOOP_OUTPUT_INVALID', 'file'), EXIT_CODES.invalid],
+      [new LoopError('LOOP_STAGE_FAILED', 'stopped'), EXIT_CODES.someFailed],
+      [Object.assign(new Error('no space'), { code: 'ENOSPC' }), EXIT_CODES.infrastructure],
+      [new TypeError('undefined is not a function'), EXIT_CODES.internal],
+    ];
+    for (const [error, code] of cases) expect(exitCodeOf(error), String(error)).toBe(code);
+  });
+});
