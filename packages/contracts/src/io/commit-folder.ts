@@ -32,9 +32,19 @@ function abandoned(name: string, prefix: string): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (error) {
     return (error as { code?: string }).code === 'ESRCH';
+  }
+  return isZombie(pid);
+}
+
+/** On Linux, whether `pid` has exited but not been reaped (a killed writer whose parent died too). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 
