@@ -1,5 +1,6 @@
 import { MeasureError } from '../errors';
 import { chiSquaredSurvival, fSurvival, studentTQuantile, twoSidedPValue } from './distributions';
+import { BLOCK_ROWS, blockLeverage, constantValue, crossProducts, residualPass } from './ols-passes';
 
 /**
  * A design matrix stored column by column: `columns[j][i]` is row i of regressor j.
@@ -174,42 +175,6 @@ function sandwich(a: Float64Array, meat: Float64Array, p: number): Float64Array 
   return out;
 }
 
-/** Rows per block when accumulating cross products: the block of every column stays in cache. */
-const BLOCK_ROWS = 2048;
-
-/**
- * Σ_i ω_i x_ia x_ib for all column pairs (ω ≡ 1 when absent), as a symmetric k×k row-major matrix.
- * Blocked over rows so each column block is read from cache for all pairs it takes part in, instead of
- * streaming every column from memory once per pair.
- */
-function crossProducts(columns: readonly Float64Array[], n: number, omega?: Float64Array): Float64Array {
-  const k = columns.length;
-  const out = new Float64Array(k * k);
-  const weighted: Float64Array[] = omega ? columns.map(() => new Float64Array(Math.min(BLOCK_ROWS, n))) : [];
-  for (let start = 0; start < n; start += BLOCK_ROWS) {
-    const end = Math.min(n, start + BLOCK_ROWS);
-    if (omega) {
-      for (let a = 0; a < k; a++) {
-        const source = columns[a] as Float64Array;
-        const target = weighted[a] as Float64Array;
-        for (let i = start; i < end; i++) target[i - start] = (source[i] as number) * (omega[i] as number);
-      }
-    }
-    for (let a = 0; a < k; a++) {
-      const ca = omega ? (weighted[a] as Float64Array) : (columns[a] as Float64Array);
-      const offset = omega ? start : 0;
-      for (let b = 0; b <= a; b++) {
-        const cb = columns[b] as Float64Array;
-        let sum = 0;
-        for (let i = start; i < end; i++) sum += (ca[i - offset] as number) * (cb[i] as number);
-        out[a * k + b] = (out[a * k + b] as number) + sum;
-      }
-    }
-  }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) out[b * k + a] = out[a * k + b] as number;
-  return out;
-}
-
 /**
  * Ordinary (or weighted) least squares with a choice of covariance estimator. X'X is accumulated in one
  * pass per column pair and solved by a Cholesky factorization of the equilibrated (unit-diagonal) Gram
@@ -251,12 +216,13 @@ export function fitOls(input: OlsInput): OlsFit {
   // √w-scaled design and outcome for WLS; the plain arrays otherwise.
   let columns = design.columns;
   let response = y;
+  let root: Float64Array | null = null;
   if (weights) {
     if (weights.length !== n)
       throw new MeasureError('MODEL_PARAMS_INVALID', `weights have ${weights.length} rows, expected ${n}`, {
         parameter: 'weights',
       });
-    const root = new Float64Array(n);
+    root = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const w = weights[i] as number;
       if (!(w >= 0 && Number.isFinite(w)))
@@ -267,8 +233,9 @@ export function fitOls(input: OlsInput): OlsFit {
         );
       root[i] = Math.sqrt(w);
     }
-    columns = design.columns.map((column) => column.map((value, i) => value * (root[i] as number)));
-    response = y.map((value, i) => value * (root[i] as number));
+    const scale = root;
+    columns = design.columns.map((column) => column.map((value, i) => value * (scale[i] as number)));
+    response = y.map((value, i) => value * (scale[i] as number));
   }
 
   for (let a = 0; a < p; a++) {
@@ -282,8 +249,9 @@ export function fitOls(input: OlsInput): OlsFit {
       );
     }
   }
-  // X'X and X'y from one blocked sweep over [X | y].
-  const augmented = crossProducts([...columns, response], n);
+  // X'X and X'y from one blocked sweep over [X | y]; a constant column enters through column sums only.
+  const constants = columns.map((column) => constantValue(column, n));
+  const augmented = crossProducts([...columns, response], [...constants, null], n);
   const gram = new Float64Array(p * p);
   const moment = new Float64Array(p);
   for (let a = 0; a < p; a++) {
@@ -296,24 +264,14 @@ export function fitOls(input: OlsInput): OlsFit {
   choleskySolve(lower, p, coefficients);
   for (let j = 0; j < p; j++) coefficients[j] = (coefficients[j] as number) * (scale[j] as number);
 
-  // Fitted values and residuals (unweighted scale) plus the weighted residuals used by the estimators.
-  const fitted = new Float64Array(n);
-  for (let j = 0; j < p; j++) {
-    const column = design.columns[j] as Float64Array;
-    const beta = coefficients[j] as number;
-    for (let i = 0; i < n; i++) fitted[i] = (fitted[i] as number) + beta * (column[i] as number);
-  }
-  const residuals = new Float64Array(n);
-  const weightedResiduals = new Float64Array(n);
-  let rss = 0;
-  for (let i = 0; i < n; i++) {
-    const e = (y[i] as number) - (fitted[i] as number);
-    residuals[i] = e;
-    const we = weights ? e * Math.sqrt(weights[i] as number) : e;
-    weightedResiduals[i] = we;
-    rss += we * we;
-  }
-  const rSquared = computeRSquared(design.columns, y, weights, rss, n);
+  // Fitted values and residuals (unweighted scale) in one blocked pass; the estimators use √w·e.
+  const designConstants = weights ? design.columns.map((column) => constantValue(column, n)) : constants;
+  const { fitted, residuals, rss } = residualPass(design.columns, designConstants, coefficients, y, root, n);
+  const rootWeights = root;
+  const weightedResidual = (i: number): number =>
+    rootWeights ? (residuals[i] as number) * (rootWeights[i] as number) : (residuals[i] as number);
+  const hasConstant = designConstants.some((value) => value !== null && value !== 0);
+  const rSquared = computeRSquared(hasConstant, y, weights, rss, n);
   const dfResidual = n - p;
   const xtxInverse = bread(lower, scale, p);
 
@@ -329,15 +287,19 @@ export function fitOls(input: OlsInput): OlsFit {
     case 'HC1':
     case 'HC2':
     case 'HC3': {
-      const omega = new Float64Array(n);
-      for (let i = 0; i < n; i++) omega[i] = (weightedResiduals[i] as number) ** 2;
-      if (covarianceSpec.type === 'HC2' || covarianceSpec.type === 'HC3') {
-        const leverage = leverages(columns, xtxInverse, n);
-        const power = covarianceSpec.type === 'HC2' ? 1 : 2;
-        // HC2: e²/(1−h), HC3: e²/(1−h)²
-        for (let i = 0; i < n; i++) omega[i] = (omega[i] as number) / (1 - (leverage[i] as number)) ** power;
-      }
-      covariance = sandwich(xtxInverse, crossProducts(columns, n, omega), p);
+      const power = covarianceSpec.type === 'HC2' ? 1 : covarianceSpec.type === 'HC3' ? 2 : 0;
+      const leverage = power > 0 ? new Float64Array(BLOCK_ROWS) : null;
+      const scratch = power > 0 ? new Float64Array(BLOCK_ROWS) : null;
+      // ω_i = (√w e_i)², over (1 − h_ii) (HC2) or (1 − h_ii)² (HC3), computed block by block for the meat.
+      const fillOmega = (start: number, end: number, omega: Float64Array): void => {
+        for (let i = start; i < end; i++) omega[i - start] = weightedResidual(i) ** 2;
+        if (leverage && scratch) {
+          blockLeverage(columns, constants, xtxInverse, start, end, leverage, scratch);
+          for (let i = 0; i < end - start; i++)
+            omega[i] = (omega[i] as number) / (1 - (leverage[i] as number)) ** power;
+        }
+      };
+      covariance = sandwich(xtxInverse, crossProducts(columns, constants, n, fillOmega), p);
       if (covarianceSpec.type === 'HC1') {
         const factor = n / dfResidual;
         covariance = covariance.map((value) => value * factor);
@@ -358,8 +320,7 @@ export function fitOls(input: OlsInput): OlsFit {
         const column = columns[j] as Float64Array;
         for (let i = 0; i < n; i++) {
           const g = ids[i] as number;
-          scores[g * p + j] =
-            (scores[g * p + j] as number) + (column[i] as number) * (weightedResiduals[i] as number);
+          scores[g * p + j] = (scores[g * p + j] as number) + (column[i] as number) * weightedResidual(i);
         }
       }
       const meat = new Float64Array(p * p);
@@ -384,7 +345,7 @@ export function fitOls(input: OlsInput): OlsFit {
         );
       }
       const scores: Float64Array[] = columns.map((column) =>
-        column.map((value, i) => value * (weightedResiduals[i] as number)),
+        column.map((value, i) => value * weightedResidual(i)),
       );
       const meat = new Float64Array(p * p);
       for (let lag = 0; lag <= maxLags; lag++) {
@@ -423,43 +384,14 @@ export function fitOls(input: OlsInput): OlsFit {
   };
 }
 
-/** Hat-matrix diagonal h_i = x_i'(X'X)⁻¹x_i, computed block-wise column by column. */
-function leverages(columns: readonly Float64Array[], xtxInverse: Float64Array, n: number): Float64Array {
-  const p = columns.length;
-  const leverage = new Float64Array(n);
-  const product = new Float64Array(BLOCK_ROWS);
-  for (let start = 0; start < n; start += BLOCK_ROWS) {
-    const end = Math.min(n, start + BLOCK_ROWS);
-    for (let a = 0; a < p; a++) {
-      product.fill(0);
-      for (let b = 0; b < p; b++) {
-        const m = xtxInverse[a * p + b] as number;
-        const cb = columns[b] as Float64Array;
-        for (let i = start; i < end; i++)
-          product[i - start] = (product[i - start] as number) + m * (cb[i] as number);
-      }
-      const ca = columns[a] as Float64Array;
-      for (let i = start; i < end; i++)
-        leverage[i] = (leverage[i] as number) + (ca[i] as number) * (product[i - start] as number);
-    }
-  }
-  return leverage;
-}
-
 /** Centered R² (weighted mean and weights for WLS, as statsmodels); uncentered without a constant column. */
 function computeRSquared(
-  columns: readonly Float64Array[],
+  hasConstant: boolean,
   y: Float64Array,
   weights: Float64Array | undefined,
   rss: number,
   n: number,
 ): number {
-  const hasConstant = columns.some((column) => {
-    const first = column[0] as number;
-    if (first === 0) return false;
-    for (let i = 1; i < n; i++) if (column[i] !== first) return false;
-    return true;
-  });
   let mean = 0;
   if (hasConstant) {
     let weightSum = 0;
