@@ -99,22 +99,27 @@ const gettingStarted = readFileSync(join(root, 'docs', 'getting-started.md'), 'u
 const pipelineYaml = /`pipeline\.yaml`:\s*```yaml\n([\s\S]*?)```/.exec(gettingStarted)?.[1];
 const cli = join(consumer, 'node_modules', '@impact', 'loop', 'dist', 'cli.js');
 step('fresh install has no optional solver engine (glpk.js)', () => {
-  if (readdirSync(join(consumer, 'node_modules')).includes('glpk.js')) throw new Error('glpk.js was installed');
+  if (readdirSync(join(consumer, 'node_modules')).includes('glpk.js'))
+    throw new Error('glpk.js was installed');
 });
 step('impact --version from the installed bin', () => run('node', [cli, '--version'], consumer));
 step('impact run on the getting-started pipeline (default solver)', () => {
-  if (pipelineYaml === undefined) throw new Error('docs/getting-started.md has no `pipeline.yaml`: yaml block');
+  if (pipelineYaml === undefined)
+    throw new Error('docs/getting-started.md has no `pipeline.yaml`: yaml block');
   writeFileSync(join(consumer, 'pipeline.yaml'), pipelineYaml);
   run('node', [cli, 'run', 'pipeline.yaml', '--out', 'results', '--quiet'], consumer);
   const report = JSON.parse(readFileSync(join(consumer, 'results', 'outcome.json'), 'utf8'));
-  if (report.records.length + report.dropped.length !== 2) throw new Error('expected two initiatives in outcome.json');
+  if (report.records.length + report.dropped.length !== 2)
+    throw new Error('expected two initiatives in outcome.json');
 });
 step('impact allocate with the default solver', () => {
   const reviews = JSON.parse(readFileSync(join(consumer, 'results', 'run.json'), 'utf8'))
     .initiatives.map((initiative) => initiative.review)
     .filter(Boolean);
   writeFileSync(join(consumer, 'reviews.json'), JSON.stringify(reviews));
-  const allocation = JSON.parse(run('node', [cli, 'allocate', 'reviews.json', '--budget', '20000', '--json'], consumer));
+  const allocation = JSON.parse(
+    run('node', [cli, 'allocate', 'reviews.json', '--budget', '20000', '--json'], consumer),
+  );
   if (!Array.isArray(allocation.selected_initiatives)) throw new Error('no allocation printed');
 });
 

@@ -12,7 +12,9 @@ import { join, posix, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const repository = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).repository;
-const base = `${String(repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '')}/blob/main`;
+const base = `${String(repository?.url ?? '')
+  .replace(/^git\+/, '')
+  .replace(/\.git$/, '')}/blob/main`;
 if (!/^https:\/\//.test(base)) {
   console.error('package.json has no https repository.url');
   process.exit(1);
@@ -29,7 +31,7 @@ for (const name of readdirSync(join(root, 'packages'))) {
   }
   const folder = posix.join('packages', name);
   // Markdown links and images: ](target) where target is not absolute, an anchor or a mail link.
-  const rewritten = text.replace(/\]\((?!https?:|#|mailto:)([^)\s]+)\)/g, (match, target) => {
+  const rewritten = text.replace(/\]\((?!https?:|#|mailto:)([^)\s]+)\)/g, (_match, target) => {
     const resolved = posix.normalize(posix.join(folder, target));
     problems.push(`${relative(root, file)}: relative link ${target}`);
     return `](${base}/${resolved})`;
@@ -37,7 +39,8 @@ for (const name of readdirSync(join(root, 'packages'))) {
   if (!check && rewritten !== text) writeFileSync(file, rewritten);
 }
 if (check && problems.length > 0) {
-  for (const problem of problems) console.error(`FAIL ${problem} (run node scripts/package-readme-links.mjs)`);
+  for (const problem of problems)
+    console.error(`FAIL ${problem} (run node scripts/package-readme-links.mjs)`);
   process.exit(1);
 }
 console.log(check ? 'OK: package READMEs link absolutely' : `rewrote ${problems.length} relative links`);
