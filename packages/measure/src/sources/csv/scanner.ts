@@ -59,35 +59,12 @@ export class CsvScanner {
       let j: number;
       if (bytes[i] === QUOTE) {
         contentStart = i + 1;
-        j = i + 1;
-        for (;;) {
-          if (j >= end) {
-            if (!final) return fieldStart;
-            throw new MeasureError(
-              'DATA_FILE_INVALID',
-              `${this.file}:${this.line}: unterminated quoted field (the quote opened here is never closed)`,
-              { row: this.line },
-            );
-          }
-          const c = bytes[j];
-          if (c === QUOTE) {
-            if (j + 1 >= end && !final) return fieldStart;
-            if (j + 1 < end && bytes[j + 1] === QUOTE) {
-              escaped = true;
-              j += 2;
-              continue;
-            }
-            break;
-          }
-          if (c === LF) newlines++;
-          else if (c === CR) {
-            if (j + 1 >= end && !final) return fieldStart;
-            if (j + 1 >= end || bytes[j + 1] !== LF) newlines++;
-          }
-          j++;
-        }
-        contentEnd = j;
-        j++;
+        const close = this.closingQuote(bytes, i + 1, end, final);
+        if (close < 0) return fieldStart;
+        escaped = this.escaped;
+        newlines = this.newlines;
+        contentEnd = close;
+        j = close + 1;
         if (j < end) {
           const next = bytes[j];
           if (next !== COMMA && next !== LF && next !== CR) {
@@ -128,6 +105,46 @@ export class CsvScanner {
       this.line++;
     }
     return i;
+  }
+
+  /** Set by {@link closingQuote}: the quoted field holds `""`, and how many line breaks it holds. */
+  private escaped = false;
+  private newlines = 0;
+
+  /**
+   * Index of the quote closing a quoted field whose content starts at `from`, or -1 when the chunk ends
+   * before it is certain (the caller re-scans the field with more bytes).
+   */
+  private closingQuote(bytes: Buffer, from: number, end: number, final: boolean): number {
+    this.escaped = false;
+    this.newlines = 0;
+    let j = from;
+    for (;;) {
+      if (j >= end) {
+        if (!final) return -1;
+        throw new MeasureError(
+          'DATA_FILE_INVALID',
+          `${this.file}:${this.line}: unterminated quoted field (the quote opened here is never closed)`,
+          { row: this.line },
+        );
+      }
+      const c = bytes[j];
+      if (c === QUOTE) {
+        if (j + 1 >= end && !final) return -1;
+        if (j + 1 < end && bytes[j + 1] === QUOTE) {
+          this.escaped = true;
+          j += 2;
+          continue;
+        }
+        return j;
+      }
+      if (c === LF) this.newlines++;
+      else if (c === CR) {
+        if (j + 1 >= end && !final) return -1;
+        if (j + 1 >= end || bytes[j + 1] !== LF) this.newlines++;
+      }
+      j++;
+    }
   }
 
   private endRecord(): void {
