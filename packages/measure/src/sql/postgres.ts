@@ -1,11 +1,11 @@
-import type { Client, ClientConfig, FieldDef } from 'pg';
+import type { Client, FieldDef } from 'pg';
 import { MeasureError } from '../errors';
 import { postgresDialect } from './dialect';
 import { defineSqlEngine, type SqlColumn, type SqlEngine, type SqlEngineOptions } from './engine';
 
 /** The part of `pg` the PostgreSQL engine uses (typed structurally so the peer stays optional). */
 export interface PgLibrary {
-  Client: new (config: ClientConfig) => unknown;
+  Client: new (config: { connectionString?: string }) => unknown;
 }
 
 /**
