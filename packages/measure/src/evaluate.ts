@@ -24,6 +24,7 @@ import {
   type MissingReport,
   missingDiagnostics,
   missingReportOf,
+  namesReferencedByRun,
 } from './sources/missing';
 import { createFilesystemStorage } from './storage/filesystem';
 import { createMemoryStorage } from './storage/memory';
@@ -153,7 +154,18 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
       config.refute === undefined ? params : [params, config.refute],
       config.transforms,
     );
-    const sourceContext = { baseDir, seed: config.seed, ...(columns ? { columns } : {}) };
+    const missingColumns = columns
+      ? undefined
+      : namesReferencedByRun(
+          config.refute === undefined ? params : [params, config.refute],
+          config.transforms,
+        );
+    const sourceContext = {
+      baseDir,
+      seed: config.seed,
+      ...(columns ? { columns } : {}),
+      ...(missingColumns ? { missingColumns } : {}),
+    };
     // SQL sources with `pushdown: true` may fit the model inside the engine (models/pushdown/run.ts).
     const modelContext = { ciLevel: config.ci_level, seed: config.seed };
     pushed = await pushdownIfRequested(

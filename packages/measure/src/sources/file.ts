@@ -31,8 +31,15 @@ export type FileSourceSpecInput = z.input<typeof FileSourceSpecSchema>;
 export interface LoadTableFileOptions {
   /** Column names the model and transforms refer to: only these (and `columns:`/`types:` keys) are kept, and `missing: drop` applies to them. Absent: every column is kept and used. */
   columns?: ReadonlySet<string>;
+  /** When `columns` is not given: keep every column but apply `missing:` only to these. */
+  missingColumns?: ReadonlySet<string>;
   /** Bytes per read (default 1 MiB). */
   chunkBytes?: number;
+}
+
+/** The columns `missing:` applies to (undefined: all). */
+function policyColumns(options: LoadTableFileOptions): ReadonlySet<string> | undefined {
+  return options.columns ?? options.missingColumns;
 }
 
 /**
@@ -99,7 +106,9 @@ function formatOf(path: string, spec: FileSourceSpec): 'csv' | 'jsonl' {
 }
 
 /** The column plan: renaming, declared types, which columns to keep and which the model uses. */
-function planner(spec: FileSourceSpec, hint: ReadonlySet<string> | undefined, path: string) {
+function planner(spec: FileSourceSpec, options: LoadTableFileOptions, path: string) {
+  const hint = options.columns;
+  const use = policyColumns(options);
   const renamed = new Map<string, string>();
   for (const [target, source] of Object.entries(spec.columns ?? {})) renamed.set(source, target);
   const targets = new Set(renamed.values());
@@ -116,7 +125,7 @@ function planner(spec: FileSourceSpec, hint: ReadonlySet<string> | undefined, pa
     const declared = types[name];
     const keep = hint === undefined || hint.has(name) || targets.has(name) || declared !== undefined;
     if (!keep) return undefined;
-    return { source, name, kind: declared ?? 'infer', used: hint === undefined || hint.has(name) };
+    return { source, name, kind: declared ?? 'infer', used: use === undefined || use.has(name) };
   };
 }
 
@@ -163,7 +172,7 @@ export function loadTableFile(
   const path = isAbsolute(spec.path) ? spec.path : resolve(baseDir, spec.path);
   const format = formatOf(path, spec);
   const policy = resolveMissingPolicy(spec.missing);
-  const plan = planner(spec, options.columns, path);
+  const plan = planner(spec, options, path);
   const settings = { file: path, policy, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) };
   const read =
     format === 'csv'
@@ -183,7 +192,8 @@ function tableFromRead(
   if (read.rowCount === 0)
     throw new MeasureError('DATA_TOO_FEW_ROWS', `${path}: no data rows`, { parameter: 'data.path' });
   if (resolveMissingPolicy(spec.missing).policy !== 'drop') return createTable(read.columns);
-  const used = Object.keys(read.columns).filter((name) => options.columns?.has(name) ?? true);
+  const use = policyColumns(options);
+  const used = Object.keys(read.columns).filter((name) => use?.has(name) ?? true);
   const { columns, report } = dropMissingRows(read, used, read.rowCount);
   if (report.rowsDropped === report.rowsRead) {
     const counts = Object.entries(report.missingByColumn)
@@ -215,7 +225,7 @@ export function tableFromCsvText(
 ): Table {
   const parsed = FileSourceSpecSchema.parse({ ...spec, path: file, format: 'csv' });
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const plan = planner(parsed, options.columns, file);
+  const plan = planner(parsed, options, file);
   const read = readCsvColumns(() => memoryBytes(bytes, options.chunkBytes), {
     file,
     policy: resolveMissingPolicy(parsed.missing),
@@ -238,5 +248,8 @@ export const fileSource = defineDataSource<FileSourceSpec>({
   name: 'file',
   specSchema: FileSourceSpecSchema,
   load: (spec, context) =>
-    loadTableFile(spec, context.baseDir, context.columns === undefined ? {} : { columns: context.columns }),
+    loadTableFile(spec, context.baseDir, {
+      ...(context.columns ? { columns: context.columns } : {}),
+      ...(context.missingColumns ? { missingColumns: context.missingColumns } : {}),
+    }),
 });

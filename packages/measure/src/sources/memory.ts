@@ -100,7 +100,8 @@ function loadMemory(
   context: DataSourceContext | undefined,
 ): Table {
   const policy = resolveMissingPolicy(spec.missing);
-  const used = (name: string) => context?.columns?.has(name) ?? true;
+  const policyColumns = context?.columns ?? context?.missingColumns;
+  const used = (name: string) => policyColumns?.has(name) ?? true;
   if (spec.table) {
     // A table from code is taken as is unless asked to drop: its numeric gaps (NaN) are the model's to refuse.
     if (policy.policy !== 'drop') return spec.table;

@@ -290,6 +290,22 @@ export function columnsUsedByRun(
   transforms: readonly { name: string }[],
 ): Set<string> | undefined {
   if (transforms.some((transform) => !PROJECTION_SAFE_TRANSFORMS.has(transform.name))) return undefined;
+  return namesReferencedByRun(modelParams, transforms);
+}
+
+/**
+ * Every name the model and transform parameters refer to (see {@link referencedNames}), whatever the
+ * transforms: the columns `missing:` applies to when sources must keep every column.
+ *
+ * @example
+ * ```ts
+ * namesReferencedByRun({ formula: 'revenue ~ treated' }, [{ name: 'aggregate_by_product', metric: 'revenue' }]);
+ * ```
+ */
+export function namesReferencedByRun(
+  modelParams: unknown,
+  transforms: readonly { name: string }[],
+): Set<string> {
   const names = referencedNames(modelParams);
   for (const transform of transforms) referencedNames(transform, names);
   return names;

@@ -13,6 +13,11 @@ export interface DataSourceContext {
    * listwise on the columns in it; absent: every column is used.
    */
   columns?: ReadonlySet<string>;
+  /**
+   * Set instead of `columns` when a transform may read columns it does not name: keep every column, but
+   * apply the `missing:` policy only to the columns in this set (the names the run refers to).
+   */
+  missingColumns?: ReadonlySet<string>;
 }
 
 /**

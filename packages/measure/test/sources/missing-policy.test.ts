@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTable, type Table } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MeasureError } from '../../src/errors';
 import { evaluateImpact } from '../../src/evaluate';
+import { registerTransform } from '../../src/registry';
 import { loadTableFile } from '../../src/sources/file';
 import { memorySource } from '../../src/sources/memory';
 import { missingReportOf } from '../../src/sources/missing';
+import { defineTransform } from '../../src/transforms/transform';
 
 const dir = mkdtempSync(join(tmpdir(), 'measure-missing-'));
 function write(name: string, text: string): string {
@@ -159,6 +162,35 @@ describe('missing policy in a run', () => {
       seed: 1,
     });
     expect(numbers(loaded, 'y')).toEqual([1, 3, 4]);
+  });
+});
+
+describe('missing policy with a transform that may read unnamed columns', () => {
+  // A custom transform might read any column, so the source keeps them all — but `missing:` still
+  // applies only to the columns the run names.
+  registerTransform(
+    defineTransform({
+      name: 'test_keeps_everything',
+      paramsSchema: z.strictObject({}),
+      apply: (table) => table,
+    }),
+  );
+  const config = (missing?: string) => ({
+    initiative_id: 'opaque',
+    data: { source: 'file', path: csv, ...(missing ? { missing } : {}) },
+    transforms: [{ name: 'test_keeps_everything' }],
+    model: { name: 'experiment', params: { formula: 'y ~ d' } },
+  });
+
+  it('error: the unused z column (NA on line 2) is kept and is not an error; y (line 3) is', async () => {
+    const error = await errorOf(() => evaluateImpact({ config: config() }));
+    expect(error.message).toContain(`${csv}:3: column "y" is missing`);
+  });
+
+  it('drop: listwise over the named columns only', async () => {
+    const { result } = await evaluateImpact({ config: config('drop') });
+    expect(result.sample_size).toBe(3);
+    expect(result.diagnostics.missing_by_column).toEqual({ y: 2, d: 0 });
   });
 });
 
