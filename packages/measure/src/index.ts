@@ -172,6 +172,7 @@ export {
   missingDiagnostics,
   missingReportOf,
   missingValueError,
+  namesReferencedByRun,
   PROJECTION_SAFE_TRANSFORMS,
   referencedNames,
   resolveMissingPolicy,
