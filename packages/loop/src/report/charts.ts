@@ -102,9 +102,9 @@ export function returnsChartSvg(rows: readonly ReturnsChartRow[]): string {
     })
     .join('');
   const legend =
-    `<line x1="${LABEL_WIDTH}" y1="16" x2="${LABEL_WIDTH + 24}" y2="16" stroke="#4e79a7" stroke-width="4"/><text x="${LABEL_WIDTH + 30}" y="20" class="tick">pilot CI and prediction</text>` +
-    `<line x1="${LABEL_WIDTH + 190}" y1="16" x2="${LABEL_WIDTH + 214}" y2="16" stroke="#f28e2b" stroke-width="4"/><text x="${LABEL_WIDTH + 220}" y="20" class="tick">scale estimate and CI</text>` +
-    `<path d="M${LABEL_WIDTH + 380} 9 L${LABEL_WIDTH + 385} 16 L${LABEL_WIDTH + 380} 23 L${LABEL_WIDTH + 375} 16 Z" fill="#222"/><text x="${LABEL_WIDTH + 392}" y="20" class="tick">true return</text>`;
+    `<g class="legend-item" data-color="#4e79a7"><line x1="${LABEL_WIDTH}" y1="16" x2="${LABEL_WIDTH + 24}" y2="16" stroke="#4e79a7" stroke-width="4"/><text x="${LABEL_WIDTH + 30}" y="20" class="tick">pilot CI and prediction</text></g>` +
+    `<g class="legend-item" data-color="#f28e2b"><line x1="${LABEL_WIDTH + 190}" y1="16" x2="${LABEL_WIDTH + 214}" y2="16" stroke="#f28e2b" stroke-width="4"/><text x="${LABEL_WIDTH + 220}" y="20" class="tick">scale estimate and CI</text></g>` +
+    `<g class="legend-item" data-color="#222222"><path d="M${LABEL_WIDTH + 380} 9 L${LABEL_WIDTH + 385} 16 L${LABEL_WIDTH + 380} 23 L${LABEL_WIDTH + 375} 16 Z" fill="#222"/><text x="${LABEL_WIDTH + 392}" y="20" class="tick">true return</text></g>`;
   return (
     `<svg role="img" aria-label="Pilot confidence interval versus scale estimate per initiative" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" class="chart" id="returns-chart">` +
     legend +

@@ -275,6 +275,8 @@ th, td { border-bottom: 1px solid #e5e5e5; padding: .3rem .6rem; text-align: rig
 th { background: #f6f6f6; } td:first-child, th:first-child { text-align: left; }
 .chart text { font: 12px system-ui, sans-serif; fill: #333; } .chart .tick { font-size: 11px; fill: #555; }
 .note { color: #555; font-size: .9rem; max-width: 60rem; }
+svg.chart { max-width: 100%; height: auto; }
+@media print { body { margin: 0; max-width: none; font-size: 10.5pt; } h2 { break-after: avoid; } tr, svg { break-inside: avoid; } }
 `;
 
 function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
