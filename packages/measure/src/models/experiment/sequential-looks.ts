@@ -169,7 +169,18 @@ export function applySequential(
   table: Table,
   setup: SequentialSetup,
 ): ModelEstimate {
-  const looks: Look[] = setup.sequential.look_column === undefined ? [] : experimentLooks(table, setup);
+  let looks: Look[] = setup.sequential.look_column === undefined ? [] : experimentLooks(table, setup);
+  // The running-sums path must reproduce the model's own full-data fit; if an outcome transformation it does
+  // not know about (or any other option) makes it differ, refit at every look instead.
+  const full = looks[looks.length - 1];
+  if (
+    setup.differenceInMeans &&
+    full !== undefined &&
+    full.sampleSize === estimate.sample_size &&
+    (Math.abs(full.estimate - estimate.effect_estimate) > 1e-9 * (1 + Math.abs(estimate.effect_estimate)) ||
+      Math.abs(full.standardError - estimate.standard_error) > 1e-9 * (1 + estimate.standard_error))
+  )
+    looks = experimentLooks(table, { ...setup, differenceInMeans: false });
   // The final look is always the model's own full-data estimate.
   if (looks[looks.length - 1]?.sampleSize === estimate.sample_size) looks.pop();
   looks.push({

@@ -7,6 +7,7 @@ import {
   mixtureLikelihoodRatio,
   optimalMixtureRatio,
 } from '../../../src/models/experiment/sequential';
+import { applySequential } from '../../../src/models/experiment/sequential-looks';
 import { createNormal } from '../../../validate/dgp';
 
 const context = { ciLevel: 0.95, seed: 0 };
@@ -187,5 +188,25 @@ describe('experiment: sequential mode', () => {
         },
       }),
     ).rejects.toThrowError(/exactly one of planned_sample_size and mixture_variance/);
+  });
+
+  it('falls back to refitting every look when running sums do not reproduce the full-data fit', () => {
+    const base = experimentModel.fit(table, { ...params, sequential: undefined }, context);
+    let refits = 0;
+    const transformed = { ...base, effect_estimate: base.effect_estimate + 1 }; // e.g. an outcome transformation
+    const out = applySequential(transformed, table, {
+      sequential: params.sequential as NonNullable<typeof params.sequential>,
+      treatment: 'treated',
+      outcome: 'revenue',
+      differenceInMeans: true,
+      covariance: 'HC1',
+      ciLevel: 0.95,
+      refit: (rows) => {
+        refits++;
+        return experimentModel.fit(rows, { ...params, sequential: undefined }, context);
+      },
+    });
+    expect(refits).toBe(20);
+    expect(out.diagnostics.sequential_looks).toBe(20);
   });
 });
