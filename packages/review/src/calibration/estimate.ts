@@ -45,8 +45,8 @@ const RecordsSchema = z.array(OutcomeRecordSchema);
  *   `bias` (per unit cost) with `bias_se`, and `excess_sd`; `shrunk_bias = b̂·P/(P + bias_se²)` with
  *   `P = bias_prior_sd²` (normal-normal shrinkage by the bias's own precision), `shrunk_excess_sd = √w·excess_sd`,
  *   into `shrunk_bias` and `shrunk_excess_sd` (what the decision model corrects with, via `calibrationCorrections`);
- * - `trust_score q = (1 − min(1, (|shrunk_bias| + 1.96·posterior SD of the bias)/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
- *   and `confidence_factor = 1 + w·trust.step·(2q − 1)`: above 1 (more trust) for well-calibrated
+ * - `trust_score q = (1 − min(1, |shrunk_bias|/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
+ *   and `confidence_factor = 1 + P/(P + bias_se²)·trust.step·(2q − 1)`: above 1 (more trust) for well-calibrated
  *   methodologies, below 1 for badly calibrated ones. The raw statistics above it (relative bias, coverage,
  *   `bias_shift`, `interval_scale`) compare outcomes with whatever was predicted and are reported, not applied.
  *
@@ -164,12 +164,12 @@ function calibrationRow(
   const biasVariance = (fit?.biasSe ?? 0) ** 2;
   const biasWeight = fit === undefined ? 0 : priorVariance / (priorVariance + biasVariance);
   const shrunkBias = biasWeight * (fit?.bias ?? 0) + 0;
-  const biasPosteriorSd = Math.sqrt(biasWeight * biasVariance);
   const excessSd = fit?.excessSd ?? 0;
   const shrunkExcessSd = Math.sqrt(weight) * excessSd;
   const trustScore =
-    fit === undefined ? 0.5 : trust(fit, biasPosteriorSd, shrunkBias, shrunkExcessSd, settings);
-  const confidenceFactor = 1 + weight * settings.trust.step * (2 * trustScore - 1);
+    fit === undefined ? 0.5 : trust(fit, shrunkBias, shrunkExcessSd, settings);
+  // The evidence weight is the bias's own precision weight: uninformative outcomes leave trust alone.
+  const confidenceFactor = 1 + biasWeight * settings.trust.step * (2 * trustScore - 1);
   return {
     model_type: modelType,
     n,
@@ -219,14 +219,11 @@ function relativeOrNull(value: number, scale: number): number | null {
 /** Trust score in [0, 1]: 1 when the shrunk bias and excess variance are both negligible. */
 function trust(
   fit: ResidualFit,
-  biasPosteriorSd: number,
   shrunkBias: number,
   shrunkExcessSd: number,
   settings: CalibrationSettings,
 ): number {
-  // Judged by the upper 95% bound of the shrunk |bias|: trust rises only once the data show the bias is small.
-  const biasBound = Math.abs(shrunkBias) + 1.96 * biasPosteriorSd;
-  const relativeBias = fit.meanPredicted > 0 ? biasBound / fit.meanPredicted : 0;
+  const relativeBias = fit.meanPredicted > 0 ? Math.abs(shrunkBias) / fit.meanPredicted : 0;
   // (shrunk excess SD / expected SD)²: the excess variance ratio, without squaring large numbers first.
   const excessRatio =
     fit.expectedSd > 0

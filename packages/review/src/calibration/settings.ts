@@ -36,8 +36,8 @@ export interface CalibrationSettings {
 }
 
 /**
- * How calibration moves confidence: the band position is multiplied by `1 + w·step·(2q − 1)` with
- * `w = n/(n + prior_strength)` and the trust score `q = (1 − min(1, |bias|/bias_bad))·(1 − min(1,
+ * How calibration moves confidence: the band position is multiplied by `1 + v·step·(2q − 1)` with
+ * `v = P/(P + bias_se²)` the learned bias's precision weight (uninformative outcomes leave trust alone) and the trust score `q = (1 − min(1, |bias|/bias_bad))·(1 − min(1,
  * excess_ratio/excess_bad))` in [0, 1]: well-calibrated methodologies (q > ½) gain confidence, badly
  * calibrated ones lose it, never leaving their band.
  */

@@ -15,8 +15,9 @@ const codes = (result: { flags: { code: string }[] }) => result.flags.map((flag)
 describe('applyCalibration: closed form', () => {
   const table = estimateCalibration(handSet());
 
-  // handSet: learned bias 0.125 per unit cost, excess far above claimed → trust 0, factor 1 − (4/9)·0.5.
-  const factor = 1 - (4 / 9) * 0.5;
+  // handSet: learned bias 0.125 per unit cost (SE √0.096875/2), excess far above claimed → trust 0,
+  // factor 1 − v·0.5 with v = 0.25/(0.25 + SE²).
+  const factor = 1 - (0.25 / (0.25 + 0.096875 / 4)) * 0.5;
 
   it('scales the band position by confidence_factor', () => {
     // band [0.2, 0.39], position 0.15/0.19 → 0.2 + 0.15 · factor
