@@ -5,8 +5,10 @@ import { MeasureError } from '../errors';
 import { buildDesign, type ParsedFormula, parseFormula } from '../formula/formula';
 import { chiSquaredSurvival } from '../stats/distributions';
 import { type CovarianceSpec, fitOls, inferenceFromEstimate, type OlsFit } from '../stats/ols';
+import { estimateRatioExperiment, RatioParamsSchema } from './experiment/ratio';
 import { SequentialParamsSchema } from './experiment/sequential';
 import { applySequential } from './experiment/sequential-looks';
+import { WinsorizeParamsSchema, winsorize, winsorizeWithDiagnostics } from './experiment/winsorize';
 import { defineModel, type JsonValue, type ModelEstimate } from './model';
 import { refuseConstantOutcome, refuseExactFit } from './outcome-checks';
 
@@ -26,13 +28,39 @@ export const ExperimentParamsSchema = z
     pre_period_metric: z.string().min(1).optional(),
     expected_treated_share: z.number().gt(0).lt(1).default(0.5),
     effect_unit: z.enum(['absolute', 'relative']).default('absolute'),
+    /** A ratio metric (Σ numerator / Σ denominator per arm) with delta-method SEs instead of `outcome`. */
+    ratio: RatioParamsSchema.optional(),
+    /** Cap the outcome (and pre_period_metric) at pooled quantiles before CUPED (models/experiment/winsorize.ts). */
+    winsorize: WinsorizeParamsSchema.optional(),
     /** Always-valid inference for reading the experiment at any time (see models/experiment/sequential.ts). */
     sequential: SequentialParamsSchema.optional(),
   })
-  .refine((p) => p.formula !== undefined || (p.outcome !== undefined && p.treatment !== undefined), {
-    message: 'expected either formula or both outcome and treatment',
-    path: ['formula'],
-  })
+  .refine(
+    (p) =>
+      p.formula !== undefined ||
+      (p.treatment !== undefined && (p.outcome !== undefined || p.ratio !== undefined)),
+    {
+      message: 'expected either formula or both outcome and treatment',
+      path: ['formula'],
+    },
+  )
+  .refine(
+    (p) =>
+      p.ratio === undefined ||
+      (p.formula === undefined &&
+        p.outcome === undefined &&
+        p.covariates.length === 0 &&
+        p.categorical.length === 0 &&
+        p.pre_period_metric === undefined &&
+        p.cluster === undefined &&
+        p.winsorize === undefined &&
+        p.sequential === undefined),
+    {
+      message:
+        'ratio takes treatment (and expected_treated_share, effect_unit) only: no outcome, formula, covariates, pre_period_metric, cluster, winsorize or sequential',
+      path: ['ratio'],
+    },
+  )
   .refine(
     (p) =>
       p.formula === undefined ||
@@ -300,6 +328,13 @@ export const experimentModel = defineModel<ExperimentParams>({
   modelType: 'experiment',
   paramsSchema: ExperimentParamsSchema,
   fit(table: Table, params: ExperimentParams, context): ModelEstimate {
+    if (params.ratio !== undefined && params.treatment !== undefined) {
+      return estimateRatioExperiment(
+        table,
+        { ...params, ratio: params.ratio, treatment: params.treatment },
+        context.ciLevel,
+      );
+    }
     const { formula, treatmentName } = experimentFormula(params);
     const treatment = binaryColumn(table, treatmentName, 'treatment');
     let outcome = numericColumn(table, formula.outcome, 'outcome');
@@ -316,8 +351,11 @@ export const experimentModel = defineModel<ExperimentParams>({
       );
     }
     const diagnostics: Record<string, JsonValue> = { n_treated: nTreated, n_control: nControl };
+    if (params.winsorize !== undefined)
+      outcome = winsorizeWithDiagnostics(outcome, params.winsorize, diagnostics);
     if (params.pre_period_metric !== undefined) {
-      const pre = numericColumn(table, params.pre_period_metric, 'pre-period metric');
+      let pre = numericColumn(table, params.pre_period_metric, 'pre-period metric');
+      if (params.winsorize !== undefined) pre = winsorize(pre, params.winsorize).values;
       const cuped = cupedAdjust(outcome, pre);
       outcome = cuped.adjusted;
       diagnostics.cuped_theta = cuped.theta;

@@ -7,6 +7,7 @@ import { type ExperimentParams, experimentEstimateFromFit, experimentFormula } f
 import type { JsonValue, ModelContext, ModelEstimate } from '../model';
 import { categoricalLevels, numberSql, pushdownRows } from './columns';
 import { fitOlsInSql, type SqlCovariance, type SqlDesign } from './sql-ols';
+import { PushdownUnsupported } from './unsupported';
 
 /** SQL expressions of one expanded formula factor (one column, or one centered dummy per non-reference level). */
 interface SqlFactor {
@@ -32,6 +33,8 @@ export async function pushdownExperiment(
   params: ExperimentParams,
   context: ModelContext,
 ): Promise<ModelEstimate> {
+  if (params.ratio !== undefined || params.winsorize !== undefined)
+    throw new PushdownUnsupported('ratio metrics and winsorize are fitted in memory');
   const { dialect } = relation.engine;
   const { formula, treatmentName } = experimentFormula(params);
   const factors = formula.terms.flatMap((term) => term.factors);
