@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImpactError, IoError, verifyFolder } from '@impact/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,14 +64,26 @@ const infrastructure: Fault[] = [
   ['ENOSPC inside the allocation', 'allocate', () => systemError('ENOSPC')],
 ];
 
+let committed: string | undefined;
+/** One complete earlier run (copied into each case's output folder, so each case need not rerun it). */
+async function baseline(): Promise<string> {
+  if (committed === undefined) {
+    const { dir, config } = filePipeline();
+    committed = join(tmp(), 'baseline');
+    await run(dir, config, committed);
+  }
+  return committed;
+}
+
 describe('adversarial: faults', () => {
   it.each(infrastructure)(
     '%s fails the run (infrastructure), never an initiative, and keeps the previous run',
     async (_name, stage, error) => {
       const { dir, config } = filePipeline();
       const outDir = join(tmp(), 'out');
-      await run(dir, config, outDir);
+      cpSync(await baseline(), outDir, { recursive: true });
       const before = snapshot(outDir);
+      expect(Object.keys(before).length).toBeGreaterThan(4);
       const { stages, allocations } = failing(config, stage, error);
       const caught = await rejection(run(dir, config, outDir, { stages }), 'LOOP_INFRASTRUCTURE_FAILED');
       expect(errorKind(caught)).toBe('infrastructure');
@@ -176,9 +188,8 @@ describe('adversarial: kill -9', () => {
     const oldSet = snapshot(outDir);
     const seedOf = () => JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')).seed as number;
     const staging = () => readdirSync(outDir).find((name) => name.startsWith('.impact-staging-'));
-    // Kill as soon as the run has opened its staging folder, then once its first artifacts are written.
+    // Kill mid-run: once the new run's staging folder holds its first measurement artifacts.
     const moments: (() => boolean)[] = [
-      () => staging() !== undefined,
       () => {
         const folder = staging();
         return folder !== undefined && existsSync(join(outDir, folder, 'artifacts'));
