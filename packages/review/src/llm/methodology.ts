@@ -30,6 +30,10 @@ export const METHODOLOGY_KNOWLEDGE: Record<ModelType, MethodologyKnowledge> = {
       srm_p_value: 'χ² test of the assignment ratio; p < 0.01 signals broken randomisation or logging.',
       n_treated: 'treated units; tiny groups make the normal approximation doubtful.',
       n_control: 'control units.',
+      sequential_p_value:
+        'always-valid p-value (normal-mixture SPRT); use it instead of p_value when the pilot was read repeatedly or stopped early.',
+      refutation_failures:
+        'refutation checks (placebo outcome, random common cause, data subsets) that failed.',
     },
     pitfalls: [
       'Peeking or early stopping inflates false positives.',
@@ -55,6 +59,12 @@ export const METHODOLOGY_KNOWLEDGE: Record<ModelType, MethodologyKnowledge> = {
         'rejected every constant effect, so a wider placebo interval on the raw mean gap was used instead.',
       ci_inversion_empty:
         'true when the RMSPE-ratio test inversion found no constant effect consistent with the data.',
+      twfe_estimate:
+        'did_staggered: the two-way fixed-effects coefficient on the same data; far from the headline means TWFE is biased by staggered timing.',
+      bacon_weight_later_vs_earlier_treated:
+        'did_staggered: share of the TWFE coefficient coming from comparisons with already-treated units (Goodman-Bacon).',
+      refute_placebo_date_p_value:
+        'placebo treatment start inside the pre-period; small p signals a pre-existing trend.',
     },
     pitfalls: [
       'Selection into treatment on trends (e.g. enriching already-growing products).',
@@ -87,6 +97,8 @@ export const METHODOLOGY_KNOWLEDGE: Record<ModelType, MethodologyKnowledge> = {
     diagnostics: {
       max_abs_smd_before: 'largest absolute standardised mean difference before adjustment.',
       max_abs_smd_after: 'after matching/weighting; above 0.1 indicates residual imbalance.',
+      e_value_ci:
+        'E-value of the interval: risk ratio an unmeasured confounder needs with treatment and outcome to explain it away; near 1 is fragile.',
       n_treated: 'treated units.',
       n_control: 'control units.',
     },
