@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createDefaultStages } from '../../src/index';
 import { expectNothingHalfWritten, experimentCsv, filePipeline, run, tmp } from './harness';
 
 type DataCase = [name: string, csv: string, code: RegExp, names?: RegExp];
@@ -86,4 +87,27 @@ describe('adversarial: data and statistics', () => {
       expectNothingHalfWritten(outDir);
     },
   );
+});
+
+describe('adversarial: user strings in reports', () => {
+  it('raw HTML in a failure message is escaped in outcome.md and outcome.html', async () => {
+    const { dir, config } = filePipeline();
+    const html = '<img src=x onerror=alert(1)>';
+    const real = createDefaultStages({ allocate: config.allocate as Record<string, unknown>, budget: 250 });
+    const stages = {
+      ...real,
+      async measure(request: Parameters<typeof real.measure>[0]) {
+        if (request.initiativeId === 'b') throw new Error(`column ${html} is not numeric`);
+        return real.measure(request);
+      },
+    };
+    const outDir = join(tmp(), 'out');
+    const report = await run(dir, config, outDir, { stages });
+    expect(report.dropped.find((drop) => drop.initiative_id === 'b')?.message).toContain(html);
+    for (const name of ['outcome.md', 'outcome.html']) {
+      const text = readFileSync(join(outDir, name), 'utf8');
+      expect(text, name).not.toContain('<img');
+      expect(text, name).toContain('&lt;img');
+    }
+  });
 });
