@@ -208,7 +208,11 @@ export function estimateStaggeredDid(
         dynamic: summary(aggregations.dynamic),
         group: summary(aggregations.group),
       },
-      bacon_decomposition: bacon,
+      bacon_decomposition: {
+        twfe_estimate: bacon.twfeEstimate,
+        weight_by_comparison: bacon.weightByComparison,
+        terms: bacon.terms,
+      },
       ...(dynamic.criticalValue === undefined ? {} : { dynamic_critical_value: dynamic.criticalValue }),
       ...(cohortRows.criticalValue === undefined ? {} : { group_critical_value: cohortRows.criticalValue }),
     },

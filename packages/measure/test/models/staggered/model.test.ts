@@ -386,3 +386,42 @@ describe('did_staggered: through evaluateImpact', () => {
     ).toThrowError(/did_staggered/);
   });
 });
+
+describe('did_staggered: ISO-date periods', () => {
+  it('reads dates as periods and first-treated dates as cohorts, with empty for never treated', () => {
+    const dates = ['2024-01-01', '2024-01-08', '2024-01-15', '2024-01-22'];
+    const unit: string[] = [];
+    const week: string[] = [];
+    const first: string[] = [];
+    const y: number[] = [];
+    for (let u = 0; u < 12; u++) {
+      const start = u < 4 ? '2024-01-15' : u < 8 ? '2024-01-22' : '';
+      dates.forEach((date, t) => {
+        unit.push(`u${u}`);
+        week.push(date);
+        first.push(start);
+        const treated = start !== '' && date >= start;
+        y.push(u + t * 0.5 + (treated ? 2 : 0));
+      });
+    }
+    const table = createTable({ unit, week, first, y: Float64Array.from(y) });
+    const estimate = estimateStaggeredDid(
+      table,
+      StaggeredDidParamsSchema.parse({
+        outcome: 'y',
+        unit: 'unit',
+        time: 'week',
+        group: 'first',
+        bootstrap_replications: 0,
+      }),
+      context,
+    );
+    expect(estimate.effect_estimate).toBeCloseTo(2, 12);
+    const cells = cellsOf(estimate.details);
+    expect(cells.map((cell) => `${cell.group}/${cell.period}`)).toContain('2024-01-15/2024-01-22');
+    expect((estimate.details.bacon_decomposition as { twfe_estimate: number }).twfe_estimate).toBeCloseTo(
+      2,
+      12,
+    );
+  });
+});
