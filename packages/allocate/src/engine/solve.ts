@@ -54,10 +54,18 @@ export interface PortfolioSolution {
  */
 export const DEFAULT_TIME_LIMIT_MS = 30_000;
 
+/**
+ * Below this many eligible initiatives every MILP is solved on the full model: the reduced-cost core costs
+ * extra solves (LP relaxation, neighbourhood) that only pay off on large portfolios.
+ */
+export const CORE_MIN_INITIATIVES = 400;
+
 /** Options of {@link solvePortfolio}. */
 export interface SolvePortfolioOptions {
   /** Overall time limit for every solve of this allocation together (default {@link DEFAULT_TIME_LIMIT_MS}). */
   timeLimitMs?: number;
+  /** Solve on the reduced-cost core from this many initiatives on (default {@link CORE_MIN_INITIATIVES}). */
+  coreMinInitiatives?: number;
 }
 
 /** Relative tolerance under which two objective values (or costs) count as tied. */
@@ -218,7 +226,10 @@ export async function solvePortfolio(
   };
 
   // Reduced-cost fixing needs an engine that returns LP multipliers; fractional models are LPs already.
-  const canReduce = !fractional && typeof solver.relax === 'function';
+  const canReduce =
+    !fractional &&
+    typeof solver.relax === 'function' &&
+    n >= (options.coreMinInitiatives ?? CORE_MIN_INITIATIVES);
 
   const relaxRun = async (model: MilpModel, share: number): Promise<RelaxationOutcome | null> => {
     if (!canReduce || !solver.relax) return null;

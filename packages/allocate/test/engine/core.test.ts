@@ -1,6 +1,8 @@
 import type { ReviewResultInput } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
-import { type AllocateOptions, allocate, resolveSolver, type SolverAdapter } from '../../src/index';
+import { CORE_MIN_INITIATIVES, solvePortfolio } from '../../src/engine/solve';
+import { resolveRule, resolveSolver, type SolverAdapter } from '../../src/index';
+import { buildProblem, type ProblemOptions } from '../../src/problem/problem';
 import { review, SOLVERS } from '../helpers';
 
 /** A seeded instance like the benchmark's: costs 1k–50k, returns scaled to cost with a random spread. */
@@ -27,33 +29,59 @@ const withoutCore = (solver: SolverAdapter): SolverAdapter => ({
 });
 
 describe('solving on the reduced-cost core', () => {
-  const cases: [string, Partial<AllocateOptions>][] = [
-    ['minimax regret, 7% budget', { rule: 'minimax_regret' }],
-    ['minimax regret, 30% budget', { rule: 'minimax_regret' }],
-    ['maximin with max_selected', { rule: 'maximin', maxSelected: 6 }],
-    ['expected return with a mandatory initiative', { rule: 'expected_return', mandatory: ['k003'] }],
-    ['minimax regret with a worst-case floor', { rule: 'minimax_regret', minWorstCaseReturn: 0 }],
+  const cases: [string, string, Partial<ProblemOptions>][] = [
+    ['minimax regret, 7% budget', 'minimax_regret', {}],
+    ['minimax regret, 30% budget', 'minimax_regret', {}],
+    ['maximin with max_selected', 'maximin', { maxSelected: 6 }],
+    ['expected return with a mandatory initiative', 'expected_return', { mandatory: ['k003'] }],
+    ['minimax regret with a worst-case floor', 'minimax_regret', { minWorstCaseReturn: 0 }],
+    ['minimax regret, net objective', 'minimax_regret', { objective: 'net' }],
   ];
   for (const name of SOLVERS) {
     it(`${name}: the same portfolio, objective and tie-break as the full model`, async () => {
       const solver = resolveSolver(name);
       let reducedSolves = 0;
       let fullSolves = 0;
-      for (const [k, [label, extra]] of cases.entries()) {
+      for (const [k, [label, ruleName, extra]] of cases.entries()) {
         const reviews = instance(40, 100 + k);
         const total = reviews.reduce((sum, r) => sum + (r.cost as number), 0);
         const budget = Math.round(total * (label.includes('7%') ? 0.07 : 0.3));
-        const options = { budget, ...extra, objective: 'gross' } as AllocateOptions;
-        const core = await allocate(reviews, { ...options, solver });
-        const full = await allocate(reviews, { ...options, solver: withoutCore(solver) });
-        expect(core.selected_initiatives, label).toEqual(full.selected_initiatives);
-        expect(core.objective_value, label).toBeCloseTo(full.objective_value, 6);
-        expect(core.detail.status, label).toBe('optimal');
-        expect(core.detail.tie_break, label).toEqual(full.detail.tie_break);
-        reducedSolves += Number(core.detail.solves);
-        fullSolves += Number(full.detail.solves);
+        const problem = buildProblem(reviews, {
+          budget,
+          fractional: false,
+          maxSelected: undefined,
+          minWorstCaseReturn: undefined,
+          objective: 'gross',
+          ...extra,
+        });
+        const rule = resolveRule(ruleName);
+        // Forced onto the core (it is only used from CORE_MIN_INITIATIVES on by default) and, for the
+        // reference, an adapter without relax() that solves every full model.
+        const core = await solvePortfolio(problem, rule, solver, { coreMinInitiatives: 0 });
+        const full = await solvePortfolio(problem, rule, withoutCore(solver));
+        expect([...core.selection], label).toEqual([...full.selection]);
+        expect(core.objective, label).toBeCloseTo(full.objective, 6);
+        expect(core.status, label).toBe('optimal');
+        expect(core.tieBreak, label).toEqual(full.tieBreak);
+        reducedSolves += core.solves;
+        fullSolves += full.solves;
       }
       expect(reducedSolves).toBeGreaterThan(fullSolves);
     });
   }
+
+  it('small portfolios skip the core by default', async () => {
+    const solver = resolveSolver('glpk');
+    const problem = buildProblem(instance(40, 7), {
+      budget: 200_000,
+      fractional: false,
+      maxSelected: undefined,
+      minWorstCaseReturn: undefined,
+    });
+    const rule = resolveRule('minimax_regret');
+    const plain = await solvePortfolio(problem, rule, solver);
+    const full = await solvePortfolio(problem, rule, withoutCore(solver));
+    expect(40).toBeLessThan(CORE_MIN_INITIATIVES);
+    expect(plain.solves).toBe(full.solves);
+  });
 });
