@@ -32,10 +32,42 @@ export type ConfigSchemaName = keyof typeof CONFIG_SCHEMAS;
  */
 export function configJsonSchema(name: ConfigSchemaName): Record<string, unknown> {
   const { schema, description } = CONFIG_SCHEMAS[name];
+  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  if (name === 'pipeline') {
+    // An inline `measure:` section is a measure config (every key optional: the loop fills initiative_id
+    // and a scale section may override only some keys); describe it so editors complete it too.
+    const inlineMeasure = z.toJSONSchema(MeasureConfigSchema.partial(), {
+      io: 'input',
+      unrepresentable: 'any',
+    });
+    delete (inlineMeasure as { $schema?: unknown }).$schema;
+    linkInlineMeasure(generated);
+    generated.$defs = { ...((generated.$defs as object | undefined) ?? {}), inlineMeasure };
+  }
   return {
-    ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    ...generated,
     $id: `https://impact-loop.dev/schemas/${name}.schema.json`,
     title: `${name}.yaml`,
     description,
   };
+}
+
+/** Point the object branch of every `measure:` property (file path or inline config) at `#/$defs/inlineMeasure`. */
+function linkInlineMeasure(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const item of node) linkInlineMeasure(item);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  const measure = (record.properties as Record<string, { anyOf?: Record<string, unknown>[] }> | undefined)
+    ?.measure;
+  if (measure?.anyOf !== undefined)
+    measure.anyOf = measure.anyOf.map((branch) =>
+      branch.type === 'object' ? { $ref: '#/$defs/inlineMeasure' } : branch,
+    );
+  for (const value of Object.values(record)) linkInlineMeasure(value);
 }
