@@ -1,6 +1,6 @@
 /**
  * Benchmark: one loop run over N simulated experiments with the real stages (simulate → measure →
- * review → allocate → measure at scale → report), at modest sizes. Prints the median wall-clock time of
+ * review → allocate → measure at scale → hindsight → report), at modest sizes. Prints the median wall-clock time of
  * `runLoop` and of each phase over a few repetitions. Measures only; asserts nothing.
  *
  *   pnpm --filter @impact/loop bench
@@ -63,12 +63,18 @@ const cases = [
 ];
 
 console.log(
-  '| initiatives | pilot products | scale products | product-days simulated | runLoop median (ms) | pilot+review | allocate | scale | report |',
+  '| initiatives | pilot products | scale products | product-days simulated | runLoop median (ms) | pilot+review | allocate | scale | hindsight | report |',
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const c of cases) {
   const totals: number[] = [];
-  const phases: Record<string, number[]> = { pilot_and_review: [], allocate: [], scale: [], report: [] };
+  const phases: Record<string, number[]> = {
+    pilot_and_review: [],
+    allocate: [],
+    scale: [],
+    hindsight: [],
+    report: [],
+  };
   let scaled = 0;
   for (let r = 0; r < REPETITIONS; r++) {
     const outDir = mkdtempSync(join(tmpdir(), 'impact-loop-bench-'));
@@ -82,6 +88,6 @@ for (const c of cases) {
   const productDays = 56 * (c.initiatives * c.pilot + scaled * c.scale);
   const cell = (key: string) => median(phases[key] ?? []).toFixed(0);
   console.log(
-    `| ${c.initiatives} | ${c.pilot} | ${c.scale} | ${productDays.toLocaleString('en-US')} | ${median(totals).toFixed(0)} | ${cell('pilot_and_review')} | ${cell('allocate')} | ${cell('scale')} | ${cell('report')} |`,
+    `| ${c.initiatives} | ${c.pilot} | ${c.scale} | ${productDays.toLocaleString('en-US')} | ${median(totals).toFixed(0)} | ${cell('pilot_and_review')} | ${cell('allocate')} | ${cell('scale')} | ${cell('hindsight')} | ${cell('report')} |`,
   );
 }
