@@ -12,10 +12,8 @@ type Case = [
 ];
 
 const measureOf = (config: Config, k = 0) =>
-  (config.initiatives[k]?.pilot as { measure: Record<string, unknown> }).measure as Record<
-    string,
-    unknown
-  > & {
+  ((config.initiatives[k] as Record<string, unknown>).pilot as { measure: Record<string, unknown> })
+    .measure as Record<string, unknown> & {
     model: { name: string; params: Record<string, unknown> };
   };
 
@@ -114,7 +112,10 @@ const cases: Case[] = [
   ],
   [
     'typo in the scale measure only',
-    (c) => ((c.initiatives[2]?.scale as { measure: Record<string, unknown> }).measure.ci_level = 2),
+    (c) =>
+      ((
+        (c.initiatives[2] as Record<string, unknown>).scale as { measure: Record<string, unknown> }
+      ).measure.ci_level = 2),
     'initiatives[2].scale.measure.ci_level',
   ],
   [
