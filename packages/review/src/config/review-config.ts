@@ -74,12 +74,14 @@ export const ReviewConfigSchema = z
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       for (const issue of error.issues) {
-        ctx.addIssue({
-          code: 'custom',
-          path: issue.path.split('.'),
-          input: issue.found,
-          message: `expected ${issue.expected}`,
-        });
+        const path = issue.path.split('.');
+        // The value at the issue's path inside `decision_model` (its name when it is a plain string).
+        let input: unknown = typeof config.decision_model === 'string' ? config.decision_model : config;
+        if (typeof config.decision_model !== 'string') {
+          for (const key of path) input = (input as Record<string, unknown> | undefined)?.[key];
+          if (path.length === 1) input = config.decision_model.name;
+        }
+        ctx.addIssue({ code: 'custom', path, input, message: `expected ${issue.expected}` });
       }
     }
     if (config.reviewer === 'llm' && config.llm === undefined) {
@@ -133,6 +135,12 @@ export interface ReviewerFromConfigOptions {
   fetch?: typeof fetch;
   /** The file the configuration came from, for error messages. */
   file?: string;
+  /**
+   * The caller reviews a whole family with `reviewAll` and passes `multiple_testing` on (as `impact review`
+   * does). Without it a `multiple_testing` other than `none` is refused, because a reviewer alone reviews one
+   * measurement at a time and cannot apply it: silently ignoring it would change decisions.
+   */
+  batch?: boolean;
 }
 
 /**
@@ -153,6 +161,14 @@ export function createReviewerFromConfig(
     ReviewConfigSchema,
     options.file === undefined ? {} : { file: options.file },
   );
+  if (parsed.multiple_testing !== 'none' && options.batch !== true) {
+    const expected = 'none here (it is applied by reviewAll / `impact review`, not per initiative)';
+    const message = `multiple_testing: expected ${expected}, got "${parsed.multiple_testing}"`;
+    throw new ConfigError('CONFIG_INVALID', message, {
+      issues: [{ path: 'multiple_testing', expected, found: `"${parsed.multiple_testing}"`, message }],
+      ...(options.file === undefined ? {} : { file: options.file }),
+    });
+  }
   const rules = parsed.rules;
   if (parsed.reviewer === 'deterministic' || parsed.llm === undefined)
     return createDeterministicReviewer(rules);
