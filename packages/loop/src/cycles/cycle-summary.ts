@@ -10,6 +10,14 @@ export interface CycleCalibrationRow {
   shrunk_relative_bias: number;
   shrunk_coverage: number;
   confidence_factor: number;
+  /** Learned bias of the methodology's estimates per unit cost (against the predictions made), its SE, and shrunk. */
+  bias: number;
+  bias_se: number;
+  shrunk_bias: number;
+  /** Learned excess SD per unit cost (shrunk). */
+  shrunk_excess_sd: number;
+  /** Trust score in [0, 1] behind `confidence_factor`. */
+  trust_score: number;
 }
 
 /** What one cycle spent, returned and learned (a row of `cycles.json`). */
@@ -127,5 +135,10 @@ function calibrationRows(table: CalibrationTable | undefined): CycleCalibrationR
     shrunk_relative_bias: row.shrunk_relative_bias,
     shrunk_coverage: row.shrunk_coverage,
     confidence_factor: row.confidence_factor,
+    bias: row.bias,
+    bias_se: row.bias_se,
+    shrunk_bias: row.shrunk_bias,
+    shrunk_excess_sd: row.shrunk_excess_sd,
+    trust_score: row.trust_score,
   }));
 }

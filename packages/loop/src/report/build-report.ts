@@ -141,6 +141,8 @@ export function buildOutcomeReport(input: BuildReportInput): OutcomeReport {
       predicted_ci_upper: predictedUpper,
     };
     if (run.scale.true_effect !== undefined) record.true_return = run.scale.true_effect * multiplier + 0;
+    // Calibration learns from the prediction actually made; a fractional funding rescales it, so only whole ones carry it.
+    if (review.prediction !== undefined && fraction === 1) record.prediction = review.prediction;
     records.push(record);
   }
   return parseOutcomeReport({

@@ -1,7 +1,14 @@
 import { type AllocateConfigInput, AllocateConfigSchema, allocateFromConfig } from '@impact/allocate';
 import { parseConfig } from '@impact/contracts';
 import { evaluateImpact, joinProductCovariates, type MeasureConfigInput } from '@impact/measure';
-import { createReviewerFromConfig, type Reviewer } from '@impact/review';
+import {
+  applyDecisionModel,
+  calibrationCorrections,
+  createReviewerFromConfig,
+  type DecisionModelSpec,
+  type Reviewer,
+  type ReviewRulesInput,
+} from '@impact/review';
 import { simulate } from '@impact/simulate';
 import { prefixConfigError } from '../config/pipeline-schema';
 import type { LoopStages, TrueMetricEffect } from './stages';
@@ -22,8 +29,9 @@ export interface DefaultStagesOptions {
 
 /**
  * The real stages: `@impact/simulate` for simulated worlds, `@impact/measure`'s `evaluateImpact` (artifacts
- * written under each request's folder), the reviewer described by the `review:` section, and
- * `@impact/allocate`'s `allocateFromConfig`. The `review:` and `allocate:` sections are validated here,
+ * written under each request's folder), the reviewer described by the `review:` section, the decision
+ * model it names (`review.decision_model`, default `predictive`, with the cycle's calibration corrections)
+ * and `@impact/allocate`'s `allocateFromConfig`. The `review:` and `allocate:` sections are validated here,
  * up front, with errors naming `review.…` / `allocate.…`.
  *
  * @example
@@ -69,6 +77,18 @@ export function createDefaultStages(options: DefaultStagesOptions = {}): LoopSta
         cost: request.cost,
         valuation: request.valuation,
       });
+    },
+    decide(items, request) {
+      return applyDecisionModel(
+        items,
+        (options.review?.decision_model as DecisionModelSpec | undefined) ?? 'predictive',
+        {
+          ...(options.review?.rules === undefined ? {} : { rules: options.review.rules as ReviewRulesInput }),
+          ...(request.calibration === undefined
+            ? {}
+            : { corrections: calibrationCorrections(request.calibration) }),
+        },
+      );
     },
     allocate(reviews, request) {
       return allocateFromConfig(reviews, {

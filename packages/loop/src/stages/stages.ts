@@ -1,4 +1,5 @@
 import type { AllocationResult, MeasureResult, ReviewResult, Table } from '@impact/contracts';
+import type { CalibrationTable } from '@impact/review';
 
 /** `pilot` (the small experiment) or `scale` (the roll-out measured with a larger sample). */
 export type LoopPhase = 'pilot' | 'scale';
@@ -54,6 +55,20 @@ export interface ReviewRequest {
   valuation: { value_per_unit: number; units: number; currency?: string; label?: string };
 }
 
+/** One reviewed initiative as the decide stage sees it. */
+export interface DecideItem {
+  review: ReviewResult;
+  /** The pilot measurement the review scored. */
+  measurement: MeasureResult;
+  valuation: { value_per_unit: number; units: number };
+}
+
+/** What the decide stage is given besides the items. */
+export interface DecideRequest {
+  /** The cycle's calibration table, when calibration is enabled. */
+  calibration?: CalibrationTable;
+}
+
 /** What the allocate stage is given besides the reviews. */
 export interface AllocateRequest {
   budget: number;
@@ -77,6 +92,12 @@ export interface LoopStages {
   measure(request: MeasureRequest): Promise<MeasureOutcome>;
   /** Score one pilot measurement. */
   review(request: ReviewRequest): Promise<ReviewResult>;
+  /**
+   * Turn the cycle's reviews into allocation-ready scenarios with a decision model, seeing the whole
+   * portfolio at once (empirical-Bayes pooling). Returns one review per item, in order. Optional: without
+   * it the reviews go to `allocate` as they are.
+   */
+  decide?(items: readonly DecideItem[], request: DecideRequest): Promise<ReviewResult[]> | ReviewResult[];
   /** Choose the portfolio under the budget. */
   allocate(reviews: readonly ReviewResult[], request: AllocateRequest): Promise<AllocationResult>;
 }

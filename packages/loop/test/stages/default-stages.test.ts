@@ -75,4 +75,55 @@ describe('createDefaultStages', () => {
     expect(allocation.rule).toBe('maximin');
     expect(allocation.selected_initiatives).toEqual(['a']);
   });
+
+  const measurementOf = (id: string, effect: number, se: number) => ({
+    initiative_id: id,
+    effect_estimate: effect,
+    ci_lower: effect - 1.96 * se,
+    ci_upper: effect + 1.96 * se,
+    ci_level: 0.95,
+    standard_error: se,
+    p_value: 0.01,
+    sample_size: 1000,
+    model_type: 'experiment' as const,
+    method: 'experiment',
+    metric: 'revenue',
+    effect_unit: 'absolute' as const,
+    diagnostics: {},
+  });
+
+  it('decides with review.decision_model: predictive by default, design_ci when named', async () => {
+    const valuation = { value_per_unit: 1, units: 10 };
+    const inputs = [measurementOf('a', 2, 0.5), measurementOf('b', 1, 0.2), measurementOf('c', 3, 1.5)];
+    for (const [review, expected] of [
+      [undefined, 'predictive'],
+      [{ decision_model: 'design_ci' }, 'design_ci'],
+    ] as const) {
+      const stages = createDefaultStages(review === undefined ? {} : { review });
+      const items = await Promise.all(
+        inputs.map(async (measurement) => ({
+          review: await stages.review({ measurement, cost: 10, valuation }),
+          measurement,
+          valuation,
+        })),
+      );
+      const decided = await stages.decide?.(items, {});
+      expect(decided?.map((r) => r.decision_model)).toEqual([expected, expected, expected]);
+      if (expected === 'design_ci') {
+        expect(decided?.map((r) => r.R_med)).toEqual([20, 10, 30]);
+        expect(decided?.every((r) => r.prediction === undefined)).toBe(true);
+      } else {
+        // Shrinkage pulls the noisiest estimate (c) toward the others.
+        const c = decided?.find((r) => r.id === 'c');
+        expect(c?.R_med).toBeLessThan(30);
+        expect(c?.prediction?.components.shrinkage_weight).toBeLessThan(1);
+      }
+    }
+  });
+
+  it('rejects an unknown decision model up front, naming review.decision_model', () => {
+    expect(messageOf(() => createDefaultStages({ review: { decision_model: 'oracle' } }))).toMatch(
+      /^review\.decision_model: expected one of .*"predictive".*got "oracle"/,
+    );
+  });
 });
