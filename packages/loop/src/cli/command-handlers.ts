@@ -172,7 +172,7 @@ export async function reviewCommand(input: CommandInput, io: CliIo): Promise<num
   const document = readJson(input.file);
   const config = input.strings.config;
   const reviewConfig = config === undefined ? undefined : loadReviewConfig(config);
-  const reviewer = createReviewerFromConfig(reviewConfig ?? {});
+  const reviewer = createReviewerFromConfig(reviewConfig ?? {}, { batch: true });
   const inputs = (Array.isArray(document) ? document : [document]) as ReviewInput[];
   const reviews = await reviewAll(inputs, reviewer, {
     multipleTesting: reviewConfig?.multiple_testing ?? 'none',

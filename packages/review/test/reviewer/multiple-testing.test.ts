@@ -63,3 +63,14 @@ describe('reviewAll with multipleTesting', () => {
     expect(() => ReviewConfigSchema.parse({ multiple_testing: 'bonferroni' })).toThrow();
   });
 });
+
+describe('multiple_testing outside a batch review', () => {
+  it('is refused by createReviewerFromConfig unless the caller reviews in a batch', async () => {
+    const { createReviewerFromConfig } = await import('../../src/config/review-config');
+    expect(() => createReviewerFromConfig({ multiple_testing: 'holm' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', path: 'multiple_testing' }),
+    );
+    expect(() => createReviewerFromConfig({ multiple_testing: 'holm' }, { batch: true })).not.toThrow();
+    expect(() => createReviewerFromConfig({ multiple_testing: 'none' })).not.toThrow();
+  });
+});
