@@ -80,11 +80,6 @@ export {
 } from './reviewer/deterministic';
 export { type ReviewAllOptions, reviewAll } from './reviewer/review-all';
 export {
-  adjustPValues,
-  MULTIPLE_TESTING_METHODS,
-  type MultipleTestingMethod,
-} from './stats/multiplicity';
-export {
   type ParsedReviewInput,
   parseReviewInput,
   type Reviewer,
@@ -117,5 +112,10 @@ export {
   scoreConfidence,
 } from './scoring/confidence';
 export { isBeyondFlag, rampScore } from './scoring/ramp';
+export {
+  adjustPValues,
+  MULTIPLE_TESTING_METHODS,
+  type MultipleTestingMethod,
+} from './stats/multiplicity';
 export { normalCdf, normalQuantile } from './stats/normal';
 export { type PowerAnalysis, type PowerInputs, powerAnalysis } from './stats/power';
