@@ -82,6 +82,9 @@ export const METHODOLOGY_KNOWLEDGE: Record<ModelType, MethodologyKnowledge> = {
         'lag-1 autocorrelation of residuals; large values understate standard errors.',
       hac_lags: 'lags used for HAC (Newey–West) standard errors.',
       r_squared: 'fit of the segmented regression.',
+      n_pre_periods:
+        'periods before the intervention; fewer than about 20 make the extrapolated trend and its interval fragile.',
+      df: 'Satterthwaite degrees of freedom of the headline (small_sample); single digits mean the interval rests on little information.',
     },
     pitfalls: [
       'Confounding events at the break date.',
@@ -101,6 +104,10 @@ export const METHODOLOGY_KNOWLEDGE: Record<ModelType, MethodologyKnowledge> = {
         'E-value of the interval: risk ratio an unmeasured confounder needs with treatment and outcome to explain it away; near 1 is fragile.',
       n_treated: 'treated units.',
       n_control: 'control units.',
+      overlap_effective_share:
+        'effective share of the rows used (IPW: smaller arm’s effective sample size / rows; matching: effective matched controls / treated); below 0.2 a few rows carry the estimate.',
+      poor_match:
+        'matching: true when post-match balance failed the gate and the user chose to estimate anyway.',
     },
     pitfalls: [
       'Unobserved confounders (e.g. merchandisers picking promising products).',
