@@ -29,8 +29,7 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
     type: 'string',
     repeatable: true,
     value: '<module>',
-    description:
-      'load a module before anything is validated (it registers models, sources, rules, …); a path (relative to the working directory) or a package name; repeatable',
+    description: 'import a module registering models, sources, rules… first (repeatable)',
   },
   {
     name: 'help',
@@ -64,20 +63,19 @@ export const COMMANDS: CommandSpec[] = [
         name: 'out',
         type: 'string',
         value: '<dir>',
-        description: 'output folder: outcome.{json,md,html}, run.json, history.json, artifacts/',
+        description: 'output folder (outcome.{json,md,html}, run.json, history.json, artifacts/)',
       },
       {
         name: 'cycles',
         type: 'integer',
         value: '<n>',
-        description:
-          "number of cycles (overrides the pipeline's cycles:); n > 1 writes cycle-<k>/ and cycles.*",
+        description: 'number of cycles (overrides cycles:); n > 1 adds cycle-<k>/ and cycles.*',
       },
       {
         name: 'history',
         type: 'string',
         value: '<history.json>',
-        description: "history of earlier cycles to continue (overrides the pipeline's history:)",
+        description: 'history of earlier cycles to continue (overrides history:)',
       },
       { name: 'quiet', type: 'boolean', description: 'no progress display on stderr' },
     ],
@@ -139,7 +137,7 @@ export const COMMANDS: CommandSpec[] = [
         name: 'config',
         type: 'string',
         value: '<allocate.yaml>',
-        description: 'allocation configuration (rule, solver, …); budget: optional when --budget is given',
+        description: 'allocation configuration (rule, solver, …); budget: optional with --budget',
       },
       OUT_FILE,
     ],
@@ -152,7 +150,7 @@ export const COMMANDS: CommandSpec[] = [
 
 function flagLine(flag: FlagSpec): string {
   const names = `${flag.short ? `-${flag.short}, ` : '    '}--${flag.name}${flag.value ? ` ${flag.value}` : ''}`;
-  return `  ${names.padEnd(30)} ${flag.description}`;
+  return `  ${names.padEnd(28)} ${flag.description}`;
 }
 
 /** The `impact --help` text. */
@@ -180,7 +178,7 @@ export function commandHelp(command: CommandSpec): string {
     `${command.summary[0]?.toUpperCase() ?? ''}${command.summary.slice(1)}.`,
     '',
     'Arguments:',
-    `  ${command.argument.name.padEnd(30)} ${command.argument.description}`,
+    `  ${command.argument.name.padEnd(28)} ${command.argument.description}`,
     '',
     'Options:',
     ...command.flags.map(flagLine),
@@ -194,5 +192,8 @@ export function commandHelp(command: CommandSpec): string {
 }
 
 /** The exit codes, as help prints them. */
-export const EXIT_CODE_HELP =
-  'Exit codes: 0 ok; 1 some initiatives failed; 2 invalid configuration, data, input or usage (the message names it); 3 internal error (a bug: please report it); 4 infrastructure failure (disk full, I/O, memory).';
+export const EXIT_CODE_HELP = [
+  'Exit codes: 0 ok; 1 some initiatives failed; 2 invalid configuration, data, input or usage',
+  '(the message names it); 3 internal error (a bug: please report it); 4 infrastructure failure',
+  '(disk full, I/O, memory).',
+].join('\n');
