@@ -3,11 +3,13 @@ import { appendCycle, type LoopHistory, type OutcomeReport } from '@impact/contr
 import { estimateCalibration } from '@impact/review';
 import type { LoadedPipeline } from '../config/pipeline-schema';
 import { type CycleSummary, summarizeCycle } from '../cycles/cycle-summary';
+import { isInfrastructureError, LoopError } from '../errors';
 import { createDefaultStages } from '../stages/default-stages';
 import type { LoopStages } from '../stages/stages';
 import { abandonRun, commitRun, openRunStaging } from './commit';
 import { runCycle } from './cycle';
 import type { PoolEntry } from './cycle-state';
+import { infrastructureFailure } from './cycle-state';
 import type { LoopEvent } from './events';
 import type { LoopCyclesResult, RunLoopOptions } from './options';
 import { writeRunFiles } from './report';
@@ -157,6 +159,11 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
     }
     writeRunFiles(staging, config, history, summaries, count);
     commitRun(outDir, staging);
+  } catch (error) {
+    // A report file or the commit could not be written: the machine's failure, not the run's.
+    if (isInfrastructureError(error) && !(error instanceof LoopError))
+      throw infrastructureFailure(error, 'report');
+    throw error;
   } finally {
     abandonRun(staging);
   }

@@ -135,6 +135,7 @@ describe('adversarial: faults', () => {
       );
       expect(error, 'the run must not succeed on a full disk').toBeInstanceOf(ImpactError);
       expect(errorKind(error)).toBe('infrastructure');
+      expect((error as ImpactError).code).toBe('LOOP_INFRASTRUCTURE_FAILED');
       expect(String((error as Error).message)).toMatch(/ENOSPC|no space/i);
       expectNothingHalfWritten(outDir);
       expect(Object.keys(snapshot(outDir))).toEqual([]);
