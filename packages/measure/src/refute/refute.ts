@@ -94,6 +94,25 @@ interface RefuteInput {
   context: ModelContext;
 }
 
+/** Time codes of the rows before the real treatment start: from the `post` column or an ITS `intervention`. */
+function preTreatmentRows(table: Table, params: Params): ((row: number) => boolean) | string {
+  const timeValues = table.columns[params.time as string];
+  if (timeValues === undefined) return `time column "${String(params.time)}" not found`;
+  const intervention = params.intervention;
+  if (intervention === undefined) {
+    const post = binaryColumn(table, params.post as string, 'post-period');
+    return (row) => post[row] === 0;
+  }
+  // interrupted_time_series with `intervention:` (an ISO date, or a 0-based position in time order).
+  const times = encodeFactor(timeValues);
+  const first =
+    typeof intervention === 'number'
+      ? intervention
+      : times.levels.findIndex((level) => String(level) >= String(intervention));
+  if (first < 0) return `intervention ${JSON.stringify(intervention)} is after the last period`;
+  return (row) => (times.codes[row] as number) < first;
+}
+
 function placeboTreatmentDate(input: RefuteInput): RefutationResult {
   const { params, table, model, config } = input;
   const name = 'placebo_treatment_date';
@@ -102,25 +121,26 @@ function placeboTreatmentDate(input: RefuteInput): RefutationResult {
       name,
       'the model has no time/post columns (difference_in_differences, interrupted_time_series)',
     );
-  const post = binaryColumn(table, params.post, 'post-period');
-  const timeValues = table.columns[params.time];
-  if (timeValues === undefined) return notApplicable(name, `time column "${params.time}" not found`);
-  const pre = filterRows(table, (i) => post[i] === 0);
+  const before = preTreatmentRows(table, params);
+  if (typeof before === 'string') return notApplicable(name, before);
+  const pre = filterRows(table, before);
   const times = encodeFactor(pre.columns[params.time] as ColumnValues);
   const nPre = times.levels.length;
   const option = config.placebo_treatment_date;
-  const before =
+  const shift =
     option === true || option?.periods_before === undefined ? Math.floor(nPre / 2) : option.periods_before;
-  if (before < 1 || before >= nPre)
+  if (shift < 1 || shift >= nPre)
     return notApplicable(
       name,
-      `${nPre} pre-periods cannot hold a placebo start ${before} periods before the real one`,
+      `${nPre} pre-periods cannot hold a placebo start ${shift} periods before the real one`,
     );
-  const start = nPre - before;
+  const start = nPre - shift;
   const placeboPost = Float64Array.from(times.codes, (code) => (code >= start ? 1 : 0));
   const placeboTable = filterRows(pre, () => true, { [params.post]: placeboPost });
+  // With an ITS `intervention`, move it to the placebo start (a position in the pre-period's time order).
+  const placeboParams = params.intervention === undefined ? params : { ...params, intervention: start };
   return attempt(name, () => {
-    const fit = model.fit(placeboTable, params, input.context);
+    const fit = model.fit(placeboTable, placeboParams, input.context);
     const failed = fit.p_value < config.thresholds.placebo_alpha;
     return {
       name,

@@ -216,3 +216,23 @@ describe('refute: E-value on an observational design', () => {
     expect(result.diagnostics.refutations_run).toBe(0);
   });
 });
+
+describe('refute: placebo treatment date on interrupted time series with intervention:', () => {
+  it('moves the intervention into the pre-period and refits', async () => {
+    const normal = createNormal(19);
+    const t = Float64Array.from({ length: 60 }, (_, s) => s);
+    const y = t.map((s) => 5 + 0.1 * s + (s >= 40 ? 3 : 0) + 0.5 * normal());
+    const { result, details } = await evaluateImpact({
+      data: createTable({ t, y }),
+      config: {
+        initiative_id: 'its-refute',
+        model: { name: 'interrupted_time_series', params: { outcome: 'y', time: 't', intervention: 40 } },
+        refute: { placebo_treatment_date: { periods_before: 10 } },
+      },
+    });
+    const placebo = (details.refutation as Refutation[])[0] as Refutation;
+    expect(placebo.status).toBe('passed');
+    expect(placebo.placebo_start).toBe(30);
+    expect(Math.abs(result.diagnostics.refute_placebo_date_estimate as number)).toBeLessThan(1.5);
+  });
+});
