@@ -8,8 +8,8 @@
  * 1700 px) it:
  *  1. loads a copy of the page with a small measuring script appended and `--dump-dom`, and checks: the charts
  *     and every measurement's diagnostic plots are in the DOM, no element sticks out of the viewport
- *     (no horizontal overflow), every legend's colours are distinguishable (pairwise CIE76 ΔE ≥ 20), and the
- *     page itself references nothing on the network (self-contained);
+ *     (no horizontal overflow), every legend's colours are distinguishable (pairwise CIE76 ΔE ≥ 20), element
+ *     ids are unique (plots are inlined several times), and the page references nothing on the network;
  *  2. writes a full-page PNG screenshot (look at it) and checks it is a real, non-blank image of the width.
  * When /usr/bin/chromium is missing it says so and exits 0 (skipped).
  */
@@ -117,6 +117,9 @@ for (const page of pages) {
   // xmlns is a namespace name, not a fetch; anything else with a URL scheme would be.
   if (/(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i.test(html) || /url\(\s*["']?https?:/i.test(html))
     failures.push(`${page}: references an external URL`);
+  const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1] as string);
+  const duplicates = [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];
+  if (duplicates.length > 0) failures.push(`${page}: duplicate element ids ${duplicates.join(', ')}`);
   const probePage = join(dirname(page), `.probe-${basename(page)}`);
   writeFileSync(probePage, html.replace('</body>', `${PROBE}</body>`));
   for (const width of WIDTHS) {
