@@ -161,9 +161,14 @@ function typedColumn(column: SqlColumn, declared: DeclaredType | undefined, labe
       ? Array.from(values, (value, i) => (nulls?.[i] ? '' : String(value)))
       : values;
   if (declared === undefined) return values;
-  const out = declared === 'binary' ? new Uint8Array(values.length) : new Float64Array(values.length);
+  // NULLs (kept only where no missing: policy applies) stay NaN, so a 0/1 column with them is a Float64Array.
+  const out =
+    declared === 'binary' && !nulls ? new Uint8Array(values.length) : new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    if (nulls?.[i]) continue;
+    if (nulls?.[i]) {
+      out[i] = Number.NaN;
+      continue;
+    }
     const raw = values[i] as number | string;
     const value = typeof raw === 'number' ? raw : raw === 'true' ? 1 : raw === 'false' ? 0 : Number(raw);
     if ((typeof raw === 'string' && raw.trim() === '') || !Number.isFinite(value)) {
@@ -190,9 +195,19 @@ function typedColumn(column: SqlColumn, declared: DeclaredType | undefined, labe
 
 /**
  * Read a relation into a {@link Table}: only `use` columns when given (others stay in the engine),
- * declared types checked, NULLs handled by the `missing:` policy (listwise over the columns read).
+ * declared types checked, NULLs handled by the `missing:` policy — listwise over the columns read, or
+ * only over `missingIn` when given (a run whose transforms read columns they do not name).
+ *
+ * @example
+ * ```ts
+ * const table = await loadSqlRelation(await buildSqlRelation(engine, { table: 'orders' }), ['revenue', 'treated']);
+ * ```
  */
-export async function loadSqlRelation(relation: SqlRelation, use?: readonly string[]): Promise<Table> {
+export async function loadSqlRelation(
+  relation: SqlRelation,
+  use?: readonly string[],
+  missingIn?: ReadonlySet<string>,
+): Promise<Table> {
   const { dialect } = relation.engine;
   const names =
     use === undefined ? relation.columnNames : relation.columnNames.filter((name) => use.includes(name));
@@ -203,15 +218,17 @@ export async function loadSqlRelation(relation: SqlRelation, use?: readonly stri
   const columns: Record<string, ColumnValues> = {};
   const missing: Record<string, Uint8Array | undefined> = {};
   for (const column of result.columns) {
-    if (column.nulls && relation.missing.policy === 'error') {
+    const policed = missingIn === undefined || missingIn.has(column.name);
+    if (column.nulls && policed && relation.missing.policy === 'error') {
       const row = column.nulls.indexOf(1);
       throw missingValueError(`${relation.label} row ${row + 1}`, column.name, 'NULL', row + 1);
     }
     columns[column.name] = typedColumn(column, relation.types[column.name], relation.label);
-    missing[column.name] = column.nulls;
+    missing[column.name] = policed ? column.nulls : undefined;
   }
   if (relation.missing.policy === 'error') return createTable(columns);
-  const dropped = dropMissingRows({ columns, missing }, Object.keys(columns), result.rowCount);
+  const dropOver = Object.keys(columns).filter((name) => missingIn === undefined || missingIn.has(name));
+  const dropped = dropMissingRows({ columns, missing }, dropOver, result.rowCount);
   return attachMissingReport(createTable(dropped.columns), dropped.report);
 }
 

@@ -30,7 +30,8 @@ export function isSqlDataSource(
 
 /**
  * Declare a SQL-backed data source from its `openRelation`; `load` reads the columns the run uses
- * (`context.columns` plus declared `types:`; every column when the run does not say) and closes the engine.
+ * (`context.columns` plus declared `types:`; every column when the run does not say, with `missing:` applied
+ * to `context.missingColumns` only when that is given) and closes the engine.
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ export function defineSqlDataSource<S extends { pushdown: boolean }>(definition:
         const use = wanted
           ? relation.columnNames.filter((name) => wanted.has(name) || relation.types[name] !== undefined)
           : undefined;
-        return await loadSqlRelation(relation, use);
+        return await loadSqlRelation(relation, use, context.missingColumns);
       } finally {
         await relation.engine.close();
       }

@@ -101,6 +101,16 @@ describe('duckdb source', () => {
     });
   });
 
+  it('applies missing: only to context.missingColumns when the run gives them', async () => {
+    const spec = DuckDbSourceSpecSchema.parse({ path: 'gaps.parquet' });
+    const unpoliced = await duckDbSource.load(spec, { ...context, missingColumns: new Set(['price']) });
+    expect(unpoliced.rowCount).toBe(1500);
+    expect(Number.isNaN((unpoliced.columns.revenue as Float64Array)[7] as number)).toBe(true);
+    const dropSpec = DuckDbSourceSpecSchema.parse({ path: 'gaps.parquet', missing: 'drop' });
+    const dropped = await duckDbSource.load(dropSpec, { ...context, missingColumns: new Set(['revenue']) });
+    expect(dropped.rowCount).toBe(1485);
+  });
+
   it('names a missing mapped column and a type violation', async () => {
     await expect(load({ path: 'experiment.parquet', columns: { y: 'sales' } })).rejects.toMatchObject({
       code: 'DATA_MISSING_COLUMN',
