@@ -38,6 +38,10 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   const temporary = temporaryNameFor(file);
   let created = false;
   try {
+    // JavaScript callers can pass anything; a number would otherwise become an empty file.
+    if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
+      throw new TypeError(`expected a string or bytes to write, got ${typeof content}`);
+    }
     mkdirSync(dirname(file), { recursive: true });
     const fd = openSync(temporary, EXCLUSIVE_FLAGS, 0o644);
     created = true;
