@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CalibrationStudyWorld, calibrationStudyMarkdown, runCalibrationStudy } from '../src/index';
-import { collectShards, shardSeeds } from './shards';
+import { collectShards, shardSeeds, writeDocsSection } from './shards';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     cycles: { type: 'string', default: '4' },
     jobs: { type: 'string', default: '2' },
     json: { type: 'string' },
+    docs: { type: 'string' },
     shard: { type: 'string' },
   },
 });
@@ -49,9 +50,12 @@ if (values.shard !== undefined) {
     worlds,
   );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 1)}\n`);
-  console.log(
-    `Calibration study: ${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles, the loop's defaults with calibration off and on. Share = the cycle's true net return ÷ its hindsight optimum.\n`,
-  );
-  console.log(calibrationStudyMarkdown(results, 'no calibration', 'calibration'));
+  const report = [
+    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles, the loop's defaults with calibration off and on. Share = the cycle's true net return ÷ its hindsight optimum.`,
+    '',
+    calibrationStudyMarkdown(results, 'no calibration', 'calibration'),
+  ].join('\n');
+  console.log(`Calibration study: ${report}`);
+  if (values.docs !== undefined) writeDocsSection(values.docs, 'calibration-study', report);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, ${jobs} jobs)`);
 }

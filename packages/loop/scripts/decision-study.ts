@@ -20,7 +20,7 @@ import {
   summarizeBenchmark,
   type WorldOutcome,
 } from '../src/index';
-import { collectShards, shardSeeds } from './shards';
+import { collectShards, shardSeeds, writeDocsSection } from './shards';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     'first-seed': { type: 'string', default: '1001' },
     jobs: { type: 'string', default: '2' },
     json: { type: 'string' },
+    docs: { type: 'string' },
     shard: { type: 'string' },
   },
 });
@@ -54,11 +55,16 @@ if (values.shard !== undefined) {
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(outcomes, null, 1)}\n`);
   const labels = Object.fromEntries(policies.map((policy) => [policy.name, policy.label]));
   const summary = summarizeBenchmark(outcomes, 'naive_ratio');
-  console.log(
-    `Decision benchmark: ${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}); ${summary.worlds} with a positive hindsight optimum, ${summary.failedPilots} failed pilots. Share = true net return (true return at scale − cost) of the funded portfolio ÷ the hindsight oracle's.\n`,
-  );
-  console.log(benchmarkTableMarkdown(summary, labels));
-  console.log('\nPilot accuracy by design (valued estimates vs true returns at scale):\n');
-  console.log(designAccuracyMarkdown(designAccuracy(outcomes)));
+  const report = [
+    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}); ${summary.worlds} with a positive hindsight optimum, ${summary.failedPilots} failed pilots. Share = true net return (true return at scale − cost) of the funded portfolio ÷ the hindsight oracle's.`,
+    '',
+    benchmarkTableMarkdown(summary, labels),
+    '',
+    'Pilot accuracy by design (valued estimates against the true returns at scale):',
+    '',
+    designAccuracyMarkdown(designAccuracy(outcomes)),
+  ].join('\n');
+  console.log(`Decision benchmark: ${report}`);
+  if (values.docs !== undefined) writeDocsSection(values.docs, 'decision-benchmark', report);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, ${jobs} jobs)`);
 }

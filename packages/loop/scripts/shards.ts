@@ -4,6 +4,7 @@
  * order. Shared by the decision and calibration study scripts.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Run `script` with `args` in `jobs` shards and collect every JSON line they print. */
 export async function collectShards<T extends { seed: number }>(
@@ -54,4 +55,18 @@ export async function collectShards<T extends { seed: number }>(
 export function shardSeeds(seeds: readonly number[], shard: string): number[] {
   const [index, count] = shard.split('/').map(Number) as [number, number];
   return seeds.filter((_, k) => k % count === index);
+}
+
+/**
+ * Replace the text between `<!-- name:start -->` and `<!-- name:end -->` in a docs file with `body`, so the
+ * numbers in the docs come from the script that measured them.
+ */
+export function writeDocsSection(file: string, name: string, body: string): void {
+  const text = readFileSync(file, 'utf8');
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file}: expected the markers ${start} … ${end}`);
+  writeFileSync(file, `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`);
 }
