@@ -19,7 +19,7 @@ export const DuckDbSourceSpecSchema = z
     /** A DuckDB database file, opened read-only. */
     database: z.string().min(1).optional(),
     ...SqlRelationKeys,
-    /** DuckDB settings, e.g. `{ threads: 2, memory_limit: 1GB }`. */
+    /** DuckDB settings, e.g. `{ threads: 2, memory_limit: 1GB }` (pushdown defaults to `threads: 1`: byte-identical sums). */
     settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   })
   .refine((spec) => spec.path !== undefined || spec.database !== undefined || spec.query !== undefined, {
@@ -111,7 +111,13 @@ export function createDuckDbSource(
         ...(options.lib ? { lib: options.lib } : {}),
         ...(database === undefined ? {} : { database }),
         readOnly: true,
-        settings: { file_search_path: context.baseDir, ...(spec.settings ?? {}) },
+        // Parallel threads add partial sums in a varying order; pushdown defaults to one thread so the same
+        // data gives byte-identical results (settings.threads trades that for speed).
+        settings: {
+          file_search_path: context.baseDir,
+          ...(spec.pushdown ? { threads: 1 } : {}),
+          ...(spec.settings ?? {}),
+        },
       });
       try {
         let fromSql: { sql: string; label: string } | undefined;

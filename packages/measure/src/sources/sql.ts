@@ -56,10 +56,13 @@ export const sqlSource = defineSqlDataSource({
         );
       }
     }
+    // DuckDB pushdown sums on one thread unless told otherwise, so results are byte-identical run to run.
+    const engineSettings =
+      spec.engine === 'duckdb' && spec.pushdown ? { threads: 1, ...(settings ?? {}) } : settings;
     const engine = await getSqlEngine(spec.engine).create({
       ...(url === undefined ? {} : { url }),
       ...(database === undefined ? {} : { database }),
-      ...(settings === undefined ? {} : { settings }),
+      ...(engineSettings === undefined ? {} : { settings: engineSettings }),
     });
     try {
       return await buildSqlRelation(engine, spec);

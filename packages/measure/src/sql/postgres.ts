@@ -1,6 +1,6 @@
 import type { Client, FieldDef } from 'pg';
 import { MeasureError } from '../errors';
-import { postgresDialect } from './dialect';
+import { postgresDialect, stringLiteral } from './dialect';
 import { defineSqlEngine, type SqlColumn, type SqlEngine, type SqlEngineOptions } from './engine';
 
 /** The part of `pg` the PostgreSQL engine uses (typed structurally so the peer stays optional). */
@@ -60,7 +60,8 @@ function columnsFromRows(fields: FieldDef[], rows: (string | null)[][]): SqlColu
 
 /**
  * Create a PostgreSQL {@link SqlEngine} over one `pg` client connection (`url` is a libpq connection
- * string such as `postgres://user@127.0.0.1:5432/db`).
+ * string such as `postgres://user@127.0.0.1:5432/db`). `settings` are applied with `SET` for the session;
+ * `max_parallel_workers_per_gather` defaults to 0 so sums are byte-identical run to run.
  *
  * @example
  * ```ts
@@ -81,6 +82,26 @@ export async function createPostgresEngine(
       'DATA_SOURCE_UNAVAILABLE',
       `cannot connect to PostgreSQL${options.url === undefined ? '' : ` at ${redact(options.url)}`}: ${(error as Error).message}`,
       { cause: error, parameter: 'data.connection.url' },
+    );
+  }
+  // Session settings; parallel workers off by default, because parallel partial sums combine in a varying
+  // order and the pushdown's results must be byte-identical for the same data.
+  const settings = { max_parallel_workers_per_gather: 0, ...(options.settings ?? {}) };
+  try {
+    for (const [name, value] of Object.entries(settings)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name))
+        throw new Error(`"${name}" is not a PostgreSQL setting name`);
+      await client.query(`SET ${name} = ${typeof value === 'string' ? stringLiteral(value) : String(value)}`);
+    }
+  } catch (error) {
+    await client.end();
+    throw new MeasureError(
+      'DATA_SOURCE_UNAVAILABLE',
+      `cannot apply PostgreSQL settings: ${(error as Error).message}`,
+      {
+        cause: error,
+        parameter: 'data.connection.settings',
+      },
     );
   }
   return {
