@@ -84,7 +84,7 @@ export function crossProducts(
   const omega = fillOmega ? new Float64Array(BLOCK_ROWS) : null;
   const weighted = fillOmega ? new Float64Array(BLOCK_ROWS) : null;
   // For each varying a: the varying b ≤ a and the out cells they add to.
-  const partners = varying.map((a, position) => varying.slice(0, position + 1));
+  const partners = varying.map((_, position) => varying.slice(0, position + 1));
   const partnerColumns = partners.map((list) => list.map((b) => columns[b] as Float64Array));
   const partnerCells = varying.map((a, position) => (partners[position] as number[]).map((b) => a * k + b));
   for (let start = 0; start < n; start += BLOCK_ROWS) {
