@@ -5,8 +5,15 @@ import { normalCdf, normalQuantile } from '../stats/normal';
 import { type DecisionContext, type DecisionItem, type DecisionOutcome, defineDecisionModel } from './model';
 import { estimateNormalPrior, type NormalPrior, type PooledObservation, shrinkToPrior } from './shrinkage';
 
+/** Default bias scale per methodology: none for randomized experiments, most for observational designs. */
+const DEFAULT_BIAS_SCALE: Record<ModelType, number> = {
+  experiment: 0,
+  'quasi-experiment': 0.25,
+  'time-series': 0.25,
+  observational: 1,
+};
 const biasScaleShape = Object.fromEntries(
-  MODEL_TYPES.map((modelType) => [modelType, z.number().min(0).default(1)]),
+  MODEL_TYPES.map((modelType) => [modelType, z.number().min(0).default(DEFAULT_BIAS_SCALE[modelType])]),
 ) as Record<ModelType, z.ZodDefault<z.ZodNumber>>;
 
 /**
@@ -14,10 +21,13 @@ const biasScaleShape = Object.fromEntries(
  *
  * - `interval` (0.8): central probability of the predictive interval; `R_worst`/`R_best` are its
  *   `(1 ∓ interval)/2` quantiles.
- * - `bias_scale` (1 per methodology): the methodology bias SD is `bias_scale · (1 − confidence) · τ`,
- *   with τ the prior SD of true returns per unit cost, so the bias term widens as confidence falls.
+ * - `bias_scale` (experiment 0, quasi-experiment 0.25, time-series 0.25, observational 1): the
+ *   methodology bias SD is `bias_scale · (1 − confidence) · τ`, with τ the prior SD of true returns on the
+ *   pooled scale, so the bias term widens as confidence falls.
  * - `min_initiatives` (3): fewest initiatives with a cost > 0 to estimate the prior from; below, no pooling.
  * - `pooling` (true): `false` turns the empirical-Bayes prior off (bias and sampling error only).
+ * - `scale` (`return`): the scale on which initiatives are exchangeable — the return itself, or
+ *   `per_cost` (return per unit cost, when true returns grow with what an initiative costs).
  *
  * @example
  * ```ts
@@ -29,6 +39,7 @@ export const PredictiveParamsSchema = z.strictObject({
   bias_scale: z.strictObject(biasScaleShape).prefault({}),
   min_initiatives: z.number().int().min(2).default(3),
   pooling: z.boolean().default(true),
+  scale: z.enum(['return', 'per_cost']).default('return'),
 });
 /** Parsed parameters of the `predictive` model. */
 export type PredictiveParams = z.output<typeof PredictiveParamsSchema>;
@@ -42,6 +53,8 @@ interface Prepared {
   relativeBias: number;
   excessVariance: number;
   pooled: boolean;
+  /** Divisor from money to the pooled scale: the cost (`per_cost`) or 1 (`return`). */
+  unit: number;
 }
 
 function prepare(item: DecisionItem, params: PredictiveParams, context: DecisionContext): Prepared {
@@ -60,11 +73,12 @@ function prepare(item: DecisionItem, params: PredictiveParams, context: Decision
     relativeBias,
     excessVariance: cost > 0 ? (correction?.excess_variance ?? 0) * cost * cost : 0,
     pooled: false,
+    unit: params.scale === 'return' ? 1 : cost,
   };
 }
 
 function observation(entry: Prepared): PooledObservation {
-  const cost = entry.item.review.cost;
+  const cost = entry.unit;
   return {
     estimate: (entry.estimate - entry.biasMean) / cost,
     samplingVariance: (entry.samplingSd / cost) ** 2,
@@ -124,8 +138,8 @@ function outcome(
         sampling_sd: entry.samplingSd,
         bias_mean: entry.biasMean + 0,
         bias_sd: biasSd,
-        prior_mean: prior === undefined ? null : prior.mean * cost + 0,
-        prior_sd: prior === undefined ? null : Math.sqrt(prior.variance) * cost,
+        prior_mean: prior === undefined ? null : prior.mean * entry.unit + 0,
+        prior_sd: prior === undefined ? null : Math.sqrt(prior.variance) * entry.unit,
         shrinkage_weight: Math.min(1, Math.max(0, weight)),
       },
     },
@@ -169,11 +183,12 @@ export function decidePredictive(
     if (prior !== undefined && cost > 0) {
       entry.pooled = true;
       const posterior = shrinkToPrior(observation(entry), prior);
-      const biasSd = Math.sqrt(entry.relativeBias * prior.variance) * cost;
+      const unit = entry.unit;
+      const biasSd = Math.sqrt(entry.relativeBias * prior.variance) * unit;
       return outcome(
         entry,
-        posterior.mean * cost,
-        posterior.variance * cost * cost,
+        posterior.mean * unit,
+        posterior.variance * unit * unit,
         posterior.weight,
         prior,
         biasSd,

@@ -81,7 +81,8 @@ function run(seed: number, world: World): Learned {
     });
     const decided = applyDecisionModel(
       items.map((entry) => entry.item),
-      'predictive',
+      // True returns scale with cost in this world: pool on return per unit cost.
+      { name: 'predictive', scale: 'per_cost' },
       { corrections: calibrationCorrections(table) },
     );
     const funded = decided

@@ -184,7 +184,11 @@ describe("optimizer's curse (simulation on a known world)", () => {
         truth.push(trueRoi * cost);
         items.push(item(`i${i}`, cost, (trueRoi + se * draw()) * cost, se * cost));
       }
-      const decided = applyDecisionModel(items, { name: 'predictive', bias_scale: { experiment: 0 } });
+      const decided = applyDecisionModel(items, {
+        name: 'predictive',
+        scale: 'per_cost',
+        bias_scale: { experiment: 0 },
+      });
       const ranked = decided
         .map((review, i) => ({ review, i }))
         .sort((a, b) => b.review.R_med / b.review.cost - a.review.R_med / a.review.cost)

@@ -33,11 +33,11 @@ describe('decision model registry', () => {
       interval: 0.9,
       bias_scale: { observational: 2 },
     });
-    expect(params).toMatchObject({ interval: 0.9, min_initiatives: 3, pooling: true });
+    expect(params).toMatchObject({ interval: 0.9, min_initiatives: 3, pooling: true, scale: 'return' });
     expect((params as { bias_scale: Record<string, number> }).bias_scale).toEqual({
-      experiment: 1,
-      'quasi-experiment': 1,
-      'time-series': 1,
+      experiment: 0,
+      'quasi-experiment': 0.25,
+      'time-series': 0.25,
       observational: 2,
     });
   });
