@@ -5,6 +5,7 @@ import {
   FiniteNumberSchema,
   InitiativeIdSchema,
   ModelTypeSchema,
+  ProbabilitySchema,
   SampleSizeSchema,
 } from './primitives';
 import { PredictionSchema } from './review';
@@ -97,6 +98,10 @@ export const DroppedInitiativeSchema = z.strictObject({
   initiative_id: InitiativeIdSchema,
   reason: DropReasonSchema,
   message: z.string().min(1),
+  /** Predicted return − cost, as the allocation saw it (reviewed initiatives only). */
+  expected_net_value: FiniteNumberSchema.optional(),
+  /** P(return < cost) from the predictive distribution (only when the review carried one). */
+  probability_of_loss: ProbabilitySchema.optional(),
 });
 /** An initiative that was not scaled, and why. */
 export type DroppedInitiative = z.output<typeof DroppedInitiativeSchema>;

@@ -5,6 +5,7 @@ import {
   type OutcomeRecord,
   type OutcomeReport,
   parseOutcomeReport,
+  type ReviewResult,
   type RunMetadata,
 } from '@impact/contracts';
 import type { InitiativeRun } from './initiative-run';
@@ -58,21 +59,53 @@ function dropReason(
     };
   }
   const left = allocation.budget - allocation.total_cost;
+  const inMoney = review === undefined ? undefined : moneyTerms(review);
+  const terms = inMoney === undefined ? {} : inMoney.fields;
   if (!atMost(run.cost_to_scale, left)) {
     return {
       initiative_id: id,
       reason: 'budget',
-      message: `cost ${money.format(run.cost_to_scale)} exceeds the ${money.format(left)} left after funding the chosen portfolio (${money.format(allocation.total_cost)} of ${money.format(allocation.budget)})`,
+      message: `cost ${money.format(run.cost_to_scale)} exceeds the ${money.format(left)} left after funding the chosen portfolio (${money.format(allocation.total_cost)} of ${money.format(allocation.budget)})${inMoney === undefined ? '' : `; ${inMoney.text}`}`,
+      ...terms,
     };
   }
-  const returns =
-    review === undefined
-      ? ''
-      : ` (R_worst ${money.format(review.R_worst)}, R_med ${money.format(review.R_med)}, R_best ${money.format(review.R_best)})`;
+  if (inMoney !== undefined && inMoney.fields.expected_net_value < 0) {
+    return {
+      initiative_id: id,
+      reason: 'rule',
+      message: `expected to lose money: ${inMoney.text}; ${money.format(left)} of the budget stays unspent rather than fund it`,
+      ...terms,
+    };
+  }
   return {
     initiative_id: id,
     reason: 'rule',
-    message: `not chosen by the ${allocation.rule} rule although ${money.format(left)} of the budget was left${returns}`,
+    message: `not chosen by the ${allocation.rule} rule although ${money.format(left)} of the budget was left${inMoney === undefined ? '' : `: ${inMoney.text}`}`,
+    ...terms,
+  };
+}
+
+/** An initiative's decision in money: expected net value, probability of a loss and its interval. */
+function moneyTerms(review: ReviewResult): {
+  text: string;
+  fields: { expected_net_value: number; probability_of_loss?: number };
+} {
+  const prediction = review.prediction;
+  const expectedNet = (prediction?.expected_net ?? review.R_med - review.cost) + 0;
+  const interval =
+    prediction === undefined
+      ? `scenarios [${money.format(review.R_worst)}, ${money.format(review.R_best)}]`
+      : `${Math.round(((prediction.quantiles.at(-1)?.p ?? 1) - (prediction.quantiles[0]?.p ?? 0)) * 100)}% predictive interval [${money.format(review.R_worst)}, ${money.format(review.R_best)}]`;
+  const loss =
+    prediction === undefined
+      ? ''
+      : `, probability of a loss ${Math.round(prediction.probability_of_loss * 100)}%`;
+  return {
+    text: `expected net value ${money.format(expectedNet)} (return ${money.format(review.R_med)} for cost ${money.format(review.cost)}${loss}; ${interval})`,
+    fields: {
+      expected_net_value: expectedNet,
+      ...(prediction === undefined ? {} : { probability_of_loss: prediction.probability_of_loss }),
+    },
   };
 }
 

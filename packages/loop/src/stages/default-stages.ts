@@ -31,7 +31,8 @@ export interface DefaultStagesOptions {
  * The real stages: `@impact/simulate` for simulated worlds, `@impact/measure`'s `evaluateImpact` (artifacts
  * written under each request's folder), the reviewer described by the `review:` section, the decision
  * model it names (`review.decision_model`, default `predictive`, with the cycle's calibration corrections)
- * and `@impact/allocate`'s `allocateFromConfig`. The `review:` and `allocate:` sections are validated here,
+ * and `@impact/allocate`'s `allocateFromConfig` (default rule `expected_return`: the expected net value under
+ * the predictive distributions; name `rule: minimax_regret` for the original design). The `review:` and `allocate:` sections are validated here,
  * up front, with errors naming `review.…` / `allocate.…`.
  *
  * @example
@@ -91,7 +92,10 @@ export function createDefaultStages(options: DefaultStagesOptions = {}): LoopSta
       );
     },
     allocate(reviews, request) {
+      // The loop's default rule is the Bayes rule under the predictive distributions: maximise expected
+      // net value (equal weights on the symmetric quantiles and the mean = the mean).
       return allocateFromConfig(reviews, {
+        rule: 'expected_return',
         ...request.config,
         budget: request.budget,
       } as AllocateConfigInput);

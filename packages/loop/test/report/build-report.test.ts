@@ -37,7 +37,9 @@ describe('buildOutcomeReport', () => {
       {
         initiative_id: 'b',
         reason: 'budget',
-        message: 'cost 50 exceeds the 40 left after funding the chosen portfolio (60 of 100)',
+        message:
+          'cost 50 exceeds the 40 left after funding the chosen portfolio (60 of 100); expected net value 50 (return 100 for cost 50; scenarios [50, 150])',
+        expected_net_value: 50,
       },
       {
         initiative_id: 'c',
@@ -132,5 +134,50 @@ describe('buildOutcomeReport', () => {
     });
     expect(report.records[0]?.roi).toBeNull();
     expect(report.records[0]?.true_return).toBeUndefined();
+  });
+
+  it('explains a dropped initiative in money terms: expected net value, probability of a loss, predictive interval', () => {
+    const { initiatives, allocation } = threeInitiatives();
+    const b = initiatives.find((run) => run.initiative_id === 'b');
+    if (b?.review === undefined) throw new Error('fixture: b has a review');
+    b.cost_to_scale = 30;
+    b.review = {
+      ...b.review,
+      cost: 30,
+      R_worst: 5,
+      R_med: 20,
+      R_best: 35,
+      decision_model: 'predictive',
+      prediction: {
+        model: 'predictive',
+        family: 'normal',
+        mean: 20,
+        sd: 11.7,
+        quantiles: [
+          { p: 0.1, value: 5 },
+          { p: 0.9, value: 35 },
+        ],
+        probability_of_loss: 0.8,
+        expected_net: -10,
+        components: {
+          estimate: 40,
+          sampling_sd: 20,
+          bias_mean: 0,
+          bias_sd: 0,
+          prior_mean: 10,
+          prior_sd: 12,
+          shrinkage_weight: 0.3,
+        },
+      },
+    };
+    const report = buildOutcomeReport({ budget: 100, initiatives, allocation, metadata });
+    expect(report.dropped[0]).toEqual({
+      initiative_id: 'b',
+      reason: 'rule',
+      message:
+        'expected to lose money: expected net value -10 (return 20 for cost 30, probability of a loss 80%; 80% predictive interval [5, 35]); 40 of the budget stays unspent rather than fund it',
+      expected_net_value: -10,
+      probability_of_loss: 0.8,
+    });
   });
 });
