@@ -166,8 +166,7 @@ function calibrationRow(
   const shrunkBias = biasWeight * (fit?.bias ?? 0) + 0;
   const excessSd = fit?.excessSd ?? 0;
   const shrunkExcessSd = Math.sqrt(weight) * excessSd;
-  const trustScore =
-    fit === undefined ? 0.5 : trust(fit, shrunkBias, shrunkExcessSd, settings);
+  const trustScore = fit === undefined ? 0.5 : trust(fit, shrunkBias, shrunkExcessSd, settings);
   // The evidence weight is the bias's own precision weight: uninformative outcomes leave trust alone.
   const confidenceFactor = 1 + biasWeight * settings.trust.step * (2 * trustScore - 1);
   return {

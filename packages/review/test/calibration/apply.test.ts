@@ -1,4 +1,4 @@
-import { ContractError, MODEL_TYPES, type ModelType, type OutcomeRecord } from '@impact/contracts';
+import { ContractError, MODEL_TYPES, type ModelType } from '@impact/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyCalibration, CALIBRATED_FLAG, withCalibration } from '../../src/calibration/apply';

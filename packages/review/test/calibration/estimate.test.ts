@@ -142,8 +142,6 @@ describe('estimateCalibration: closed form', () => {
     const se = Math.sqrt((10 * (0.1 / 1.959963984540054) ** 2) / 100);
     const biasWeight = 0.25 / (0.25 + se * se);
     expect(row.shrunk_bias).toBeCloseTo(-0.3 * biasWeight, 12);
-    // (0.2 + 1.96·(2/3)·SE)/1 against bias_bad 0.25, SE = √(10u)/10
-    const u = (0.1 / 1.959963984540054) ** 2;
     // relative 0.3·v against bias_bad 0.25 → q = 0 → factor 1 − v·0.5
     expect(row.trust_score).toBe(0);
     expect(row.confidence_factor).toBeCloseTo(1 - biasWeight * 0.5, 9);
