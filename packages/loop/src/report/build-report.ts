@@ -61,19 +61,20 @@ function dropReason(
   const left = allocation.budget - allocation.total_cost;
   const inMoney = review === undefined ? undefined : moneyTerms(review);
   const terms = inMoney === undefined ? {} : inMoney.fields;
-  if (!atMost(run.cost_to_scale, left)) {
-    return {
-      initiative_id: id,
-      reason: 'budget',
-      message: `cost ${money.format(run.cost_to_scale)} exceeds the ${money.format(left)} left after funding the chosen portfolio (${money.format(allocation.total_cost)} of ${money.format(allocation.budget)})${inMoney === undefined ? '' : `; ${inMoney.text}`}`,
-      ...terms,
-    };
-  }
+  // An initiative expected to lose money is dropped for that, whether or not it would fit.
   if (inMoney !== undefined && inMoney.fields.expected_net_value < 0) {
     return {
       initiative_id: id,
       reason: 'rule',
       message: `expected to lose money: ${inMoney.text}; ${money.format(left)} of the budget stays unspent rather than fund it`,
+      ...terms,
+    };
+  }
+  if (!atMost(run.cost_to_scale, left)) {
+    return {
+      initiative_id: id,
+      reason: 'budget',
+      message: `cost ${money.format(run.cost_to_scale)} exceeds the ${money.format(left)} left after funding the chosen portfolio (${money.format(allocation.total_cost)} of ${money.format(allocation.budget)})${inMoney === undefined ? '' : `; ${inMoney.text}`}`,
       ...terms,
     };
   }
