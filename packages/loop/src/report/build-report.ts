@@ -61,8 +61,9 @@ function dropReason(
   const left = allocation.budget - allocation.total_cost;
   const inMoney = review === undefined ? undefined : moneyTerms(review);
   const terms = inMoney === undefined ? {} : inMoney.fields;
-  // An initiative expected to lose money is dropped for that, whether or not it would fit.
-  if (inMoney !== undefined && inMoney.fields.expected_net_value < 0) {
+  // Under the net objective an initiative expected to lose money is dropped for that, whether or not it fits.
+  const net = (allocation.detail as { objective?: unknown }).objective === 'net';
+  if (net && inMoney !== undefined && inMoney.fields.expected_net_value < 0) {
     return {
       initiative_id: id,
       reason: 'rule',

@@ -88,7 +88,10 @@ describe('impact CLI', () => {
     const report = OutcomeReportSchema.parse(JSON.parse(readFileSync(join(out, 'outcome.json'), 'utf8')));
     expect(report.records.map((r) => r.initiative_id)).toContain('strong');
     expect(report.dropped.map((d) => d.initiative_id)).toEqual(['weak']);
-    expect(report.dropped[0]?.reason).toBe('budget');
+    // Under the net objective the weak initiative is dropped because it is expected to lose money.
+    expect(report.dropped[0]?.reason).toBe('rule');
+    expect(report.dropped[0]?.message).toContain('expected to lose money');
+    expect(report.dropped[0]?.expected_net_value).toBeLessThan(0);
   });
 
   it('runs several cycles with --cycles, prints the cycles table and continues a history with --history', async () => {

@@ -170,7 +170,12 @@ describe('buildOutcomeReport', () => {
         },
       },
     };
-    const report = buildOutcomeReport({ budget: 100, initiatives, allocation, metadata });
+    const report = buildOutcomeReport({
+      budget: 100,
+      initiatives,
+      allocation: { ...allocation, detail: { objective: 'net' } },
+      metadata,
+    });
     expect(report.dropped[0]).toEqual({
       initiative_id: 'b',
       reason: 'rule',
