@@ -140,12 +140,13 @@ export function loopRulePolicy(rule: string): LoopPolicy {
 
 /**
  * The standard policy set of the decision benchmark: the loop's defaults, the original design, the
- * defaults under each built-in rule, the naive rules, a significance filter, random order and the oracle.
+ * defaults under each built-in rule (one of them is the default rule), the naive rules, a significance filter, random order and the oracle.
  */
 export function standardPolicies(): DecisionPolicy[] {
   return [
     loopDefaultPolicy,
     loopOriginalPolicy,
+    loopRulePolicy('minimax_regret'),
     loopRulePolicy('expected_return'),
     loopRulePolicy('maximin'),
     naiveRatioPolicy,
