@@ -1,23 +1,23 @@
 import type { Table } from '@impact/contracts';
 import { z } from 'zod';
 import { MeasureError } from '../../errors';
-import { fitOls } from '../../stats/ols';
 import { defineModel, type ModelEstimate } from '../model';
 import {
   balanceSummary,
-  fitPropensity,
   type ObservationalData,
   observationalBaseShape,
   observationalEstimate,
   readObservationalData,
 } from './common';
 import {
-  type MatchedSets,
-  type MatchingSpace,
-  matchNearestNeighbours,
-  sameGroupConditionalVariances,
-} from './nearest-neighbour';
-import { seededUniform } from './random';
+  abadieImbensVariance,
+  attFromMatches,
+  bootstrapStandardError,
+  controlRegression,
+} from './matching-estimate';
+import { matchingWeights, matchQuality, matchQualityGate } from './matching-quality';
+import { buildSpace } from './matching-space';
+import { matchNearestNeighbours } from './nearest-neighbour';
 
 /**
  * Parameters of `nearest_neighbour_matching` (strict: unknown keys are rejected).
@@ -75,262 +75,6 @@ export const NearestNeighbourMatchingParamsSchema = z.strictObject({
 });
 /** Parameters of `nearest_neighbour_matching` (parsed). */
 export type NearestNeighbourMatchingParams = z.output<typeof NearestNeighbourMatchingParamsSchema>;
-
-function sampleStandardDeviation(values: Float64Array): number {
-  let mean = 0;
-  for (let i = 0; i < values.length; i++) mean += values[i] as number;
-  mean /= values.length;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += ((values[i] as number) - mean) ** 2;
-  return Math.sqrt(sum / (values.length - 1));
-}
-
-/** The matching space and the caliper in its units. */
-function buildSpace(
-  data: ObservationalData,
-  params: NearestNeighbourMatchingParams,
-): { space: MatchingSpace; caliper: number; propensity?: Float64Array } {
-  if (params.distance === 'propensity' || params.distance === 'logit_propensity') {
-    const propensity = fitPropensity(data, params.treatment).probabilities;
-    const scores =
-      params.distance === 'propensity' ? propensity : propensity.map((p) => Math.log(p / (1 - p)));
-    const caliper =
-      params.caliper === undefined
-        ? Number.POSITIVE_INFINITY
-        : params.caliper * sampleStandardDeviation(scores);
-    return { space: { kind: 'score', scores }, caliper, propensity };
-  }
-  const { n, covariates } = data;
-  const p = covariates.length;
-  // Standardize every covariate by its full-sample SD (MatchIt's scale()), dropping constant ones.
-  const scaled: Float64Array[] = [];
-  for (let j = 0; j < p; j++) {
-    const column = covariates[j] as Float64Array;
-    const sd = sampleStandardDeviation(column);
-    if (!(sd > 0)) continue;
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += column[i] as number;
-    mean /= n;
-    scaled.push(column.map((value) => (value - mean) / sd));
-  }
-  if (scaled.length === 0) {
-    throw new MeasureError('MODEL_PARAMS_INVALID', 'every covariate is constant: nothing to match on', {
-      parameter: 'covariates',
-    });
-  }
-  const caliper = params.caliper ?? Number.POSITIVE_INFINITY;
-  // Pooled within-group covariance S of the scaled covariates (as MatchIt's pooled_cov).
-  const q = scaled.length;
-  const means = [0, 1].map((g) =>
-    scaled.map((column) => {
-      let sum = 0;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        if (data.treatment[i] === g) {
-          sum += column[i] as number;
-          count++;
-        }
-      }
-      return sum / count;
-    }),
-  );
-  const covariance = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) {
-    for (let b = 0; b <= a; b++) {
-      const xa = scaled[a] as Float64Array;
-      const xb = scaled[b] as Float64Array;
-      let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const g = data.treatment[i] as number;
-        const m = means[g] as number[];
-        sum += ((xa[i] as number) - (m[a] as number)) * ((xb[i] as number) - (m[b] as number));
-      }
-      covariance[a * q + b] = sum / (n - 2);
-      covariance[b * q + a] = sum / (n - 2);
-    }
-  }
-  if (params.distance === 'euclidean') {
-    // Standardized Euclidean: each covariate divided by its pooled within-group SD.
-    const coordinates = scaled.map((column, a) => {
-      const sd = Math.sqrt(covariance[a * q + a] as number);
-      return column.map((value) => value / sd);
-    });
-    return { space: { kind: 'points', coordinates }, caliper };
-  }
-  // Mahalanobis: whiten with the Cholesky factor L of S (S = LL'), z = L⁻¹x, so that
-  // |zᵢ − zⱼ|² = (xᵢ − xⱼ)'S⁻¹(xᵢ − xⱼ). Cholesky of S, then forward substitution per row.
-  const lower = new Float64Array(q * q);
-  for (let j = 0; j < q; j++) {
-    let diagonal = covariance[j * q + j] as number;
-    for (let k = 0; k < j; k++) diagonal -= (lower[j * q + k] as number) ** 2;
-    if (!(diagonal > 1e-10)) {
-      throw new MeasureError(
-        'MODEL_SINGULAR_DESIGN',
-        'the covariates are collinear: their pooled covariance matrix is singular, so the Mahalanobis distance is undefined',
-        { parameter: 'covariates' },
-      );
-    }
-    lower[j * q + j] = Math.sqrt(diagonal);
-    for (let i = j + 1; i < q; i++) {
-      let sum = covariance[i * q + j] as number;
-      for (let k = 0; k < j; k++) sum -= (lower[i * q + k] as number) * (lower[j * q + k] as number);
-      lower[i * q + j] = sum / (lower[j * q + j] as number);
-    }
-  }
-  const whitened = scaled.map(() => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < q; a++) {
-      let sum = (scaled[a] as Float64Array)[i] as number;
-      for (let k = 0; k < a; k++)
-        sum -= (lower[a * q + k] as number) * ((whitened[k] as Float64Array)[i] as number);
-      (whitened[a] as Float64Array)[i] = sum / (lower[a * q + a] as number);
-    }
-  }
-  return { space: { kind: 'points', coordinates: whitened }, caliper };
-}
-
-/** ATT over matched treated units and the weight each control carries (Σ 1/kᵢ over the treated it serves). */
-function attFromMatches(
-  outcome: Float64Array,
-  sets: MatchedSets,
-  n: number,
-  prediction?: Float64Array,
-): {
-  att: number;
-  matchedTreated: number;
-  controlWeight: Float64Array;
-  controlWeightSq: Float64Array;
-  gaps: Float64Array;
-} {
-  const controlWeight = new Float64Array(n);
-  const controlWeightSq = new Float64Array(n);
-  const gaps = new Float64Array(sets.treated.length).fill(Number.NaN);
-  let sum = 0;
-  let matchedTreated = 0;
-  for (let t = 0; t < sets.treated.length; t++) {
-    const from = sets.offsets[t] as number;
-    const to = sets.offsets[t + 1] as number;
-    const k = to - from;
-    if (k === 0) continue;
-    let controlMean = 0;
-    const treatedRow = sets.treated[t] as number;
-    for (let m = from; m < to; m++) {
-      const control = sets.controls[m] as number;
-      controlMean += outcome[control] as number;
-      if (prediction) controlMean += (prediction[treatedRow] as number) - (prediction[control] as number);
-      controlWeight[control] = (controlWeight[control] as number) + 1 / k;
-      controlWeightSq[control] = (controlWeightSq[control] as number) + 1 / (k * k);
-    }
-    const gap = (outcome[treatedRow] as number) - controlMean / k;
-    gaps[t] = gap;
-    sum += gap;
-    matchedTreated++;
-  }
-  return { att: sum / matchedTreated, matchedTreated, controlWeight, controlWeightSq, gaps };
-}
-
-/**
- * Abadie–Imbens (2006, Theorem 7) variance of the matching ATT estimator, generalized to a varying number
- * of matches kᵢ (calipers): V̂ = N₁⁻² [ Σ_treated (Yᵢ − Ŷᵢ(0) − τ̂)² + Σ_controls (wⱼ² − Σ_{i∋j} 1/kᵢ²) σ̂²(Xⱼ) ],
- * where wⱼ = Σ_{i∋j} 1/kᵢ is the control's total weight (K_M(j)/M with a fixed ratio M, giving AI's
- * K_M(K_M − 1)/M² term), and σ̂²(Xⱼ) = J/(J+1)(Yⱼ − mean of its J nearest same-group neighbours)². The
- * first sum already contains each control's Σ 1/kᵢ² σ²; the second adds the extra variance from reusing
- * controls. It treats the propensity score as known (no Abadie–Imbens 2016 correction).
- */
-function abadieImbensVariance(
-  data: ObservationalData,
-  space: MatchingSpace,
-  estimate: ReturnType<typeof attFromMatches>,
-  neighbours: number,
-): number {
-  // Only controls that serve several treated units need σ̂² (w² − Σ1/k² > 0 requires reuse).
-  const variances = sameGroupConditionalVariances(
-    data.treatment,
-    space,
-    data.outcome,
-    neighbours,
-    (row) => (estimate.controlWeight[row] as number) ** 2 - (estimate.controlWeightSq[row] as number) > 1e-12,
-  );
-  let total = 0;
-  for (let t = 0; t < estimate.gaps.length; t++) {
-    const gap = estimate.gaps[t] as number;
-    if (Number.isNaN(gap)) continue;
-    total += (gap - estimate.att) ** 2;
-  }
-  for (let j = 0; j < data.n; j++) {
-    const w = estimate.controlWeight[j] as number;
-    if (w === 0) continue;
-    total += (w * w - (estimate.controlWeightSq[j] as number)) * (variances[j] as number);
-  }
-  return total / estimate.matchedTreated ** 2;
-}
-
-/** μ̂₀(x) for every row: OLS of the outcome on an intercept and the covariates, fitted on control rows. */
-function controlRegression(data: ObservationalData): Float64Array {
-  const controls: number[] = [];
-  for (let i = 0; i < data.n; i++) if (data.treatment[i] === 0) controls.push(i);
-  const pick = (column: Float64Array) => Float64Array.from(controls, (row) => column[row] as number);
-  const fit = fitOls({
-    design: {
-      n: controls.length,
-      p: data.covariates.length + 1,
-      columns: [new Float64Array(controls.length).fill(1), ...data.covariates.map(pick)],
-      names: ['(Intercept)', ...data.covariateNames],
-    },
-    y: pick(data.outcome),
-  });
-  const prediction = new Float64Array(data.n).fill(fit.coefficients[0] as number);
-  data.covariates.forEach((column, j) => {
-    const beta = fit.coefficients[j + 1] as number;
-    for (let i = 0; i < data.n; i++) prediction[i] = (prediction[i] as number) + beta * (column[i] as number);
-  });
-  return prediction;
-}
-
-/**
- * Match-quality facts from the control weights wⱼ = Σ_{i∋j} 1/kᵢ: distinct controls used, their Kish effective
- * number (Σw)²/Σw², and the largest total weight one control carries (its reuse, in treated units).
- */
-function matchQuality(
-  controlWeight: Float64Array,
-  matchedTreated: number,
-  maxSmdAfter: number,
-): { distinct: number; effective: number; maxReuse: number; maxSmdAfter: number } {
-  let distinct = 0;
-  let sum = 0;
-  let sumSq = 0;
-  let maxReuse = 0;
-  for (const w of controlWeight) {
-    if (w <= 0) continue;
-    distinct++;
-    sum += w;
-    sumSq += w * w;
-    maxReuse = Math.max(maxReuse, w);
-  }
-  return {
-    distinct,
-    effective: sumSq > 0 ? (sum * sum) / sumSq : 0,
-    maxReuse: matchedTreated > 0 ? maxReuse : 0,
-    maxSmdAfter,
-  };
-}
-
-function resample(data: ObservationalData, uniform: () => number): ObservationalData {
-  const treatedRows: number[] = [];
-  const controlRows: number[] = [];
-  for (let i = 0; i < data.n; i++) (data.treatment[i] === 1 ? treatedRows : controlRows).push(i);
-  const rows: number[] = [];
-  for (const group of [treatedRows, controlRows]) {
-    for (let k = 0; k < group.length; k++) rows.push(group[Math.floor(uniform() * group.length)] as number);
-  }
-  const pick = (column: Float64Array) => Float64Array.from(rows, (row) => column[row] as number);
-  return {
-    ...data,
-    outcome: pick(data.outcome),
-    treatment: Uint8Array.from(rows, (row) => data.treatment[row] as number),
-    covariates: data.covariates.map(pick),
-  };
-}
 
 /**
  * `nearest_neighbour_matching`: the ATT by greedy nearest-neighbour matching of each treated unit to its
@@ -391,48 +135,19 @@ export const nearestNeighbourMatchingModel = defineModel<NearestNeighbourMatchin
         abadieImbensVariance(data, main.built.space, estimate, params.variance_neighbours),
       );
     } else {
-      const uniform = seededUniform(context.seed);
-      const draws: number[] = [];
-      for (let b = 0; b < params.bootstrap_replications; b++) {
-        try {
-          const replicate = run(resample(data, uniform)).estimate;
-          if (replicate.matchedTreated > 0) draws.push(replicate.att);
-        } catch (error) {
-          if (!(error instanceof MeasureError)) throw error;
-        }
-      }
-      bootstrapValid = draws.length;
-      if (draws.length < 2) {
-        throw new MeasureError(
-          'MODEL_NO_CONVERGENCE',
-          'fewer than 2 bootstrap replications could be matched',
-          {
-            parameter: 'bootstrap_replications',
-          },
-        );
-      }
-      const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
-      standardError = Math.sqrt(draws.reduce((a, b) => a + (b - mean) ** 2, 0) / (draws.length - 1));
+      const bootstrap = bootstrapStandardError(
+        data,
+        params.bootstrap_replications,
+        context.seed,
+        (sample) => run(sample).estimate,
+      );
+      standardError = bootstrap.standardError;
+      bootstrapValid = bootstrap.valid;
     }
-    // Matching weights for balance: treated 1 if matched else 0, controls Σ 1/kᵢ.
-    const weights = Float64Array.from(estimate.controlWeight);
-    for (let t = 0; t < sets.treated.length; t++) {
-      weights[sets.treated[t] as number] =
-        (sets.offsets[t + 1] as number) > (sets.offsets[t] as number) ? 1 : 0;
-    }
+    const weights = matchingWeights(sets, estimate.controlWeight);
     const balance = balanceSummary(data, weights);
     const quality = matchQuality(estimate.controlWeight, estimate.matchedTreated, balance.maxAfter);
-    const poorMatch = balance.maxAfter > params.max_smd_after;
-    if (poorMatch && params.on_poor_match === 'error') {
-      const worst = balance.table.reduce((a, b) =>
-        Math.abs(b.smd_after ?? 0) > Math.abs(a.smd_after ?? 0) ? b : a,
-      );
-      throw new MeasureError(
-        'DATA_POOR_OVERLAP',
-        `poor match: after ${params.distance} matching the covariate "${worst.covariate}" still differs by ${Math.abs(worst.smd_after ?? 0).toFixed(2)} SD between treated and matched controls (max_smd_after ${params.max_smd_after}); ${quality.distinct} of ${data.nControl} controls were used, weighing like ${quality.effective.toFixed(1)}. The groups do not overlap enough for matching: restrict the sample, add a caliper, or set on_poor_match: flag to estimate anyway`,
-        { parameter: 'max_smd_after', column: worst.covariate },
-      );
-    }
+    const poorMatch = matchQualityGate(balance, quality, params, data.nControl);
     const controlsUsed = quality.distinct;
     return observationalEstimate(estimate.att, standardError, {
       ciLevel: context.ciLevel,
