@@ -238,3 +238,35 @@ function decodeCell(bytes: Buffer, start: number, end: number, escaped: boolean)
   const text = bytes.toString('utf8', start, end);
   return escaped ? text.replaceAll('""', '"') : text;
 }
+
+/** Finish every kept column builder: values and missing masks by column name. */
+export function finishColumns(builders: Iterable<ColumnBuilder | undefined>): {
+  columns: Record<string, ColumnValues>;
+  missing: Record<string, Uint8Array | undefined>;
+} {
+  const columns: Record<string, ColumnValues> = {};
+  const missing: Record<string, Uint8Array | undefined> = {};
+  for (const builder of builders) {
+    if (builder === undefined) continue;
+    const done = builder.finish();
+    columns[builder.plan.name] = done.values;
+    missing[builder.plan.name] = done.missing;
+  }
+  return { columns, missing };
+}
+
+/**
+ * Run a one-pass read, re-running it with a column switched to text each time an inferred numeric
+ * column turns out to hold text ({@link RestartAsText}); each column restarts at most once.
+ */
+export function readWithTextRestarts<T>(readOnce: (kinds: Map<string, ColumnKind>) => T): T {
+  const kinds = new Map<string, ColumnKind>();
+  for (;;) {
+    try {
+      return readOnce(kinds);
+    } catch (error) {
+      if (!(error instanceof RestartAsText) || kinds.has(error.source)) throw error;
+      kinds.set(error.source, 'string');
+    }
+  }
+}

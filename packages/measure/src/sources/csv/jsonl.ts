@@ -1,5 +1,11 @@
 import { MeasureError } from '../../errors';
-import { ColumnBuilder, type ColumnKind, type ColumnPlan, RestartAsText } from './columns';
+import {
+  ColumnBuilder,
+  type ColumnKind,
+  type ColumnPlan,
+  finishColumns,
+  readWithTextRestarts,
+} from './columns';
 import { type ByteSource, DEFAULT_CHUNK_BYTES, type ReadColumns, type ReadCsvOptions } from './reader';
 
 /** Decides, for a key seen for the first time, whether and how to keep it. */
@@ -102,15 +108,7 @@ function readOnce(
   } finally {
     bytes.close();
   }
-  const columns: ReadColumns['columns'] = {};
-  const missing: ReadColumns['missing'] = {};
-  for (const builder of sink.builders.values()) {
-    if (builder === undefined) continue;
-    const done = builder.finish();
-    columns[builder.plan.name] = done.values;
-    missing[builder.plan.name] = done.missing;
-  }
-  return { header: sink.keys, rowCount: sink.rows, columns, missing };
+  return { header: sink.keys, rowCount: sink.rows, ...finishColumns(sink.builders.values()) };
 }
 
 /**
@@ -123,13 +121,5 @@ function readOnce(
  * ```
  */
 export function readJsonlColumns(source: () => ByteSource, options: ReadJsonlOptions): ReadColumns {
-  const kinds = new Map<string, ColumnKind>();
-  for (;;) {
-    try {
-      return readOnce(source, options, kinds);
-    } catch (error) {
-      if (!(error instanceof RestartAsText) || kinds.has(error.source)) throw error;
-      kinds.set(error.source, 'string');
-    }
-  }
+  return readWithTextRestarts((kinds) => readOnce(source, options, kinds));
 }

@@ -2,7 +2,13 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ColumnValues } from '@impact/contracts';
 import { MeasureError } from '../../errors';
 import type { MissingPolicy } from '../missing';
-import { ColumnBuilder, type ColumnKind, type ColumnPlan, RestartAsText } from './columns';
+import {
+  ColumnBuilder,
+  type ColumnKind,
+  type ColumnPlan,
+  finishColumns,
+  readWithTextRestarts,
+} from './columns';
 import { CsvScanner, type CsvSink } from './scanner';
 
 /** Where bytes come from: a file, or memory (tests, `parseCsv`). */
@@ -199,15 +205,7 @@ function readOnce(
   }
   if (sink.header === undefined)
     throw new MeasureError('DATA_FILE_INVALID', `${options.file}: empty CSV file (no header line)`, {});
-  const columns: Record<string, ColumnValues> = {};
-  const missing: Record<string, Uint8Array | undefined> = {};
-  for (const builder of sink.builders) {
-    if (builder === undefined) continue;
-    const done = builder.finish();
-    columns[builder.plan.name] = done.values;
-    missing[builder.plan.name] = done.missing;
-  }
-  return { header: sink.header, rowCount: sink.rows, columns, missing };
+  return { header: sink.header, rowCount: sink.rows, ...finishColumns(sink.builders) };
 }
 
 /**
@@ -222,13 +220,5 @@ function readOnce(
  * ```
  */
 export function readCsvColumns(source: () => ByteSource, options: ReadCsvOptions): ReadColumns {
-  const kinds = new Map<string, ColumnKind>();
-  for (;;) {
-    try {
-      return readOnce(source, options, kinds);
-    } catch (error) {
-      if (!(error instanceof RestartAsText) || kinds.has(error.source)) throw error;
-      kinds.set(error.source, 'string');
-    }
-  }
+  return readWithTextRestarts((kinds) => readOnce(source, options, kinds));
 }
