@@ -7,7 +7,8 @@ export {
   loadAllocateConfig,
 } from './config/config';
 export { type AllocateOptions, allocate } from './engine/allocate';
-export { compareIdLists, DEFAULT_TIME_LIMIT_MS, MAX_TIE_CANDIDATES } from './engine/solve';
+export { DEFAULT_TIME_LIMIT_MS } from './engine/solve';
+export { compareIdLists, MAX_TIE_CANDIDATES } from './engine/tie-break';
 export {
   AllocationError,
   type AllocationErrorCode,

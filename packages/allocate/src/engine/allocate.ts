@@ -19,7 +19,8 @@ import { resolveRule } from '../rules/registry';
 import type { AllocationRule } from '../rules/rule';
 import type { SolverAdapter } from '../solvers/model';
 import { resolveSolver } from '../solvers/registry';
-import { MAX_TIE_CANDIDATES, solvePortfolio } from './solve';
+import { solvePortfolio } from './solve';
+import { MAX_TIE_CANDIDATES } from './tie-break';
 
 /**
  * Options of {@link allocate}.
