@@ -4,11 +4,12 @@
  * the same pilots), scored by the true net return of what they fund as a share of the hindsight oracle's.
  *
  *   pnpm --filter @impact/loop study:decisions [--worlds 200] [--first-seed 1001] [--jobs 2] [--json out.json]
+ *     [--docs docs/decision-benchmark.md] [--from saved.json]
  *
  * The documented table uses seeds 1001–1200; tune on seeds below 1000 (e.g. --first-seed 1 --worlds 60).
  * Worlds are split over `--jobs` child processes; the table is the same for any --jobs.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     docs: { type: 'string' },
     shard: { type: 'string' },
+    from: { type: 'string' },
   },
 });
 const worlds = Number(values.worlds);
@@ -46,12 +48,16 @@ if (values.shard !== undefined) {
 } else {
   const started = performance.now();
   const jobs = Math.max(1, Number(values.jobs));
-  const outcomes = await collectShards<WorldOutcome>(
-    fileURLToPath(import.meta.url),
-    ['--worlds', String(worlds), '--first-seed', String(firstSeed)],
-    jobs,
-    worlds,
-  );
+  // --from re-renders a saved --json run instead of running the worlds again.
+  const outcomes =
+    values.from !== undefined
+      ? (JSON.parse(readFileSync(values.from, 'utf8')) as WorldOutcome[])
+      : await collectShards<WorldOutcome>(
+          fileURLToPath(import.meta.url),
+          ['--worlds', String(worlds), '--first-seed', String(firstSeed)],
+          jobs,
+          worlds,
+        );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(outcomes, null, 1)}\n`);
   const labels = Object.fromEntries(policies.map((policy) => [policy.name, policy.label]));
   const summary = summarizeBenchmark(outcomes, 'naive_ratio');
