@@ -101,6 +101,7 @@ export {
   type BaselinePolicy,
   type DecisionPolicy,
   estimatedReturn,
+  knownPriorPolicy,
   type LoopPolicy,
   loopDefaultPolicy,
   loopOriginalPolicy,

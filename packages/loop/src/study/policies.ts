@@ -112,6 +112,34 @@ export const oraclePolicy: BaselinePolicy = {
     ).selected,
 };
 
+/**
+ * An information ceiling for shrinkage rules: the Bayes rule that knows the distribution of this world's
+ * true returns (their mean and SD, not which initiative has which) and takes each pilot's reported SE at
+ * face value, then funds the knapsack-optimal portfolio of posterior mean net returns. No rule that only
+ * sees the pilots can expect to do much better; how far it sits above the naive rules is how much a
+ * decision model could gain on these worlds.
+ */
+export const knownPriorPolicy: BaselinePolicy = {
+  kind: 'baseline',
+  name: 'known_prior',
+  label: 'information ceiling: Bayes rule knowing the true-return distribution (mean, SD)',
+  choose(pilots, budget) {
+    const returns = pilots.map((pilot) => pilot.trueReturn);
+    const mean = returns.reduce((sum, value) => sum + value, 0) / Math.max(1, returns.length);
+    const variance =
+      returns.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, returns.length);
+    return hindsightOptimum(
+      pilots.map((pilot) => {
+        const sampling = (pilot.measurement.standard_error * pilot.multiplier) ** 2;
+        const weight = variance + sampling > 0 ? variance / (variance + sampling) : 1;
+        const posterior = mean + weight * (estimatedReturn(pilot) - mean);
+        return { id: pilot.id, cost: pilot.cost, value: posterior - pilot.cost };
+      }),
+      budget,
+    ).selected;
+  },
+};
+
 /** The loop with every default (what a user gets without `review:` / `allocate:` sections). */
 export const loopDefaultPolicy: LoopPolicy = {
   kind: 'loop',
@@ -140,7 +168,7 @@ export function loopRulePolicy(rule: string): LoopPolicy {
 
 /**
  * The standard policy set of the decision benchmark: the loop's defaults, the original design, the
- * defaults under each built-in rule (one of them is the default rule), the naive rules, a significance filter, random order and the oracle.
+ * defaults under each built-in rule (one of them is the default rule), the naive rules, a significance filter, random order, the known-prior information ceiling and the oracle.
  */
 export function standardPolicies(): DecisionPolicy[] {
   return [
@@ -153,6 +181,7 @@ export function standardPolicies(): DecisionPolicy[] {
     naiveNetPolicy,
     significancePolicy,
     randomPolicy,
+    knownPriorPolicy,
     oraclePolicy,
   ];
 }

@@ -21,6 +21,13 @@ export interface PolicySummary {
   meanNetReturn: number;
   /** Σ true net return ÷ Σ the oracle's, over every world (the share of all the money there was to make). */
   aggregateShare: number;
+  /**
+   * `aggregateShare` minus the reference's, with a paired standard error: the mean over worlds of
+   * (this policy's − the reference's true net return) ÷ the oracle's mean net return. Unlike the mean of
+   * per-world shares it does not blow up in worlds where the oracle itself earns almost nothing.
+   */
+  aggregateDifference: number;
+  aggregateStandardError: number;
 }
 
 /** The benchmark's summary: one row per policy, against a reference policy. */
@@ -69,7 +76,13 @@ export function summarizeBenchmark(worlds: readonly WorldOutcome[], reference: s
   const policies = worlds[0]?.outcomes.map((outcome) => outcome.policy) ?? [];
   const shareOf = (world: WorldOutcome, policy: string) =>
     (world.outcomes.find((outcome) => outcome.policy === policy)?.trueNetReturn ?? 0) / world.oracleNetReturn;
+  const netOf = (world: WorldOutcome, policy: string) =>
+    world.outcomes.find((outcome) => outcome.policy === policy)?.trueNetReturn ?? 0;
+  const oracleMean = mean(worlds.map((world) => world.oracleNetReturn));
   const rows = policies.map((policy): PolicySummary => {
+    const moneyDifferences = worlds.map(
+      (world) => (netOf(world, policy) - netOf(world, reference)) / oracleMean,
+    );
     const shares = scored.map((world) => shareOf(world, policy));
     const differences = scored.map((world) => shareOf(world, policy) - shareOf(world, reference));
     const outcomes = worlds.map((world) => world.outcomes.find((outcome) => outcome.policy === policy));
@@ -88,6 +101,8 @@ export function summarizeBenchmark(worlds: readonly WorldOutcome[], reference: s
       aggregateShare:
         outcomes.reduce((sum, outcome) => sum + (outcome?.trueNetReturn ?? 0), 0) /
         worlds.reduce((sum, world) => sum + world.oracleNetReturn, 0),
+      aggregateDifference: mean(moneyDifferences),
+      aggregateStandardError: standardError(moneyDifferences),
     };
   });
   return {
@@ -115,16 +130,20 @@ export function benchmarkTableMarkdown(
   const signed = (value: number) =>
     Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}` : '—';
   const lines = [
-    `| policy | mean share of oracle | median | vs ${labels[summary.reference] ?? summary.reference} (paired ± SE) | wins / losses | Σ net ÷ Σ oracle | funded with true return < 0 | funded below cost | budget left | mean true net return |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| policy | mean share of oracle | median | vs ${labels[summary.reference] ?? summary.reference} (paired ± SE) | wins / losses | Σ net ÷ Σ oracle | Σ vs reference (paired ± SE) | funded with true return < 0 | funded below cost | budget left | mean true net return |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of summary.rows) {
     const versus =
       row.policy === summary.reference
         ? '—'
         : `${signed(row.pairedDifference)} ± ${f(row.pairedStandardError)}`;
+    const versusMoney =
+      row.policy === summary.reference
+        ? '—'
+        : `${signed(row.aggregateDifference)} ± ${f(row.aggregateStandardError)}`;
     lines.push(
-      `| ${labels[row.policy] ?? row.policy} | ${f(row.meanShare)} | ${f(row.medianShare)} | ${versus} | ${row.policy === summary.reference ? '—' : `${row.wins} / ${row.losses}`} | ${f(row.aggregateShare)} | ${f(row.fundedNegativeTrue, 2)} | ${f(row.fundedNegativeNet, 2)} | ${f(row.budgetLeft, 2)} | ${Math.round(row.meanNetReturn).toLocaleString('en-US')} |`,
+      `| ${labels[row.policy] ?? row.policy} | ${f(row.meanShare)} | ${f(row.medianShare)} | ${versus} | ${row.policy === summary.reference ? '—' : `${row.wins} / ${row.losses}`} | ${f(row.aggregateShare)} | ${versusMoney} | ${f(row.fundedNegativeTrue, 2)} | ${f(row.fundedNegativeNet, 2)} | ${f(row.budgetLeft, 2)} | ${Math.round(row.meanNetReturn).toLocaleString('en-US')} |`,
     );
   }
   return lines.join('\n');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { PilotView } from '../../src/index';
 import {
   calibrationStudyMarkdown,
   generateDecisionWorld,
+  knownPriorPolicy,
   loopDefaultPolicy,
   naiveRatioPolicy,
   oraclePolicy,
@@ -85,7 +87,38 @@ describe('runDecisionBenchmark', () => {
     const oracleRow = summary.rows.find((row) => row.policy === 'oracle');
     if (summary.worlds > 0) expect(oracleRow?.meanShare).toBeCloseTo(1, 12);
     expect(summary.rows.find((row) => row.policy === 'naive_ratio')?.pairedDifference ?? 0).toBe(0);
+    // The money-weighted paired difference is exactly the difference of the aggregate shares.
+    const reference = summary.rows.find((row) => row.policy === 'naive_ratio');
+    for (const row of summary.rows) {
+      expect(row.aggregateDifference).toBeCloseTo(row.aggregateShare - (reference?.aggregateShare ?? 0), 12);
+    }
   }, 120_000);
+});
+
+describe('knownPriorPolicy', () => {
+  const pilot = (id: string, cost: number, estimate: number, se: number, truth: number): PilotView => ({
+    id,
+    cost,
+    multiplier: 1000,
+    trueEffect: truth,
+    trueReturn: truth * 1000,
+    measurement: { effect_estimate: estimate, standard_error: se } as PilotView['measurement'],
+  });
+
+  it('with exact pilots it is the hindsight oracle', () => {
+    const pilots = [pilot('a', 10, 30, 0, 30), pilot('b', 20, 15, 0, 15), pilot('c', 15, 5, 0, 5)];
+    expect(knownPriorPolicy.choose(pilots, 30, 1).sort()).toEqual(oraclePolicy.choose(pilots, 30, 1).sort());
+  });
+
+  it('with uninformative pilots it funds on the prior mean alone, whatever the estimates say', () => {
+    // True returns 30k, 0, 0: prior mean 10k. A 1e9 SE leaves only the prior, so only costs below 10k pay.
+    const pilots = [
+      pilot('a', 5000, -50, 1e9, 30),
+      pilot('b', 20000, 90, 1e9, 0),
+      pilot('c', 9000, 70, 1e9, 0),
+    ];
+    expect(knownPriorPolicy.choose(pilots, 100000, 1).sort()).toEqual(['a', 'c']);
+  });
 });
 
 describe('runCalibrationStudy', () => {
