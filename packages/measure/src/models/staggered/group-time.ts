@@ -1,4 +1,5 @@
 import { MeasureError } from '../../errors';
+import { conditionalTwoByTwo, type EstimationMethod } from './conditional';
 import { NEVER_TREATED, type StaggeredPanel } from './panel';
 
 /** Which units serve as controls for a group-time cell. */
@@ -26,7 +27,14 @@ export interface GroupTimeCell {
    * ψ_i = (n/n_g)·1{G_i=g}(ΔY_i − μ_g) − (n/n_c)·C_i(ΔY_i − μ_c), ΔY_i = Y_it − Y_ib.
    */
   influence: Float64Array;
+  /** Controls trimmed for a propensity score ≥ 0.995 (conditional dr/ipw only). */
+  trimmedControls?: number;
+  /** Largest control propensity score in the cell (conditional dr/ipw only). */
+  maxControlPropensity?: number;
 }
+
+/** Why a group-time cell was not estimated. */
+export type SkipReason = 'no_controls' | 'too_few_units';
 
 /** The group-time ATTs of a panel plus its cohorts' sizes. */
 export interface GroupTimeEstimates {
@@ -40,7 +48,9 @@ export interface GroupTimeEstimates {
   /** Cohort of each used unit, aligned with `influence` entries. */
   cohortOfUsedUnit: Int32Array;
   /** Cells skipped because no control unit was available. */
-  skipped: { cohort: number; period: number }[];
+  skipped: { cohort: number; period: number; reason: SkipReason }[];
+  /** The 2×2 estimator used: `unconditional`, or the conditional method with covariates. */
+  method: EstimationMethod | 'unconditional';
 }
 
 /**
@@ -51,6 +61,12 @@ export interface GroupTimeEstimates {
  * The influence function is that of the `did` R package's intercept-only doubly robust estimator, which in
  * this case is exactly the difference of two sample means.
  *
+ * With covariates in the panel (or an explicit `method`), each cell is instead the conditional 2×2 estimator
+ * of {@link conditionalTwoByTwo} (`dr`, `reg` or `ipw`) on the cell's units, with covariates taken at the
+ * earlier of t and b (as `did` for balanced panels) and an intercept; its influence function is scaled by
+ * n/n₁ to all n units. A cell with at most as many treated or control units as design columns is skipped
+ * (`too_few_units`), as `did` does.
+ *
  * @example
  * ```ts
  * const { cells } = groupTimeEffects(panel, 'never_treated', 'varying');
@@ -60,7 +76,9 @@ export function groupTimeEffects(
   panel: StaggeredPanel,
   controlGroup: ControlGroup,
   basePeriod: BasePeriod,
+  method?: EstimationMethod,
 ): GroupTimeEstimates {
+  const conditionalMethod = method ?? (panel.covariates.length > 0 ? 'dr' : undefined);
   const used: number[] = [];
   for (let u = 0; u < panel.unitCount; u++) {
     const cohort = panel.cohortOfUnit[u] as number;
@@ -79,7 +97,7 @@ export function groupTimeEffects(
   const cohortSizes = cohorts.map((c) => cohortOfUsedUnit.filter((value) => value === c).length);
   const T = panel.periodCount;
   const cells: GroupTimeCell[] = [];
-  const skipped: { cohort: number; period: number }[] = [];
+  const skipped: GroupTimeEstimates['skipped'] = [];
   const change = new Float64Array(n);
   for (const g of cohorts) {
     for (let t = 1; t < T; t++) {
@@ -106,7 +124,43 @@ export function groupTimeEffects(
         }
       }
       if (controlUnits === 0) {
-        skipped.push({ cohort: g, period: t });
+        skipped.push({ cohort: g, period: t, reason: 'no_controls' });
+        continue;
+      }
+      if (conditionalMethod !== undefined) {
+        const members: number[] = [];
+        for (let k = 0; k < n; k++) {
+          const cohort = cohortOfUsedUnit[k] as number;
+          if (cohort === g || isControl(cohort)) members.push(k);
+        }
+        const designColumns = panel.covariates.length + 1;
+        if (treatedUnits <= designColumns || controlUnits <= designColumns) {
+          skipped.push({ cohort: g, period: t, reason: 'too_few_units' });
+          continue;
+        }
+        const cell = conditionalCell(panel, members, used, cohortOfUsedUnit, change, g, t, base);
+        const fit = fitConditionalCell(cell, conditionalMethod, panel, g, t);
+        const influence = new Float64Array(n);
+        const scale = n / members.length;
+        let sumSquares = 0;
+        members.forEach((k, j) => {
+          const value = scale * (fit.influence[j] as number);
+          influence[k] = value;
+          sumSquares += value * value;
+        });
+        cells.push({
+          cohort: g,
+          period: t,
+          basePeriod: base,
+          estimate: fit.estimate,
+          standardError: Math.sqrt(sumSquares) / n,
+          treatedUnits,
+          controlUnits,
+          influence,
+          ...(conditionalMethod === 'reg'
+            ? {}
+            : { trimmedControls: fit.trimmedControls, maxControlPropensity: fit.maxControlPropensity }),
+        });
         continue;
       }
       const meanTreated = sumTreated / treatedUnits;
@@ -140,5 +194,63 @@ export function groupTimeEffects(
       { parameter: 'control_group' },
     );
   }
-  return { cells, unitCount: n, cohorts, cohortSizes, cohortOfUsedUnit, skipped };
+  return {
+    cells,
+    unitCount: n,
+    cohorts,
+    cohortSizes,
+    cohortOfUsedUnit,
+    skipped,
+    method: conditionalMethod ?? 'unconditional',
+  };
+}
+
+/** The 2×2 cell of cohort g at period t against base b: ΔY, treatment and design (intercept + covariates). */
+function conditionalCell(
+  panel: StaggeredPanel,
+  members: number[],
+  used: number[],
+  cohortOfUsedUnit: Int32Array,
+  change: Float64Array,
+  g: number,
+  t: number,
+  base: number,
+) {
+  const T = panel.periodCount;
+  const at = Math.min(t, base);
+  const columns = [
+    new Float64Array(members.length).fill(1),
+    ...panel.covariates.map((values) =>
+      Float64Array.from(members, (k) => values[(used[k] as number) * T + at] as number),
+    ),
+  ];
+  return {
+    deltaY: Float64Array.from(members, (k) => change[k] as number),
+    treated: Uint8Array.from(members, (k) => (cohortOfUsedUnit[k] === g ? 1 : 0)),
+    columns,
+    names: ['(Intercept)', ...panel.covariateNames],
+  };
+}
+
+/** Fit one conditional cell, naming the cell in any error (singular design, separation). */
+function fitConditionalCell(
+  cell: ReturnType<typeof conditionalCell>,
+  method: EstimationMethod,
+  panel: StaggeredPanel,
+  g: number,
+  t: number,
+) {
+  try {
+    return conditionalTwoByTwo(cell, method);
+  } catch (error) {
+    if (!(error instanceof MeasureError)) throw error;
+    throw new MeasureError(
+      error.code,
+      `ATT(g = ${panel.periods[g]}, t = ${panel.periods[t]}) with covariates ${panel.covariateNames.join(', ') || '(none)'}: ${error.message}`,
+      {
+        parameter: 'covariates',
+        ...(error.column === undefined ? {} : { column: error.column }),
+      },
+    );
+  }
 }

@@ -37,9 +37,25 @@ export const StaggeredDidParamsSchema = z.strictObject({
   base_period: z.enum(['varying', 'universal']).default('varying'),
   /** Which aggregation is the headline effect. */
   aggregation: z.enum(['simple', 'dynamic', 'group']).default('simple'),
+  /**
+   * Numeric covariate columns for parallel trends conditional on them (Callaway & Sant'Anna 2021, eq. 2.9);
+   * taken at the earlier period of each 2×2 comparison. Empty: unconditional parallel trends.
+   */
+  covariates: z.array(z.string().min(1)).default([]),
+  /**
+   * 2×2 estimator with covariates: doubly robust (`dr`, Sant'Anna & Zhao 2020), outcome regression (`reg`) or
+   * normalised inverse probability weighting (`ipw`). Ignored without covariates (all three coincide then).
+   */
+  est_method: z.enum(['dr', 'reg', 'ipw']).default('dr'),
   /** Multiplier-bootstrap draws for the uniform bands (0: pointwise intervals only). */
   bootstrap_replications: z.number().int().min(0).max(100_000).default(999),
 });
+
+const ESTIMATOR_NAMES = {
+  dr: "doubly robust 2×2, Sant'Anna & Zhao 2020",
+  reg: 'outcome-regression 2×2',
+  ipw: 'normalised IPW 2×2',
+} as const;
 
 /** Parsed parameters of {@link staggeredDidModel}. */
 export type StaggeredDidParams = z.output<typeof StaggeredDidParamsSchema>;
@@ -117,7 +133,12 @@ export function estimateStaggeredDid(
   context: ModelContext,
 ): ModelEstimate {
   const panel = readStaggeredPanel(table, params);
-  const estimates = groupTimeEffects(panel, params.control_group, params.base_period);
+  const estimates = groupTimeEffects(
+    panel,
+    params.control_group,
+    params.base_period,
+    params.covariates.length > 0 ? params.est_method : undefined,
+  );
   const aggregations = aggregateGroupTimeEffects(estimates);
   const n = estimates.unitCount;
   // t with n − 1 df: the influence-function variance is a cluster-robust variance with one cluster per unit.
@@ -174,13 +195,20 @@ export function estimateStaggeredDid(
     diagnostics.pretrend_df = pretrend.df;
   }
   if (cells.criticalValue !== undefined) diagnostics.uniform_critical_value = cells.criticalValue;
+  diagnostics.est_method = estimates.method;
+  diagnostics.n_covariates = params.covariates.length;
+  diagnostics.n_skipped_cells = estimates.skipped.length;
+  if (estimates.method === 'dr' || estimates.method === 'ipw') {
+    diagnostics.n_trimmed_controls = estimates.cells.reduce((sum, c) => sum + (c.trimmedControls ?? 0), 0);
+    diagnostics.max_control_propensity = Math.max(...estimates.cells.map((c) => c.maxControlPropensity ?? 0));
+  }
 
   return estimateFromInference(headline, {
     sampleSize: n,
     metric: params.outcome,
     diagnostics,
     details: {
-      estimator: `Callaway & Sant'Anna (2021) group-time ATTs, unconditional parallel trends, ${params.control_group.replaceAll('_', '-')} controls, ${params.base_period} base period; headline: ${params.aggregation} aggregation`,
+      estimator: `Callaway & Sant'Anna (2021) group-time ATTs, ${estimates.method === 'unconditional' ? 'unconditional parallel trends' : `parallel trends conditional on ${params.covariates.join(', ')} (${ESTIMATOR_NAMES[estimates.method]})`}, ${params.control_group.replaceAll('_', '-')} controls, ${params.base_period} base period; headline: ${params.aggregation} aggregation`,
       standard_errors: `analytic from influence functions, t with n − 1 = ${df} df; bands: ${params.bootstrap_replications > 0 ? `multiplier bootstrap (Rademacher, ${params.bootstrap_replications} draws, seed ${context.seed}), uniform over each table` : 'none'}`,
       group_time: estimates.cells.map((cell, k) => ({
         group: label(cell.cohort),
@@ -194,6 +222,7 @@ export function estimateStaggeredDid(
       skipped_cells: estimates.skipped.map((cell) => ({
         group: label(cell.cohort),
         period: label(cell.period),
+        reason: cell.reason,
       })),
       dynamic: aggregations.byEventTime.map((effect, k) => ({
         event_time: effect.key,

@@ -23,6 +23,10 @@ export interface StaggeredPanel {
   units: (string | number)[];
   /** Cohort of each unit as a time index, or NEVER_TREATED / ALWAYS_TREATED. */
   cohortOfUnit: Int32Array;
+  /** Names of the covariates read (empty without covariates). */
+  covariateNames: string[];
+  /** Each covariate as a unit × period matrix, row-major like `outcome`. */
+  covariates: Float64Array[];
 }
 
 /** Column names read by {@link readStaggeredPanel}. */
@@ -32,6 +36,8 @@ export interface StaggeredColumns {
   time: string;
   /** First treated period of each unit, in the units of `time`; 0 or empty = never treated. */
   group: string;
+  /** Numeric covariate columns for conditional parallel trends (may vary over time). */
+  covariates?: readonly string[];
 }
 
 function isNeverValue(value: string | number): boolean {
@@ -50,6 +56,8 @@ function isNeverValue(value: string | number): boolean {
  */
 export function readStaggeredPanel(table: Table, columns: StaggeredColumns): StaggeredPanel {
   const y = numericColumn(table, columns.outcome, 'outcome');
+  const covariateNames = [...(columns.covariates ?? [])];
+  const covariateValues = covariateNames.map((name) => numericColumn(table, name, 'covariate'));
   const unitValues = table.columns[columns.unit];
   const timeValues = table.columns[columns.time];
   const groupValues = table.columns[columns.group];
@@ -97,6 +105,7 @@ export function readStaggeredPanel(table: Table, columns: StaggeredColumns): Sta
   const firstPeriod = times.levels[0] as string | number;
   const cohortOfUnit = new Int32Array(unitCount).fill(-2);
   const cohortRow = new Int32Array(unitCount);
+  const covariates = covariateNames.map(() => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const u = units.codes[i] as number;
     const cell = u * periodCount + (times.codes[i] as number);
@@ -108,6 +117,9 @@ export function readStaggeredPanel(table: Table, columns: StaggeredColumns): Sta
       );
     }
     outcome[cell] = y[i] as number;
+    covariateValues.forEach((values, k) => {
+      (covariates[k] as Float64Array)[cell] = values[i] as number;
+    });
     const raw = groups[i] as string | number;
     const cohort = cohortCode(raw, timeIndex, numericTime, firstPeriod, lastPeriod);
     if (cohort === undefined) {
@@ -136,6 +148,8 @@ export function readStaggeredPanel(table: Table, columns: StaggeredColumns): Sta
     periods: times.levels,
     units: units.levels,
     cohortOfUnit,
+    covariateNames,
+    covariates,
   };
 }
 
