@@ -1,5 +1,5 @@
 import { MeasuredWorld, type PilotView } from './measured-world';
-import { type DecisionPolicy, oraclePolicy } from './policies';
+import { type DecisionPolicy, estimatedReturn, oraclePolicy } from './policies';
 import { type DecisionWorldOptions, generateDecisionWorld } from './world';
 
 /** What one policy did in one world. */
@@ -15,6 +15,12 @@ export interface PolicyOutcome {
   fundedNegativeTrue: number;
   /** Funded initiatives whose true return is below their cost. */
   fundedNegativeNet: number;
+  /**
+   * Σ over funded initiatives of (predicted − true return): what the policy promised minus what came.
+   * The loop's prediction is its report's `predicted_return`; a baseline's is the pilot estimate.
+   * Positive means over-promised (the optimizer's curse).
+   */
+  overPromise: number;
 }
 
 /** One world of the benchmark: its budget, the oracle's true net return and each policy's outcome. */
@@ -50,8 +56,14 @@ export interface DecisionBenchmarkOptions {
   onWorld?: (outcome: WorldOutcome) => void;
 }
 
-function outcomeOf(policy: string, funded: readonly string[], pilots: readonly PilotView[]): PolicyOutcome {
+function outcomeOf(
+  policy: string,
+  funded: readonly string[],
+  pilots: readonly PilotView[],
+  predicted?: ReadonlyMap<string, number>,
+): PolicyOutcome {
   const byId = new Map(pilots.map((pilot) => [pilot.id, pilot]));
+  let overPromise = 0;
   let trueNetReturn = 0;
   let spent = 0;
   let fundedNegativeTrue = 0;
@@ -63,8 +75,17 @@ function outcomeOf(policy: string, funded: readonly string[], pilots: readonly P
     spent += pilot.cost;
     if (pilot.trueReturn < 0) fundedNegativeTrue += 1;
     if (pilot.trueReturn < pilot.cost) fundedNegativeNet += 1;
+    overPromise += (predicted?.get(id) ?? estimatedReturn(pilot)) - pilot.trueReturn;
   }
-  return { policy, funded: [...funded], trueNetReturn, spent, fundedNegativeTrue, fundedNegativeNet };
+  return {
+    policy,
+    funded: [...funded],
+    trueNetReturn,
+    spent,
+    fundedNegativeTrue,
+    fundedNegativeNet,
+    overPromise,
+  };
 }
 
 /**
@@ -84,12 +105,17 @@ export async function runDecisionWorld(
   const measured = new MeasuredWorld(world);
   try {
     const loopFunded = new Map<string, string[]>();
+    const loopPredicted = new Map<string, Map<string, number>>();
     for (const policy of policies) {
       if (policy.kind !== 'loop') continue;
       const report = await measured.run(policy);
       loopFunded.set(
         policy.name,
         report.records.map((record) => record.initiative_id),
+      );
+      loopPredicted.set(
+        policy.name,
+        new Map(report.records.map((record) => [record.initiative_id, record.predicted_return])),
       );
     }
     if (loopFunded.size === 0) await measured.run({});
@@ -105,6 +131,9 @@ export async function runDecisionWorld(
           ? (loopFunded.get(policy.name) ?? [])
           : policy.choose(pilots, budget, world.seed),
         pilots,
+        policy.name === oraclePolicy.name
+          ? new Map(pilots.map((pilot) => [pilot.id, pilot.trueReturn]))
+          : loopPredicted.get(policy.name),
       ),
     );
     return {

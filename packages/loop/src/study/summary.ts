@@ -28,6 +28,8 @@ export interface PolicySummary {
    */
   aggregateDifference: number;
   aggregateStandardError: number;
+  /** Mean over funded initiatives of (predicted − true return): how much the policy over-promised. */
+  overPromisePerFunded: number;
 }
 
 /** The benchmark's summary: one row per policy, against a reference policy. */
@@ -103,6 +105,12 @@ export function summarizeBenchmark(worlds: readonly WorldOutcome[], reference: s
         worlds.reduce((sum, world) => sum + world.oracleNetReturn, 0),
       aggregateDifference: mean(moneyDifferences),
       aggregateStandardError: standardError(moneyDifferences),
+      overPromisePerFunded:
+        outcomes.reduce((sum, outcome) => sum + (outcome?.overPromise ?? 0), 0) /
+        Math.max(
+          1,
+          outcomes.reduce((sum, outcome) => sum + (outcome?.funded.length ?? 0), 0),
+        ),
     };
   });
   return {
@@ -130,8 +138,8 @@ export function benchmarkTableMarkdown(
   const signed = (value: number) =>
     Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}` : '—';
   const lines = [
-    `| policy | mean share of oracle | median | vs ${labels[summary.reference] ?? summary.reference} (paired ± SE) | wins / losses | Σ net ÷ Σ oracle | Σ vs reference (paired ± SE) | funded with true return < 0 | funded below cost | budget left | mean true net return |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| policy | mean share of oracle | median | vs ${labels[summary.reference] ?? summary.reference} (paired ± SE) | wins / losses | Σ net ÷ Σ oracle | Σ vs reference (paired ± SE) | funded with true return < 0 | funded below cost | budget left | mean true net return | funded: predicted − true |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of summary.rows) {
     const versus =
@@ -143,7 +151,7 @@ export function benchmarkTableMarkdown(
         ? '—'
         : `${signed(row.aggregateDifference)} ± ${f(row.aggregateStandardError)}`;
     lines.push(
-      `| ${labels[row.policy] ?? row.policy} | ${f(row.meanShare)} | ${f(row.medianShare)} | ${versus} | ${row.policy === summary.reference ? '—' : `${row.wins} / ${row.losses}`} | ${f(row.aggregateShare)} | ${versusMoney} | ${f(row.fundedNegativeTrue, 2)} | ${f(row.fundedNegativeNet, 2)} | ${f(row.budgetLeft, 2)} | ${Math.round(row.meanNetReturn).toLocaleString('en-US')} |`,
+      `| ${labels[row.policy] ?? row.policy} | ${f(row.meanShare)} | ${f(row.medianShare)} | ${versus} | ${row.policy === summary.reference ? '—' : `${row.wins} / ${row.losses}`} | ${f(row.aggregateShare)} | ${versusMoney} | ${f(row.fundedNegativeTrue, 2)} | ${f(row.fundedNegativeNet, 2)} | ${f(row.budgetLeft, 2)} | ${Math.round(row.meanNetReturn).toLocaleString('en-US')} | ${Math.round(row.overPromisePerFunded).toLocaleString('en-US')} |`,
     );
   }
   return lines.join('\n');
