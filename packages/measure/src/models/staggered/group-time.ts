@@ -128,39 +128,10 @@ export function groupTimeEffects(
         continue;
       }
       if (conditionalMethod !== undefined) {
-        const members: number[] = [];
-        for (let k = 0; k < n; k++) {
-          const cohort = cohortOfUsedUnit[k] as number;
-          if (cohort === g || isControl(cohort)) members.push(k);
-        }
-        const designColumns = panel.covariates.length + 1;
-        if (treatedUnits <= designColumns || controlUnits <= designColumns) {
-          skipped.push({ cohort: g, period: t, reason: 'too_few_units' });
-          continue;
-        }
-        const cell = conditionalCell(panel, members, used, cohortOfUsedUnit, change, g, t, base);
-        const fit = fitConditionalCell(cell, conditionalMethod, panel, g, t);
-        const influence = new Float64Array(n);
-        const scale = n / members.length;
-        let sumSquares = 0;
-        members.forEach((k, j) => {
-          const value = scale * (fit.influence[j] as number);
-          influence[k] = value;
-          sumSquares += value * value;
-        });
-        cells.push({
-          cohort: g,
-          period: t,
-          basePeriod: base,
-          estimate: fit.estimate,
-          standardError: Math.sqrt(sumSquares) / n,
-          treatedUnits,
-          controlUnits,
-          influence,
-          ...(conditionalMethod === 'reg'
-            ? {}
-            : { trimmedControls: fit.trimmedControls, maxControlPropensity: fit.maxControlPropensity }),
-        });
+        const frame = { panel, used, cohortOfUsedUnit, change, isControl, treatedUnits, controlUnits };
+        const cell = estimateConditionalCell(frame, conditionalMethod, g, t, base);
+        if (cell === undefined) skipped.push({ cohort: g, period: t, reason: 'too_few_units' });
+        else cells.push(cell);
         continue;
       }
       const meanTreated = sumTreated / treatedUnits;
@@ -205,17 +176,65 @@ export function groupTimeEffects(
   };
 }
 
-/** The 2×2 cell of cohort g at period t against base b: ΔY, treatment and design (intercept + covariates). */
-function conditionalCell(
-  panel: StaggeredPanel,
-  members: number[],
-  used: number[],
-  cohortOfUsedUnit: Int32Array,
-  change: Float64Array,
+/** What a conditional cell needs from the loop of {@link groupTimeEffects}. */
+interface CellFrame {
+  panel: StaggeredPanel;
+  used: number[];
+  cohortOfUsedUnit: Int32Array;
+  /** ΔY of each used unit for the current (t, b). */
+  change: Float64Array;
+  isControl: (cohort: number) => boolean;
+  treatedUnits: number;
+  controlUnits: number;
+}
+
+/**
+ * ATT(g,t) under conditional parallel trends on the cell's units, its influence function scaled by n/n₁ to
+ * all n used units; undefined when the cell has no more treated or control units than design columns.
+ */
+function estimateConditionalCell(
+  frame: CellFrame,
+  method: EstimationMethod,
   g: number,
   t: number,
   base: number,
-) {
+): GroupTimeCell | undefined {
+  const { panel, cohortOfUsedUnit, treatedUnits, controlUnits } = frame;
+  const designColumns = panel.covariates.length + 1;
+  if (treatedUnits <= designColumns || controlUnits <= designColumns) return undefined;
+  const n = cohortOfUsedUnit.length;
+  const members: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const cohort = cohortOfUsedUnit[k] as number;
+    if (cohort === g || frame.isControl(cohort)) members.push(k);
+  }
+  const fit = fitConditionalCell(conditionalCell(frame, members, g, t, base), method, panel, g, t);
+  const influence = new Float64Array(n);
+  const scale = n / members.length;
+  let sumSquares = 0;
+  members.forEach((k, j) => {
+    const value = scale * (fit.influence[j] as number);
+    influence[k] = value;
+    sumSquares += value * value;
+  });
+  return {
+    cohort: g,
+    period: t,
+    basePeriod: base,
+    estimate: fit.estimate,
+    standardError: Math.sqrt(sumSquares) / n,
+    treatedUnits,
+    controlUnits,
+    influence,
+    ...(method === 'reg'
+      ? {}
+      : { trimmedControls: fit.trimmedControls, maxControlPropensity: fit.maxControlPropensity }),
+  };
+}
+
+/** The 2×2 cell of cohort g at period t against base b: ΔY, treatment and design (intercept + covariates). */
+function conditionalCell(frame: CellFrame, members: number[], g: number, t: number, base: number) {
+  const { panel, used, cohortOfUsedUnit, change } = frame;
   const T = panel.periodCount;
   const at = Math.min(t, base);
   const columns = [
