@@ -78,7 +78,7 @@ export {
   DETERMINISTIC_REVIEWER_NAME,
   reviewParsed,
 } from './reviewer/deterministic';
-export { type ReviewAllOptions, reviewAll } from './reviewer/review-all';
+export { adjustForMultipleTesting, type ReviewAllOptions, reviewAll } from './reviewer/review-all';
 export {
   type ParsedReviewInput,
   parseReviewInput,

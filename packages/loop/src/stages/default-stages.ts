@@ -43,7 +43,8 @@ export interface DefaultStagesOptions {
 export function createDefaultStages(options: DefaultStagesOptions = {}): LoopStages {
   let reviewer: Reviewer;
   try {
-    reviewer = options.reviewer ?? createReviewerFromConfig(options.review ?? {});
+    // `batch`: the loop applies `review.multiple_testing` across the cycle's pilots itself (run/pilot.ts).
+    reviewer = options.reviewer ?? createReviewerFromConfig(options.review ?? {}, { batch: true });
   } catch (error) {
     throw prefixConfigError(error, 'review', options.file);
   }

@@ -24,8 +24,19 @@ const METHOD_LABEL: Record<Exclude<MultipleTestingMethod, 'none'>, string> = {
   bh: 'Benjamini–Hochberg',
 };
 
-/** The inputs with adjusted p-values, and the flag each review gets. */
-function adjustInputs(
+/**
+ * Correct the p-values of one family of review inputs (the initiatives of a cycle) for multiple testing:
+ * the inputs with the adjusted p-value in `measurement.p_value` (the raw one kept in
+ * `diagnostics.p_value_unadjusted`) and, for each, the info flag `MULTIPLE_TESTING` its review should carry.
+ * With `none` or fewer than two inputs nothing changes and there are no flags. This is what
+ * {@link reviewAll} does before reviewing; a caller that reviews one at a time (the loop) uses it directly.
+ *
+ * @example
+ * ```ts
+ * const { adjusted, flags } = adjustForMultipleTesting(inputs, 'holm');
+ * ```
+ */
+export function adjustForMultipleTesting(
   inputs: readonly ReviewInput[],
   method: MultipleTestingMethod,
 ): { adjusted: ReviewInput[]; flags: (ReviewResult['flags'][number] | undefined)[] } {
@@ -71,7 +82,7 @@ export async function reviewAll(
       `concurrency: expected an integer ≥ 1, got ${String(concurrency)}`,
     );
   }
-  const { adjusted, flags } = adjustInputs(inputs, options.multipleTesting ?? 'none');
+  const { adjusted, flags } = adjustForMultipleTesting(inputs, options.multipleTesting ?? 'none');
   const results: ReviewResult[] = new Array(inputs.length);
   let next = 0;
   let failed = false;
