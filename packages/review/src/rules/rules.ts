@@ -1,5 +1,6 @@
 import { FlagSeveritySchema, MODEL_TYPES, type ModelType, parseConfig } from '@impact/contracts';
 import { z } from 'zod';
+import type { MinimumEffect } from '../scoring/adequacy';
 
 /**
  * The names of every adjustment, in the order they are applied and reported.
@@ -55,6 +56,11 @@ export interface ReviewRules {
   bands: Record<ModelType, Band>;
   /** Target power of the sample-size adequacy check (0.8 = 80%). */
   power: number;
+  /**
+   * The smallest effect worth detecting when a measurement has no planned MDE (sample-size adequacy):
+   * a relative lift and a standardized effect size. Defaults `{ relative: 0.05, standardized: 0.2 }`.
+   */
+  minimum_effect?: MinimumEffect;
   /** Every adjustment's ramp, weight and flag threshold. */
   adjustments: Record<AdjustmentName, AdjustmentRule>;
 }
@@ -64,7 +70,7 @@ export interface ReviewRules {
  *
  * | adjustment       | input                                               | good  | bad    | weight | flag (at)                   |
  * | ---------------- | --------------------------------------------------- | ----- | ------ | ------ | --------------------------- |
- * | sample_size      | achieved n / n required for the effect at 80% power | 1     | 0      | 0.30   | UNDERPOWERED (< 1)          |
+ * | sample_size      | achieved n / n needed for δ* at 80% power (t, df)⁶  | 1     | 0      | 0.30   | UNDERPOWERED (< 1)          |
  * | significance     | p_value / α   (α = 1 − ci_level)                    | 0.2   | 10     | 0.30   | NOT_SIGNIFICANT (> 1)       |
  * | ci_width         | (ci_upper − ci_lower) / abs(effect)                 | 1     | 6      | 0.25   | WIDE_CI (> 4)               |
  * | pretrend         | diagnostics.pretrend_p_value                        | 0.2   | 0.01   | 0.50   | PRETREND_VIOLATION (< 0.05) |
@@ -93,8 +99,10 @@ export interface ReviewRules {
  * docs/measure-refutation.md.
  * ⁵ E-value of the CI limit nearest the null (VanderWeele & Ding 2017): the risk ratio an unmeasured
  * confounder would need with treatment and outcome to move the interval to the null; 1 when it covers it.
- * With a planned MDE (`diagnostics.planned_mde`, from `planPilot`), sample_size uses
- * (planned MDE / achieved MDE)² instead of the observed effect: is the pilot as sensitive as planned?
+ * ⁶ (λ / λ_π)² with λ = δ* ÷ SE and λ_π the noncentrality at which a two-sided t-test on the measurement's df
+ * has power π: δ* is `diagnostics.planned_mde` (from `planPilot`), else `minimum_effect.relative` of the
+ * outcome level (relative effects, `diagnostics.control_mean`), else `minimum_effect.standardized` SDs
+ * (see `sampleSizeAdequacy`). Never the observed effect: its power only restates the z-statistic.
  *
  * @example
  * ```ts
@@ -109,6 +117,7 @@ export const DEFAULT_REVIEW_RULES: ReviewRules = {
     observational: { min: 0.2, max: 0.39 },
   },
   power: 0.8,
+  minimum_effect: { relative: 0.05, standardized: 0.2 },
   adjustments: {
     sample_size: { weight: 0.3, good: 1, bad: 0, flag_at: 1, severity: 'warning' },
     significance: { weight: 0.3, good: 0.2, bad: 10, flag_at: 1, severity: 'warning' },
@@ -211,6 +220,12 @@ const AdjustmentsSchema = z
 export const ReviewRulesSchema: z.ZodType<ReviewRules, ReviewRulesInput> = z.strictObject({
   bands: BandsSchema,
   power: z.number().gt(0).lt(1).default(defaults.power),
+  minimum_effect: z
+    .strictObject({
+      relative: z.number().gt(0).default(0.05),
+      standardized: z.number().gt(0).default(0.2),
+    })
+    .prefault({}),
   adjustments: AdjustmentsSchema,
 }) as unknown as z.ZodType<ReviewRules, ReviewRulesInput>;
 
@@ -218,6 +233,7 @@ export const ReviewRulesSchema: z.ZodType<ReviewRules, ReviewRulesInput> = z.str
 export interface ReviewRulesInput {
   bands?: Partial<Record<ModelType, Band>>;
   power?: number;
+  minimum_effect?: Partial<MinimumEffect>;
   adjustments?: Partial<Record<AdjustmentName, Partial<AdjustmentRule>>>;
 }
 

@@ -1,6 +1,7 @@
 import type { MeasureResult } from '@impact/contracts';
 import type { AdjustmentName } from '../rules/rules';
 import type { PowerAnalysis } from '../stats/power';
+import type { SampleSizeAdequacy } from './adequacy';
 
 /** What an adjustment's input is computed from. */
 export interface AdjustmentContext {
@@ -8,6 +9,8 @@ export interface AdjustmentContext {
   /** Two-sided significance level of the measurement, `1 − ci_level`. */
   alpha: number;
   power: PowerAnalysis;
+  /** Adequacy against the minimum effect of interest (see `sampleSizeAdequacy`). */
+  adequacy: SampleSizeAdequacy;
 }
 
 /** How one adjustment reads its input and words its flag. */
@@ -63,20 +66,15 @@ export function degenerateIntervalSeverity(measurement: MeasureResult): number |
 export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
   {
     name: 'sample_size',
-    label: 'sample-size adequacy (achieved n / required n)',
-    input: ({ power, measurement }) => {
-      // With a planned MDE (planPilot), judge the pilot against what it was sized to detect, not against its
-      // own observed effect (observed power only restates the z-statistic).
-      const planned = plannedMde(measurement);
-      return planned === undefined ? power.adequacy : (planned / power.minimumDetectableEffect) ** 2;
-    },
+    label: 'sample-size adequacy (achieved n / n needed for the minimum effect of interest)',
+    // Judged against an effect that matters (planned MDE, relative lift, standardized effect), never the
+    // observed one: observed power only restates the z-statistic, so n would cancel.
+    input: ({ adequacy }) => adequacy.adequacy,
     flagCode: 'UNDERPOWERED',
-    flagMessage: (input, _flagAt, { measurement, power }) => {
-      const planned = plannedMde(measurement);
-      return planned === undefined
-        ? `achieved n = ${measurement.sample_size} is ${fmt(input)}× the n ≈ ${fmt(power.requiredSampleSize)} needed to detect the observed effect with the target power (MDE ≈ ${fmt(power.minimumDetectableEffect)})`
-        : `the pilot detects ${fmt(power.minimumDetectableEffect)} with the target power, not the planned MDE ${fmt(planned)} (achieved n = ${measurement.sample_size} is ${fmt(input)}× the n needed for it)`;
-    },
+    flagMessage: (input, _flagAt, { adequacy, measurement }) =>
+      adequacy.df > 0
+        ? `the pilot has ${fmt(100 * adequacy.power)}% power (two-sided t-test, df = ${fmt(adequacy.df)}) to detect ${describeTarget(adequacy)}; achieved n = ${measurement.sample_size} is ${fmt(input)}× the n needed for the target power`
+        : `no degrees of freedom are left to estimate the noise (n = ${measurement.sample_size}, df = ${fmt(adequacy.df)}): no effect is detectable`,
   },
   {
     name: 'significance',
@@ -216,10 +214,16 @@ export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
   },
 ];
 
-/** `diagnostics.planned_mde` when it is a positive finite number (set when a pilot was sized by planPilot). */
-function plannedMde(measurement: MeasureResult): number | undefined {
-  const value = measurement.diagnostics.planned_mde;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+/** The effect a sample-size adequacy was judged against, in words. */
+function describeTarget(adequacy: SampleSizeAdequacy): string {
+  const effect = fmt(adequacy.targetEffect);
+  if (adequacy.source === 'planned_mde') return `the planned MDE ${effect}`;
+  if (adequacy.source === 'standardized') {
+    return `a standardized effect of ${fmt(adequacy.effectSize ?? Number.NaN)} SD (${effect} in the metric's units; rules.minimum_effect.standardized, as there is no planned MDE or control mean to judge by)`;
+  }
+  return adequacy.baseline === undefined
+    ? `a relative effect of ${effect} (rules.minimum_effect.relative)`
+    : `${effect}, rules.minimum_effect.relative of the control mean ${fmt(adequacy.baseline)}`;
 }
 
 export { fmt as formatNumber };

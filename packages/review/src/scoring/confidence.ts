@@ -1,6 +1,7 @@
 import type { Flag, MeasureResult, ModelType } from '@impact/contracts';
 import { type AdjustmentName, type Band, DEFAULT_REVIEW_RULES, type ReviewRules } from '../rules/rules';
 import { type PowerAnalysis, powerAnalysis } from '../stats/power';
+import { type SampleSizeAdequacy, sampleSizeAdequacy } from './adequacy';
 import { ADJUSTMENT_DEFINITIONS, type AdjustmentContext, formatNumber } from './adjustments';
 import { isBeyondFlag, rampScore } from './ramp';
 
@@ -28,7 +29,10 @@ export interface ConfidenceBreakdown {
   confidence: number;
   /** Two-sided α of the measurement (`1 − ci_level`). */
   alpha: number;
+  /** Power analysis for the observed effect (the LLM's power calculator); not used by the score. */
   power: PowerAnalysis;
+  /** Sample-size adequacy against the minimum effect of interest: the `sample_size` adjustment's input. */
+  adequacy: SampleSizeAdequacy;
   /** The adjustments that applied (those whose diagnostic was absent are left out). */
   adjustments: AdjustmentOutcome[];
   flags: Flag[];
@@ -58,7 +62,12 @@ export function scoreConfidence(
     alpha,
     power: rules.power,
   });
-  const context: AdjustmentContext = { measurement, alpha, power };
+  const adequacy = sampleSizeAdequacy(measurement, {
+    alpha,
+    power: rules.power,
+    ...(rules.minimum_effect === undefined ? {} : { minimumEffect: rules.minimum_effect }),
+  });
+  const context: AdjustmentContext = { measurement, alpha, power, adequacy };
   const adjustments: AdjustmentOutcome[] = [];
   const flags: Flag[] = [];
   let position = 1;
@@ -102,7 +111,17 @@ export function scoreConfidence(
     }
   }
   const confidence = clampToBand(band.min + (band.max - band.min) * position, band);
-  return { modelType: measurement.model_type, band, position, confidence, alpha, power, adjustments, flags };
+  return {
+    modelType: measurement.model_type,
+    band,
+    position,
+    confidence,
+    alpha,
+    power,
+    adequacy,
+    adjustments,
+    flags,
+  };
 }
 
 /**

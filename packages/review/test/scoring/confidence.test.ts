@@ -59,25 +59,50 @@ describe('scoreConfidence: bands', () => {
 });
 
 describe('scoreConfidence: each adjustment', () => {
-  it('sample size: adequacy = (|effect| / ((z_{1−α/2} + z_{0.8})·SE))² and UNDERPOWERED below 1', () => {
+  it('sample size: input is the adequacy against the minimum effect of interest, UNDERPOWERED below 1', () => {
+    // No planned MDE, no control mean: a standardized effect of 0.2 SD with balanced halves of n = 100,
+    // λ = 0.2·√100/2 = 1 on df = 98; the observed effect (z = 2) plays no part.
     const result = scoreConfidence(
-      measurement({ effect_estimate: 2, ci_lower: 0.1, ci_upper: 3.9, standard_error: 1, p_value: 0.04 }),
+      measurement({
+        effect_estimate: 2,
+        ci_lower: 0.1,
+        ci_upper: 3.9,
+        standard_error: 1,
+        p_value: 0.04,
+        sample_size: 100,
+      }),
     );
     const sampleSize = adjustment(result, 'sample_size');
-    const span = 1.959963984540054 + 0.8416212335729143;
-    expect(sampleSize.input).toBeCloseTo((2 / span) ** 2, 12);
-    expect(sampleSize.score).toBeCloseTo((2 / span) ** 2, 12);
-    expect(sampleSize.factor).toBeCloseTo(1 - 0.3 * (1 - (2 / span) ** 2), 12);
+    expect(result.adequacy.source).toBe('standardized');
+    expect(result.adequacy.noncentrality).toBeCloseTo(1, 12);
+    expect(result.adequacy.df).toBe(98);
+    expect(sampleSize.input).toBe(result.adequacy.adequacy);
+    expect(sampleSize.input).toBeCloseTo((1 / result.adequacy.requiredNoncentrality) ** 2, 12);
+    expect(sampleSize.factor).toBeCloseTo(1 - 0.3 * (1 - sampleSize.input), 12);
+    // statsmodels TTestIndPower(0.2, nobs1=50, ratio=1) = 0.16768 (fixtures/power.json).
+    expect(result.adequacy.power).toBeCloseTo(0.1676754865, 8);
     expect(codes(result)).toContain('UNDERPOWERED');
-    expect(result.flags.find((flag) => flag.code === 'UNDERPOWERED')?.message).toMatch(/n ≈ 3924/);
+    expect(result.flags.find((flag) => flag.code === 'UNDERPOWERED')?.message).toMatch(
+      /16\.77% power \(two-sided t-test, df = 98\) to detect a standardized effect of 0\.2 SD \(1 in the metric's units/,
+    );
   });
 
   it('sample size: uses the measurement α from ci_level', () => {
-    const at90 = scoreConfidence(
-      measurement({ ci_level: 0.9, effect_estimate: 2, ci_lower: 0.3, ci_upper: 3.7, p_value: 0.04 }),
+    const at95 = scoreConfidence(
+      measurement({ sample_size: 100, effect_estimate: 2, ci_lower: 0.3, ci_upper: 3.7, p_value: 0.04 }),
     );
-    const span = 1.6448536269514729 + 0.8416212335729143;
-    expect(adjustment(at90, 'sample_size').input).toBeCloseTo((2 / span) ** 2, 12);
+    const at90 = scoreConfidence(
+      measurement({
+        sample_size: 100,
+        ci_level: 0.9,
+        effect_estimate: 2,
+        ci_lower: 0.3,
+        ci_upper: 3.7,
+        p_value: 0.04,
+      }),
+    );
+    expect(at90.adequacy.power).toBeGreaterThan(at95.adequacy.power);
+    expect(adjustment(at90, 'sample_size').input).toBeGreaterThan(adjustment(at95, 'sample_size').input);
   });
 
   it('significance: input is p/α and NOT_SIGNIFICANT only when p > α', () => {

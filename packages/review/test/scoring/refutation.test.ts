@@ -40,17 +40,19 @@ describe('scoreConfidence: e_value (WEAK_TO_CONFOUNDING)', () => {
 });
 
 describe('scoreConfidence: sample_size with a planned MDE', () => {
-  it('uses (planned MDE / achieved MDE)² instead of the observed effect', () => {
-    // SE 0.5 → achieved MDE (z.975 + z.8)·0.5 ≈ 1.4; the observed effect 10 alone would look hugely powered.
+  it('judges the pilot by its power at the planned MDE, not at the observed effect', () => {
+    // SE 0.5 → achieved MDE ≈ 2.8·0.5 = 1.4; the observed effect 10 alone would look hugely powered.
     const observed = scoreConfidence(measurement({ ...clean }));
     const planned = scoreConfidence(measurement({ ...clean, diagnostics: { planned_mde: 0.7 } }));
-    const span = 1.959963984540054 + 0.8416212335729143;
-    const adequacy = (0.7 / (span * 0.5)) ** 2;
+    expect(planned.adequacy.source).toBe('planned_mde');
+    expect(planned.adequacy.noncentrality).toBeCloseTo(1.4, 12);
     const entry = planned.adjustments.find((adjustment) => adjustment.name === 'sample_size');
-    expect(entry?.input).toBeCloseTo(adequacy, 9);
+    // df = n − 2 = 1998 ≈ z: λ_0.8 ≈ 2.8016, so adequacy ≈ (1.4 / 2.8016)².
+    expect(entry?.input).toBeCloseTo((1.4 / planned.adequacy.requiredNoncentrality) ** 2, 12);
+    expect(planned.adequacy.requiredNoncentrality).toBeCloseTo(2.8028, 3);
     expect(planned.position).toBeLessThan(observed.position);
     expect(planned.flags.find((f) => f.code === 'UNDERPOWERED')?.message).toContain(
-      'not the planned MDE 0.7',
+      'to detect the planned MDE 0.7',
     );
   });
 });
