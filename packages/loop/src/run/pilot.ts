@@ -75,7 +75,8 @@ export async function runPilots(input: CycleInput, state: CycleState): Promise<v
         const review: ReviewResult = await reviewInitiative(
           input,
           input.pool[index] as (typeof input.pool)[number],
-          (adjusted[position] as (typeof adjusted)[number]).measurement,
+          // The adjusted copy of a parsed MeasureResult (only p_value and diagnostics differ).
+          (adjusted[position] as (typeof adjusted)[number]).measurement as MeasureResult,
         );
         const flag = flags[position];
         run.review = flag === undefined ? review : { ...review, flags: [...review.flags, flag] };
