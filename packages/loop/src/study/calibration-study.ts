@@ -82,9 +82,39 @@ function cycleShare(cycle: StudyCycle | undefined): number | undefined {
 }
 
 /**
+ * Σ net ÷ Σ oracle over paired worlds, with each world's influence on it (delta method):
+ * `(N_w − R·O_w) / mean(O)`. The mean influence is 0; a difference of two such ratios over the same worlds
+ * has the per-world difference of influences as its paired terms, so its SE is their SD / √n.
+ */
+function ratioWithInfluence(pairs: readonly (readonly [number, number])[]): {
+  ratio: number;
+  influence: number[];
+} {
+  const net = pairs.reduce((sum, [n]) => sum + n, 0);
+  const oracle = pairs.reduce((sum, [, o]) => sum + o, 0);
+  const ratio = oracle > 0 ? net / oracle : Number.NaN;
+  const meanOracle = oracle / Math.max(1, pairs.length);
+  return { ratio, influence: pairs.map(([n, o]) => (n - ratio * o) / meanOracle) };
+}
+
+/** A cycle's (or several cycles') true net return and hindsight optimum, summed. */
+function money(cycles: readonly (StudyCycle | undefined)[]): readonly [number, number] | undefined {
+  const present = cycles.filter(
+    (cycle): cycle is StudyCycle =>
+      cycle !== undefined && Number.isFinite(cycle.trueNetReturn) && Number.isFinite(cycle.oracleNetReturn),
+  );
+  if (present.length === 0) return undefined;
+  return [
+    present.reduce((sum, cycle) => sum + cycle.trueNetReturn, 0),
+    present.reduce((sum, cycle) => sum + cycle.oracleNetReturn, 0),
+  ];
+}
+
+/**
  * The calibration study as a Markdown table: per cycle, each arm's mean share of the hindsight optimum's
- * true net return and the paired difference `treatment − control` with its standard error; then cycles
- * 2…N pooled, and each arm's later cycles against its own cycle 1.
+ * true net return and the paired difference `treatment − control` with its standard error, then the same
+ * money-weighted (Σ net ÷ Σ optimum, which does not blow up in cycles whose optimum earns almost nothing);
+ * then cycles 2…N pooled, and each arm's later cycles against its own cycle 1.
  *
  * @example
  * ```ts
@@ -103,20 +133,37 @@ export function calibrationStudyMarkdown(
   const signed = (value: number) =>
     Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}` : '—';
   const lines = [
-    `| cycle | worlds | ${control}: mean share | ${treatment}: mean share | ${treatment} − ${control} (paired ± SE) |`,
-    '|---|---:|---:|---:|---:|',
+    `| cycle | worlds | ${control}: mean share | ${treatment}: mean share | ${treatment} − ${control} (paired ± SE) | ${control}: Σ net ÷ Σ optimum | ${treatment}: Σ net ÷ Σ optimum | Σ ${treatment} − ${control} (paired ± SE) |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  const row = (label: string, pick: (world: CalibrationStudyWorld, arm: string) => number | undefined) => {
+  const row = (
+    label: string,
+    pick: (world: CalibrationStudyWorld, arm: string) => number | undefined,
+    pickMoney: (world: CalibrationStudyWorld, arm: string) => readonly [number, number] | undefined,
+  ) => {
     const pairs = worlds
       .map((world) => [pick(world, control), pick(world, treatment)] as const)
       .filter((pair): pair is readonly [number, number] => pair[0] !== undefined && pair[1] !== undefined);
     const differences = pairs.map(([a, b]) => b - a);
+    const both = worlds
+      .map((world) => [pickMoney(world, control), pickMoney(world, treatment)] as const)
+      .filter(
+        (pair): pair is readonly [readonly [number, number], readonly [number, number]] =>
+          pair[0] !== undefined && pair[1] !== undefined,
+      );
+    const a = ratioWithInfluence(both.map((pair) => pair[0]));
+    const b = ratioWithInfluence(both.map((pair) => pair[1]));
+    const moneyDifferences = b.influence.map((value, k) => value - (a.influence[k] as number));
     lines.push(
-      `| ${label} | ${pairs.length} | ${f(mean(pairs.map((p) => p[0])))} | ${f(mean(pairs.map((p) => p[1])))} | ${signed(mean(differences))} ± ${f(standardError(differences))} |`,
+      `| ${label} | ${pairs.length} | ${f(mean(pairs.map((p) => p[0])))} | ${f(mean(pairs.map((p) => p[1])))} | ${signed(mean(differences))} ± ${f(standardError(differences))} | ${f(a.ratio)} | ${f(b.ratio)} | ${signed(b.ratio - a.ratio)} ± ${f(standardError(moneyDifferences))} |`,
     );
   };
   for (const cycle of cycles) {
-    row(String(cycle), (world, arm) => cycleShare(world.arms[arm]?.find((c) => c.cycle === cycle)));
+    row(
+      String(cycle),
+      (world, arm) => cycleShare(world.arms[arm]?.find((c) => c.cycle === cycle)),
+      (world, arm) => money([world.arms[arm]?.find((c) => c.cycle === cycle)]),
+    );
   }
   const later = (world: CalibrationStudyWorld, arm: string) => {
     const shares = (world.arms[arm] ?? [])
@@ -125,10 +172,14 @@ export function calibrationStudyMarkdown(
       .filter((share): share is number => share !== undefined);
     return shares.length === 0 ? undefined : mean(shares);
   };
-  row(`${cycles[1] ?? 2}–${cycles.at(-1) ?? ''} (mean of cycles)`, later);
+  const laterMoney = (world: CalibrationStudyWorld, arm: string) =>
+    money((world.arms[arm] ?? []).filter((c) => c.cycle > (cycles[0] ?? 1)));
+  row(`${cycles[1] ?? 2}–${cycles.at(-1) ?? ''} (mean of cycles)`, later, laterMoney);
   lines.push('');
-  lines.push(`| arm | later cycles − cycle ${cycles[0] ?? 1} (paired ± SE) |`);
-  lines.push('|---|---:|');
+  lines.push(
+    `| arm | later cycles − cycle ${cycles[0] ?? 1} (paired ± SE) | Σ net ÷ Σ optimum: later cycles − cycle ${cycles[0] ?? 1} (paired ± SE) |`,
+  );
+  lines.push('|---|---:|---:|');
   for (const arm of [control, treatment]) {
     const differences = worlds
       .map((world) => {
@@ -137,7 +188,21 @@ export function calibrationStudyMarkdown(
         return first === undefined || rest === undefined ? undefined : rest - first;
       })
       .filter((d): d is number => d !== undefined);
-    lines.push(`| ${arm} | ${signed(mean(differences))} ± ${f(standardError(differences))} |`);
+    const pairs = worlds
+      .map(
+        (world) =>
+          [money([world.arms[arm]?.find((c) => c.cycle === cycles[0])]), laterMoney(world, arm)] as const,
+      )
+      .filter(
+        (pair): pair is readonly [readonly [number, number], readonly [number, number]] =>
+          pair[0] !== undefined && pair[1] !== undefined,
+      );
+    const first = ratioWithInfluence(pairs.map((pair) => pair[0]));
+    const rest = ratioWithInfluence(pairs.map((pair) => pair[1]));
+    const moneyDifferences = rest.influence.map((value, k) => value - (first.influence[k] as number));
+    lines.push(
+      `| ${arm} | ${signed(mean(differences))} ± ${f(standardError(differences))} | ${signed(rest.ratio - first.ratio)} ± ${f(standardError(moneyDifferences))} |`,
+    );
   }
   return lines.join('\n');
 }
