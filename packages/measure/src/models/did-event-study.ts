@@ -4,7 +4,7 @@ import type { PanelData } from './did-panel';
 import type { DifferenceInDifferencesParams } from './did-params';
 import type { ModelContext } from './model';
 import { fitBalancedGroupTimeOls } from './panel/balanced-group-time-ols';
-import { withinTransform } from './panel/within';
+import type { WithinSolver } from './panel/within';
 
 /** One event-study coefficient: effect at relative period k (k = −1 is the reference). */
 export interface EventStudyTerm {
@@ -113,19 +113,31 @@ export function eventStudyFromFit(
   return { terms, pretrendPValue: test.pValue, pretrendStatistic: test.statistic };
 }
 
-/** Fit the event study of a unit + period panel (balanced fast path or the materialised within design). */
+/** The pieces of the main fit that the event study reuses. */
+export interface EventStudyInputs {
+  /** The within-transformed outcome of the main fit. */
+  yWithin: Float64Array;
+  /** The main fit's within solver: the unit × period structure, factored once. */
+  solver: WithinSolver;
+  clusters: { type: 'cluster'; clusters: Int32Array };
+  absorbed: number;
+  balanced: boolean;
+}
+
+/**
+ * Fit the event study of a unit + period panel: the balanced fast path, or the within transform of all
+ * lead/lag columns through the main fit's solver (same factored structure) and one OLS.
+ */
 export function fitEventStudy(
   panel: PanelData,
   params: DifferenceInDifferencesParams,
   context: ModelContext,
-  yWithin: Float64Array,
-  clusters: { type: 'cluster'; clusters: Int32Array },
-  absorbed: number,
-  balanced: boolean,
+  inputs: EventStudyInputs,
   options: EstimationOptions,
 ): { terms: EventStudyTerm[]; pretrendPValue?: number; pretrendStatistic?: number } | undefined {
   const layout = eventStudyLayout(panel, params);
   if (!layout) return undefined;
+  const { yWithin, solver, clusters, absorbed, balanced } = inputs;
   const { specs, regressorOfTime } = layout;
   const n = yWithin.length;
   const names = specs.map((spec) => spec.label);
@@ -143,24 +155,13 @@ export function fitEventStudy(
       absorbed,
     });
   } else {
-    const raw = specs.map(() => new Float64Array(n));
+    const columns = specs.map(() => new Float64Array(n));
     for (let i = 0; i < n; i++) {
       if (panel.treatedRow[i] !== 1) continue;
       const column = regressorOfTime[panel.timeCodes[i] as number] as number;
-      if (column >= 0) (raw[column] as Float64Array)[i] = 1;
+      if (column >= 0) (columns[column] as Float64Array)[i] = 1;
     }
-    const { columns } = withinTransform(
-      raw,
-      panel.unitCodes,
-      panel.unitCount,
-      panel.timeCodes,
-      panel.timeCount,
-      {
-        tolerance: params.tolerance,
-        maxIterations: params.max_iterations,
-        balanced,
-      },
-    );
+    solver.demeanInPlace(columns);
     fit = absorbFixedEffectsDf(
       fitOls({ design: { n, p: specs.length, columns, names }, y: yWithin, covariance: clusters }),
       absorbed,

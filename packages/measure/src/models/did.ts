@@ -7,7 +7,7 @@ import { type EstimationOptions, fitEventStudy } from './did-event-study';
 import { readPanel } from './did-panel';
 import { type DifferenceInDifferencesParams, DifferenceInDifferencesParamsSchema } from './did-params';
 import { defineModel, type ModelContext, type ModelEstimate } from './model';
-import { isBalancedPanel, withinTransform } from './panel/within';
+import { createWithinSolver, isBalancedPanel } from './panel/within';
 
 export { absorbFixedEffectsDf } from './did-covariance';
 export { type DidFitSetup, didEstimateFromFit } from './did-estimate';
@@ -42,20 +42,17 @@ export function estimateDifferenceInDifferences(
   const absorbed = firstCount + panel.timeCount - 1;
   const balanced =
     byUnit && isBalancedPanel(panel.unitCodes, panel.unitCount, panel.timeCodes, panel.timeCount);
-  const within = { tolerance: params.tolerance, maxIterations: params.max_iterations, balanced };
+  const solver = createWithinSolver(firstCodes, firstCount, panel.timeCodes, panel.timeCount, {
+    tolerance: params.tolerance,
+    maxIterations: params.max_iterations,
+    balanced,
+  });
 
   // Main estimate: y_it = a_i + l_t + δ·D_it + e_it, D = treated·post (or group instead of unit effects).
   const treatment = new Float64Array(n);
   for (let i = 0; i < n; i++) treatment[i] = (panel.treatedRow[i] as number) * (panel.postRow[i] as number);
-  const demeaned = withinTransform(
-    [panel.y, treatment],
-    firstCodes,
-    firstCount,
-    panel.timeCodes,
-    panel.timeCount,
-    within,
-  );
-  const [yWithin, dWithin] = demeaned.columns as [Float64Array, Float64Array];
+  const demeaned = solver.demeanInPlace([panel.y.slice(), treatment]);
+  const [yWithin, dWithin] = demeaned as [Float64Array, Float64Array];
   let dVariation = 0;
   for (let i = 0; i < n; i++) dVariation += (dWithin[i] as number) ** 2;
   if (!(dVariation > 1e-10 * n)) {
@@ -79,7 +76,7 @@ export function estimateDifferenceInDifferences(
   for (let i = 0; i < n; i++) totalSs += (yWithin[i] as number) ** 2;
   // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
   const eventStudy = byUnit
-    ? fitEventStudy(panel, params, context, yWithin, clusters, absorbed, balanced, options)
+    ? fitEventStudy(panel, params, context, { yWithin, solver, clusters, absorbed, balanced }, options)
     : undefined;
   return didEstimateFromFit(fit, {
     panel,
@@ -87,7 +84,7 @@ export function estimateDifferenceInDifferences(
     context,
     n,
     totalSs,
-    withinIterations: demeaned.iterations,
+    withinIterations: solver.iterations(),
     balanced,
     absorbed,
     eventStudy,

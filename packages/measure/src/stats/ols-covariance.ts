@@ -173,6 +173,10 @@ function clusterIds(clusters: Int32Array | readonly string[], n: number): { ids:
       parameter: 'clusters',
     });
   }
+  if (clusters instanceof Int32Array) {
+    const dense = denseClusterIds(clusters);
+    if (dense) return dense;
+  }
   const map = new Map<string | number, number>();
   const ids = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -185,6 +189,34 @@ function clusterIds(clusters: Int32Array | readonly string[], n: number): { ids:
     ids[i] = id;
   }
   return { ids, count: map.size };
+}
+
+/**
+ * Integer cluster codes in [0, 4n): the same first-appearance ids as the Map in {@link clusterIds}, by direct
+ * indexing (factor codes are already dense, so no hashing). Undefined for codes outside that range.
+ */
+function denseClusterIds(clusters: Int32Array): { ids: Int32Array; count: number } | undefined {
+  const n = clusters.length;
+  let max = -1;
+  for (let i = 0; i < n; i++) {
+    const code = clusters[i] as number;
+    if (code < 0) return undefined;
+    if (code > max) max = code;
+  }
+  if (max >= 4 * n + 1024) return undefined;
+  const idOf = new Int32Array(max + 1).fill(-1);
+  const ids = new Int32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const code = clusters[i] as number;
+    let id = idOf[code] as number;
+    if (id < 0) {
+      id = count++;
+      idOf[code] = id;
+    }
+    ids[i] = id;
+  }
+  return { ids, count };
 }
 
 /**

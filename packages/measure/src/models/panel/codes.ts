@@ -19,23 +19,78 @@ export interface FactorCodes {
  * ```
  */
 export function encodeFactor(values: ColumnValues): FactorCodes {
+  if (!Array.isArray(values)) {
+    const dense = encodeSmallIntegers(values as Float64Array | Int32Array | Uint8Array);
+    if (dense) return dense;
+  }
   const n = values.length;
   const numeric = !Array.isArray(values);
-  const distinct = new Map<string | number, number>();
+  // One hash per row (first-seen ids; consecutive equal values skip the lookup), then sort the levels and
+  // renumber through a permutation.
+  const seen = new Map<string | number, number>();
+  const firstSeen = new Int32Array(n);
+  let previous: string | number | undefined;
+  let previousId = -1;
   for (let i = 0; i < n; i++) {
     const value = values[i] as string | number;
-    if (!distinct.has(value)) distinct.set(value, 0);
+    if (value !== previous || previousId < 0) {
+      let id = seen.get(value);
+      if (id === undefined) {
+        id = seen.size;
+        seen.set(value, id);
+      }
+      previous = value;
+      previousId = id;
+    }
+    firstSeen[i] = previousId;
   }
-  const levels = [...distinct.keys()];
+  const levels = [...seen.keys()];
   if (numeric) (levels as number[]).sort((a, b) => a - b);
   else (levels as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rank = new Int32Array(levels.length);
   levels.forEach((level, index) => {
-    distinct.set(level, index);
+    rank[seen.get(level) as number] = index;
   });
+  const codes = firstSeen;
+  const counts = new Int32Array(levels.length);
+  for (let i = 0; i < n; i++) {
+    const code = rank[firstSeen[i] as number] as number;
+    codes[i] = code;
+    counts[code] = (counts[code] as number) + 1;
+  }
+  return { codes, levels, counts };
+}
+
+/**
+ * Numeric columns of integers spanning at most max(4n, 1024) values (unit ids, period numbers): codes by
+ * direct indexing, no hashing or sort. Undefined for anything else (then the general path runs).
+ */
+function encodeSmallIntegers(values: Float64Array | Int32Array | Uint8Array): FactorCodes | undefined {
+  const n = values.length;
+  if (n === 0) return undefined;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as number;
+    if (!Number.isInteger(value)) return undefined;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  const span = max - min + 1;
+  if (span > Math.max(4 * n, 1024)) return undefined;
+  const slot = new Int32Array(span);
+  for (let i = 0; i < n; i++) slot[(values[i] as number) - min] = 1;
+  const levels: number[] = [];
+  for (let k = 0; k < span; k++) {
+    if (slot[k] === 1) {
+      slot[k] = levels.length;
+      levels.push(min + k);
+    }
+  }
   const codes = new Int32Array(n);
   const counts = new Int32Array(levels.length);
   for (let i = 0; i < n; i++) {
-    const code = distinct.get(values[i] as string | number) as number;
+    const code = slot[(values[i] as number) - min] as number;
     codes[i] = code;
     counts[code] = (counts[code] as number) + 1;
   }
