@@ -54,6 +54,7 @@ export {
   estimateNormalPrior,
   type NormalPosterior,
   type NormalPrior,
+  type NormalPriorOptions,
   type PooledObservation,
   shrinkToPrior,
 } from './decision/shrinkage';
@@ -105,6 +106,13 @@ export {
   ValuationSchema,
 } from './scenarios/valuation';
 export {
+  DEFAULT_MINIMUM_EFFECT,
+  type MinimumEffect,
+  type MinimumEffectSource,
+  type SampleSizeAdequacy,
+  sampleSizeAdequacy,
+} from './scoring/adequacy';
+export {
   type AdjustmentOutcome,
   type ConfidenceBreakdown,
   clampToBand,
@@ -117,5 +125,6 @@ export {
   MULTIPLE_TESTING_METHODS,
   type MultipleTestingMethod,
 } from './stats/multiplicity';
+export { NORMAL_LIMIT_DF, studentTCritical, type TTestPower, tTestPower } from './stats/noncentral-t';
 export { normalCdf, normalQuantile } from './stats/normal';
 export { type PowerAnalysis, type PowerInputs, powerAnalysis } from './stats/power';
