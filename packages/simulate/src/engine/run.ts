@@ -2,13 +2,13 @@ import { ImpactError } from '@impact/contracts';
 import { buildCalendar, type Calendar } from '../calendar/calendar';
 import { epochDayOf } from '../calendar/dates';
 import { type Catalog, generateCatalog } from '../catalog/catalog';
-import { CATEGORY_PROFILES } from '../catalog/categories';
-import { METRICS, type SimulationConfig, type TreatmentTarget } from '../config/schema';
+import { METRICS, type SimulationConfig } from '../config/schema';
 import { type GroundTruth, GroundTruthSchema } from '../ground-truth/schema';
 import { normalQuantile } from '../random/distributions';
-import { streamKey, Xoshiro128 } from '../random/prng';
+import { cellFirstWord, cellLastWord, cellSubindexWord, cellUniforms, streamKey } from '../random/prng';
 import { assignTreatment } from '../treatment/assignment';
-import { drawFunnel, type FunnelParameters, FunnelStage, funnelOutcome } from './funnel';
+import { FunnelDraw, FunnelStage, RATES_PER_PRODUCT } from './funnel';
+import { ProductBaseline, type ProductParameters, REDRAW_FROM } from './product-parameters';
 
 const METRIC_COUNT = METRICS.length;
 
@@ -53,42 +53,8 @@ export function allocateDayColumns(rows: number): DayColumns {
   };
 }
 
-const TARGET_CODES = {
-  impressions: 0,
-  visits: 1,
-  conversion: 2,
-  units: 3,
-  revenue: 4,
-  quality_score: 5,
-} as const satisfies Record<TreatmentTarget, number>;
-
-/** The first funnel stage a treatment on each target can change. */
-const REDRAW_FROM: Record<TreatmentTarget, number> = {
-  impressions: FunnelStage.impressions,
-  visits: FunnelStage.visits,
-  conversion: FunnelStage.addToCart,
-  units: FunnelStage.units,
-  revenue: FunnelStage.revenue,
-  quality_score: FunnelStage.impressions,
-};
-
-function emptyParameters(): FunnelParameters {
-  return {
-    impressionMean: 0,
-    visitProbability: 0,
-    cartProbability: 0,
-    orderProbability: 0,
-    extraUnitsPerOrder: 0,
-    unitPrice: 0,
-  };
-}
-
 /** Uniforms one product-day consumes: noise, impressions, visits, add-to-cart, orders, units. */
 const UNIFORMS_PER_CELL = 6;
-
-function clampUnit(value: number): number {
-  return value < 0 ? 0 : Math.min(value, 1);
-}
 
 /**
  * A simulation in progress: catalog, calendar and assignment are fixed at construction; days are then
@@ -117,23 +83,19 @@ export class SimulationRun {
   /** Index of the first post-period day; `dayCount` without a treatment. */
   readonly treatmentStartDay: number;
 
-  private readonly rng = new Xoshiro128();
-  private readonly funnelKey: number;
+  private readonly funnel = new FunnelDraw();
+  /** Per product, the words of its funnel cells' generator state that do not depend on the day. */
+  private readonly firstWords: Int32Array;
+  private readonly lastWords: Int32Array;
   private readonly productNoiseSigma: number;
-  private readonly visitRates: Float64Array;
-  private readonly cartBases: Float64Array;
-  private readonly orderRates: Float64Array;
-  private readonly extraUnits: Float64Array;
-  private readonly visitProbabilities: Float64Array;
-  private readonly cartProbabilities: Float64Array;
+  private readonly baseline: ProductBaseline;
   private readonly effectScales: Float64Array;
-  private readonly targetCode: number;
+  private readonly intensities: Float64Array;
+  /** Treated parameters (Y1) at intensity `effectScales × treatedRamp`; refilled when the ramp changes. */
+  private readonly treatedParameters: ProductParameters;
+  private treatedRamp = Number.NaN;
   private readonly redrawFrom: number;
-  private readonly uniforms = new Float64Array(UNIFORMS_PER_CELL);
-  private readonly untreatedParameters = emptyParameters();
-  private readonly treatedParameters = emptyParameters();
   private readonly untreatedOutcome = new Float64Array(METRIC_COUNT);
-  private readonly multiplicative: boolean;
   private readonly rampDays: number;
 
   private readonly diffTreated = new Float64Array(METRIC_COUNT);
@@ -157,46 +119,48 @@ export class SimulationRun {
         ? Math.floor((this.calendar.dayCount - 1) / 2)
         : epochDayOf(treatment.start_date) - firstEpochDay
       : this.calendar.dayCount;
-    this.funnelKey = streamKey(config.seed, 'funnel');
-    this.productNoiseSigma = config.seasonality.product_noise;
-    const sensitivity = config.catalog.quality_sensitivity;
-    this.visitRates = new Float64Array(n);
-    this.cartBases = new Float64Array(n);
-    this.orderRates = new Float64Array(n);
-    this.extraUnits = new Float64Array(n);
-    this.visitProbabilities = new Float64Array(n);
-    this.cartProbabilities = new Float64Array(n);
-    this.effectScales = new Float64Array(n);
+    const funnelKey = streamKey(config.seed, 'funnel');
+    this.firstWords = new Int32Array(n);
+    this.lastWords = new Int32Array(n);
     for (let i = 0; i < n; i += 1) {
-      const category = this.catalog.categories[i] as keyof typeof CATEGORY_PROFILES;
-      const profile = CATEGORY_PROFILES[category];
-      const price = this.catalog.prices[i] as number;
-      const quality = this.catalog.qualityScores[i] as number;
-      this.visitRates[i] = profile.visitRate;
-      this.cartBases[i] =
-        profile.cartRate *
-        (price / profile.medianPrice) ** config.catalog.price_elasticity *
-        (this.catalog.propensityFactors[i] as number);
-      this.orderRates[i] = profile.orderRate;
-      this.extraUnits[i] = profile.extraUnitsPerOrder;
-      this.visitProbabilities[i] = Math.min(
-        1,
-        profile.visitRate * Math.exp(sensitivity.visits * (quality - 0.5)),
-      );
-      this.cartProbabilities[i] = Math.min(
-        1,
-        (this.cartBases[i] as number) * Math.exp(sensitivity.conversion * (quality - 0.5)),
-      );
-      this.effectScales[i] = treatment
-        ? treatment.effect.size * (treatment.heterogeneity.by_category[category] ?? 1)
-        : 0;
+      const first = cellFirstWord(funnelKey, i);
+      this.firstWords[i] = first;
+      this.lastWords[i] = cellLastWord(first);
     }
-    this.targetCode = treatment ? TARGET_CODES[treatment.metric] : -1;
+    this.productNoiseSigma = config.seasonality.product_noise;
+    this.baseline = new ProductBaseline(config, this.catalog);
+    this.effectScales = new Float64Array(n);
+    if (treatment) {
+      for (let i = 0; i < n; i += 1) {
+        const category = this.catalog.categories[i] as keyof typeof treatment.heterogeneity.by_category;
+        this.effectScales[i] = treatment.effect.size * (treatment.heterogeneity.by_category[category] ?? 1);
+      }
+    }
+    this.intensities = new Float64Array(n);
+    this.treatedParameters = this.baseline.allocate();
     this.redrawFrom = treatment ? REDRAW_FROM[treatment.metric] : FunnelStage.impressions;
-    this.multiplicative = treatment ? treatment.effect.type === 'multiplicative' : true;
     this.rampDays = treatment ? treatment.ramp_days : 0;
     this.productDiffs = new Float64Array(n * METRIC_COUNT);
     this.daysDone = new Uint8Array(this.calendar.dayCount);
+  }
+
+  /** The treated parameters at this ramp (0 < ramp ≤ 1), recomputed only when the ramp changes. */
+  private treatedAt(ramp: number): ProductParameters {
+    const treatment = this.config.treatment;
+    if (treatment && ramp !== this.treatedRamp) {
+      const intensities = this.intensities;
+      for (let i = 0; i < this.catalog.size; i += 1) {
+        intensities[i] = (this.effectScales[i] as number) * ramp;
+      }
+      this.baseline.fillTreated(
+        this.treatedParameters,
+        treatment.metric,
+        treatment.effect.type === 'multiplicative',
+        intensities,
+      );
+      this.treatedRamp = ramp;
+    }
+    return this.treatedParameters;
   }
 
   /**
@@ -213,11 +177,10 @@ export class SimulationRun {
     this.daysDone[day] = 1;
     this.daysDoneCount += 1;
     const n = this.catalog.size;
-    const rng = this.rng;
-    const key = this.funnelKey;
-    const uniforms = this.uniforms;
-    const base = this.untreatedParameters;
-    const epochDay = this.calendar.epochDays[day] as number;
+    const funnel = this.funnel;
+    const uniforms = funnel.uniforms;
+    const outcome = funnel.outcome;
+    const dayWord = cellSubindexWord(this.calendar.epochDays[day] as number);
     const dayFactor = this.calendar.trafficFactors[day] as number;
     const sigma = this.productNoiseSigma;
     const noiseShift = (sigma * sigma) / 2;
@@ -225,14 +188,22 @@ export class SimulationRun {
     const ramp =
       post === 1 && this.rampDays > 0 ? Math.min(1, (day - this.treatmentStartDay + 1) / this.rampDays) : 1;
     const { prices, qualityScores, baselineTraffic } = this.catalog;
+    const firstWords = this.firstWords;
+    const lastWords = this.lastWords;
     const treatedFlags = this.treated;
-    const visitProbabilities = this.visitProbabilities;
-    const cartProbabilities = this.cartProbabilities;
-    const orderRates = this.orderRates;
-    const extraUnits = this.extraUnits;
-    const effectScales = this.effectScales;
+    const base = this.baseline.untreated;
+    const { rates, extraUnits, unitPrices } = base;
+    const treated = post === 1 ? this.treatedAt(ramp) : base;
+    const {
+      rates: treatedRates,
+      extraUnits: treatedExtraUnits,
+      unitPrices: treatedPrices,
+      qualityScores: treatedQualities,
+      impressionFactors,
+      impressionShifts,
+      additiveImpressions,
+    } = treated;
     const untreated = this.untreatedOutcome;
-    const treatedParameters = this.treatedParameters;
     const redrawFrom = this.redrawFrom;
     const { impressions, visits, add_to_cart: carts, orders, units, revenue } = columns;
     // Columns that do not depend on the draws are written in bulk; treated post-period rows then
@@ -246,104 +217,53 @@ export class SimulationRun {
     columns.quality_score.set(qualityScores, offset);
     for (let i = 0; i < n; i += 1) {
       const row = offset + i;
-      rng.seedCell(key, i, epochDay);
-      for (let k = 0; k < UNIFORMS_PER_CELL; k += 1) uniforms[k] = rng.nextUniform();
+      cellUniforms(firstWords[i] as number, lastWords[i] as number, dayWord, uniforms, UNIFORMS_PER_CELL);
+      funnel.startCell();
       const noise = sigma > 0 ? Math.exp(sigma * normalQuantile(uniforms[0] as number) - noiseShift) : 1;
-      base.impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
-      base.visitProbability = visitProbabilities[i] as number;
-      base.cartProbability = cartProbabilities[i] as number;
-      base.orderProbability = orderRates[i] as number;
-      base.extraUnitsPerOrder = extraUnits[i] as number;
-      base.unitPrice = prices[i] as number;
-      drawFunnel(FunnelStage.impressions, base, uniforms);
+      const impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
+      const rateOffset = i * RATES_PER_PRODUCT;
+      funnel.draw(
+        FunnelStage.impressions,
+        impressionMean,
+        rates,
+        rateOffset,
+        extraUnits[i] as number,
+        unitPrices[i] as number,
+      );
       if (post === 1) {
-        for (let m = 0; m < METRIC_COUNT; m += 1) untreated[m] = funnelOutcome[m] as number;
+        for (let m = 0; m < METRIC_COUNT; m += 1) untreated[m] = outcome[m] as number;
         const isTreated = treatedFlags[i] as number;
-        const quality = qualityScores[i] as number;
-        const treatedQuality = this.applyTreatment(i, (effectScales[i] as number) * ramp, quality);
-        drawFunnel(redrawFrom, treatedParameters, uniforms);
+        const treatedMean = additiveImpressions
+          ? Math.max(0, impressionMean + (impressionShifts[i] as number))
+          : impressionMean * (impressionFactors[i] as number);
+        funnel.draw(
+          redrawFrom,
+          treatedMean,
+          treatedRates,
+          rateOffset,
+          treatedExtraUnits[i] as number,
+          treatedPrices[i] as number,
+        );
         this.accumulate(i, isTreated);
         if (isTreated === 1) {
-          columns.price[row] = treatedParameters.unitPrice;
-          columns.quality_score[row] = treatedQuality;
+          columns.price[row] = treatedPrices[i] as number;
+          columns.quality_score[row] = treatedQualities[i] as number;
         } else {
-          for (let m = 0; m < METRIC_COUNT; m += 1) funnelOutcome[m] = untreated[m] as number;
+          for (let m = 0; m < METRIC_COUNT; m += 1) outcome[m] = untreated[m] as number;
         }
       }
-      impressions[row] = funnelOutcome[0] as number;
-      visits[row] = funnelOutcome[1] as number;
-      carts[row] = funnelOutcome[2] as number;
-      orders[row] = funnelOutcome[3] as number;
-      units[row] = funnelOutcome[4] as number;
-      revenue[row] = funnelOutcome[5] as number;
+      impressions[row] = outcome[0] as number;
+      visits[row] = outcome[1] as number;
+      carts[row] = outcome[2] as number;
+      orders[row] = outcome[3] as number;
+      units[row] = outcome[4] as number;
+      revenue[row] = outcome[5] as number;
     }
   }
 
-  /**
-   * Fill `treatedParameters` with the product's parameters under a treatment of the given intensity
-   * (size × ramp × category multiplier); returns the treated quality score.
-   */
-  private applyTreatment(i: number, intensity: number, quality: number): number {
-    const base = this.untreatedParameters;
-    const treated = this.treatedParameters;
-    treated.impressionMean = base.impressionMean;
-    treated.visitProbability = base.visitProbability;
-    treated.cartProbability = base.cartProbability;
-    treated.orderProbability = base.orderProbability;
-    treated.extraUnitsPerOrder = base.extraUnitsPerOrder;
-    treated.unitPrice = base.unitPrice;
-    const multiplicative = this.multiplicative;
-    switch (this.targetCode) {
-      case TARGET_CODES.impressions:
-        treated.impressionMean = multiplicative
-          ? base.impressionMean * (1 + intensity)
-          : Math.max(0, base.impressionMean + intensity);
-        return quality;
-      case TARGET_CODES.visits:
-        treated.visitProbability = clampUnit(
-          multiplicative ? base.visitProbability * (1 + intensity) : base.visitProbability + intensity,
-        );
-        return quality;
-      case TARGET_CODES.conversion:
-        treated.cartProbability = clampUnit(
-          multiplicative ? base.cartProbability * (1 + intensity) : base.cartProbability + intensity,
-        );
-        return quality;
-      case TARGET_CODES.units:
-        treated.extraUnitsPerOrder = Math.max(
-          0,
-          multiplicative
-            ? (1 + base.extraUnitsPerOrder) * (1 + intensity) - 1
-            : base.extraUnitsPerOrder + intensity,
-        );
-        return quality;
-      case TARGET_CODES.revenue:
-        treated.unitPrice = Math.max(
-          0,
-          Math.round((multiplicative ? base.unitPrice * (1 + intensity) : base.unitPrice + intensity) * 100) /
-            100,
-        );
-        return quality;
-      default: {
-        const treatedQuality = clampUnit(multiplicative ? quality * (1 + intensity) : quality + intensity);
-        const sensitivity = this.config.catalog.quality_sensitivity;
-        treated.impressionMean =
-          base.impressionMean * Math.exp(sensitivity.traffic * (treatedQuality - quality));
-        treated.visitProbability = Math.min(
-          1,
-          (this.visitRates[i] as number) * Math.exp(sensitivity.visits * (treatedQuality - 0.5)),
-        );
-        treated.cartProbability = Math.min(
-          1,
-          (this.cartBases[i] as number) * Math.exp(sensitivity.conversion * (treatedQuality - 0.5)),
-        );
-        return treatedQuality;
-      }
-    }
-  }
-
-  /** Add Y1 − Y0 of one post-period product-day (Y1 in `funnelOutcome`) to the ground-truth sums. */
+  /** Add Y1 − Y0 of one post-period product-day (Y1 in the funnel's outcome) to the ground-truth sums. */
   private accumulate(i: number, isTreated: number): void {
+    const funnelOutcome = this.funnel.outcome;
     const untreated = this.untreatedOutcome;
     const diffs = this.productDiffs;
     const all = this.diffAll;

@@ -67,11 +67,10 @@ export function normalQuantile(p: number): number {
 
 /**
  * Cornish–Fisher quantile of a discrete distribution with the given mean, standard deviation, skewness
- * γ1 and excess kurtosis γ2, with a continuity correction:
+ * γ1 and excess kurtosis γ2, with a continuity correction, from the standard normal quantile z = Φ⁻¹(u):
  * w = z + (z² − 1)γ1/6 + (z³ − 3z)γ2/24 − (2z³ − 5z)γ1²/36, x = ⌈μ + σw − ½⌉.
  */
-function cornishFisherQuantile(u: number, mean: number, sd: number, skew: number, kurt: number): number {
-  const z = normalQuantile(u);
+function cornishFisherQuantile(z: number, mean: number, sd: number, skew: number, kurt: number): number {
   const z2 = z * z;
   const w =
     z + ((z2 - 1) * skew) / 6 + ((z2 * z - 3 * z) * kurt) / 24 - ((2 * z2 * z - 5 * z) * skew * skew) / 36;
@@ -91,30 +90,53 @@ function cornishFisherQuantile(u: number, mean: number, sd: number, skew: number
  */
 export function poissonQuantile(u: number, mean: number): number {
   if (!(mean > 0)) return 0;
-  if (mean <= EXACT_INVERSION_MAX_MEAN) {
-    let probability = Math.exp(-mean);
-    let cumulative = probability;
-    let k = 0;
-    // The 1e3 cap only guards against u rounding above the float CDF's limit.
-    while (u > cumulative && k < 1000) {
-      probability *= mean * (k < 256 ? (RECIPROCALS[k] as number) : 1 / (k + 1));
-      k += 1;
-      cumulative += probability;
-    }
-    return k;
+  if (mean <= EXACT_INVERSION_MAX_MEAN) return poissonSearch(u, mean);
+  return poissonCornishFisher(normalQuantile(u), mean);
+}
+
+/**
+ * {@link poissonQuantile} by sequential search over the CDF, for 0 < mean ≤
+ * {@link EXACT_INVERSION_MAX_MEAN}.
+ */
+export function poissonSearch(u: number, mean: number): number {
+  let probability = Math.exp(-mean);
+  let cumulative = probability;
+  let k = 0;
+  // The 1e3 cap only guards against u rounding above the float CDF's limit.
+  while (u > cumulative && k < 1000) {
+    probability *= mean * (k < 256 ? (RECIPROCALS[k] as number) : 1 / (k + 1));
+    k += 1;
+    cumulative += probability;
   }
+  return k;
+}
+
+/**
+ * {@link poissonQuantile} by the Cornish–Fisher expansion, for mean > {@link EXACT_INVERSION_MAX_MEAN},
+ * given z = Φ⁻¹(u) (so a caller drawing twice from the same uniform computes z once).
+ */
+export function poissonCornishFisher(z: number, mean: number): number {
   const sd = Math.sqrt(mean);
-  const value = cornishFisherQuantile(u, mean, sd, 1 / sd, 1 / mean);
+  const value = cornishFisherQuantile(z, mean, sd, 1 / sd, 1 / mean);
   return Math.max(value, 0);
 }
 
-/** x^n for a non-negative integer n by repeated squaring (cheaper than exp(n·ln x) for the sizes here). */
+/** `[1, base]` for {@link integerPower}: a table lookup instead of a branch on each exponent bit. */
+const POWER_FACTORS = Float64Array.of(1, 1);
+
+/**
+ * x^n for a non-negative integer n by repeated squaring (cheaper than exp(n·ln x) for the sizes here).
+ * Each bit multiplies the result by `base` or by 1 (exact, so the result is that of skipping the
+ * multiplication); looking the factor up by the bit avoids a branch the CPU cannot predict.
+ */
 function integerPower(x: number, n: number): number {
+  const factors = POWER_FACTORS;
   let result = 1;
   let base = x;
   let exponent = n;
   while (exponent > 0) {
-    if ((exponent & 1) === 1) result *= base;
+    factors[1] = base;
+    result *= factors[exponent & 1] as number;
     base *= base;
     exponent >>>= 1;
   }
@@ -134,17 +156,91 @@ function integerPower(x: number, n: number): number {
 export function binomialQuantile(u: number, trials: number, p: number): number {
   if (trials <= 0 || !(p > 0)) return 0;
   if (p >= 1) return trials;
-  if (p > 0.5) return trials - lowerTailBinomialQuantile(1 - u, trials, 1 - p);
-  return lowerTailBinomialQuantile(u, trials, p);
+  if (p > 0.5) {
+    const flipped = 1 - p;
+    return trials - lowerTailBinomialQuantile(1 - u, trials, flipped, 1 - flipped, flipped / (1 - flipped));
+  }
+  return lowerTailBinomialQuantile(u, trials, p, 1 - p, p / (1 - p));
 }
 
-/** {@link binomialQuantile} for 0 < p ≤ ½. */
-function lowerTailBinomialQuantile(u: number, trials: number, p: number): number {
+/** How {@link binomialQuantileForRate} handles a success probability (see {@link prepareBinomialRate}). */
+export const BinomialRateMode = {
+  /** p ≤ 0 (or NaN): always 0. */
+  none: 0,
+  /** p ≥ 1: always `trials`. */
+  all: 1,
+  /** ½ < p < 1: `trials` minus the lower-tail quantile of 1 − u under 1 − p. */
+  upper: 2,
+  /** 0 < p ≤ ½: the lower-tail quantile. */
+  lower: 3,
+} as const;
+
+/** Values per prepared rate in a rates array: mode, tail probability p′, 1 − p′, p′ / (1 − p′). */
+export const PREPARED_RATE_STRIDE = 4;
+
+/**
+ * Write at `rates[offset…offset + 3]` what {@link binomialQuantile} derives from a success probability
+ * `p` before its search (mode, the tail probability p′ ≤ ½, 1 − p′ and p′ / (1 − p′)), computed exactly
+ * as it does, so that {@link binomialQuantileForRate} returns the same value without the per-draw
+ * subtraction and division when one probability serves many draws.
+ */
+export function prepareBinomialRate(p: number, rates: Float64Array, offset: number): void {
+  let mode: number = BinomialRateMode.lower;
+  let tail = p;
+  if (!(p > 0)) mode = BinomialRateMode.none;
+  else if (p >= 1) mode = BinomialRateMode.all;
+  else if (p > 0.5) {
+    mode = BinomialRateMode.upper;
+    tail = 1 - p;
+  }
+  const complement = 1 - tail;
+  rates[offset] = mode;
+  rates[offset + 1] = tail;
+  rates[offset + 2] = complement;
+  rates[offset + 3] = tail / complement;
+}
+
+/**
+ * {@link binomialQuantile} for a probability prepared by {@link prepareBinomialRate} at
+ * `rates[offset]`: the same value for every u and trials, bit for bit.
+ */
+export function binomialQuantileForRate(
+  u: number,
+  trials: number,
+  rates: Float64Array,
+  offset: number,
+): number {
+  if (trials <= 0) return 0;
+  const mode = rates[offset] as number;
+  if (mode === BinomialRateMode.lower) {
+    return lowerTailBinomialQuantile(
+      u,
+      trials,
+      rates[offset + 1] as number,
+      rates[offset + 2] as number,
+      rates[offset + 3] as number,
+    );
+  }
+  if (mode === BinomialRateMode.upper) {
+    return (
+      trials -
+      lowerTailBinomialQuantile(
+        1 - u,
+        trials,
+        rates[offset + 1] as number,
+        rates[offset + 2] as number,
+        rates[offset + 3] as number,
+      )
+    );
+  }
+  return mode === BinomialRateMode.all ? trials : 0;
+}
+
+/** {@link binomialQuantile} for 0 < p ≤ ½, given q = 1 − p and ratio = p / q. */
+function lowerTailBinomialQuantile(u: number, trials: number, p: number, q: number, ratio: number): number {
   const mean = trials * p;
   if (mean <= EXACT_INVERSION_MAX_MEAN) {
     // P(X = 0) = (1 − p)^n, then P(X = k + 1) = P(X = k) · (n − k)/(k + 1) · p/(1 − p).
-    const q = 1 - p;
-    const ratio = p / q;
     let probability = integerPower(q, trials);
     let cumulative = probability;
     let k = 0;
@@ -155,8 +251,14 @@ function lowerTailBinomialQuantile(u: number, trials: number, p: number): number
     }
     return k;
   }
-  const variance = mean * (1 - p);
+  const variance = mean * q;
   const sd = Math.sqrt(variance);
-  const value = cornishFisherQuantile(u, mean, sd, (1 - 2 * p) / sd, (1 - 6 * p * (1 - p)) / variance);
+  const value = cornishFisherQuantile(
+    normalQuantile(u),
+    mean,
+    sd,
+    (1 - 2 * p) / sd,
+    (1 - 6 * p * q) / variance,
+  );
   return value < 0 ? 0 : Math.min(value, trials);
 }

@@ -62,13 +62,13 @@ export class Xoshiro128 {
    * output is discarded so that the first uniform already depends on every state word.
    */
   seedCell(key: number, a: number, b: number): void {
-    const s0 = mix32(key ^ mix32(a + 0x6a09e667));
-    const s1 = mix32(s0 ^ mix32(b + 0xbb67ae85));
+    const s0 = cellFirstWord(key, a);
+    const s1 = mix32(s0 ^ cellSubindexWord(b));
     const state = this.state;
     state[0] = s0;
     state[1] = s1;
     state[2] = mix32(s1 ^ 0x3c6ef372);
-    state[3] = mix32((s0 + 0xa54ff53a) >>> 0) | 1;
+    state[3] = cellLastWord(s0);
     this.nextUint32();
   }
 
@@ -102,5 +102,81 @@ export class Xoshiro128 {
   /** A uniform number strictly inside (0, 1), with 32-bit resolution. */
   nextUniform(): number {
     return this.nextUint32() * 2.3283064365386963e-10 + 1.1641532182693481e-10;
+  }
+}
+
+/**
+ * First state word of the cell `(key, a, …)` of {@link Xoshiro128.seedCell}, as an unsigned integer:
+ * it does not depend on the subindex, so a caller seeding many cells of one index computes it once.
+ *
+ * @example
+ * ```ts
+ * const first = cellFirstWord(streamKey(42, 'funnel'), productIndex);
+ * ```
+ */
+export function cellFirstWord(key: number, a: number): number {
+  return mix32(key ^ mix32(a + 0x6a09e667));
+}
+
+/**
+ * Last state word of a cell whose first word is `first` (see {@link cellFirstWord}); never zero.
+ *
+ * @example
+ * ```ts
+ * const last = cellLastWord(cellFirstWord(key, productIndex));
+ * ```
+ */
+export function cellLastWord(first: number): number {
+  return mix32((first + 0xa54ff53a) >>> 0) | 1;
+}
+
+/**
+ * The hash of the subindex `b` that {@link Xoshiro128.seedCell} mixes into the second state word; the
+ * same for every index, so a caller seeding a whole column of cells computes it once.
+ *
+ * @example
+ * ```ts
+ * const dayWord = cellSubindexWord(epochDay);
+ * ```
+ */
+export function cellSubindexWord(b: number): number {
+  return mix32(b + 0xbb67ae85);
+}
+
+/**
+ * Write to `out[0…count − 1]` the first `count` uniforms of the cell that {@link Xoshiro128.seedCell}
+ * would seed from the given words, bit for bit, with the generator state in local variables rather
+ * than an object (the simulator's inner loop draws six per product-day).
+ *
+ * @example
+ * ```ts
+ * const first = cellFirstWord(key, product);
+ * cellUniforms(first, cellLastWord(first), cellSubindexWord(epochDay), uniforms, 6);
+ * ```
+ */
+export function cellUniforms(
+  first: number,
+  last: number,
+  subindexWord: number,
+  out: Float64Array,
+  count: number,
+): void {
+  let s1 = mix32(first ^ subindexWord);
+  let s2 = mix32(s1 ^ 0x3c6ef372) | 0;
+  let s0 = first | 0;
+  let s3 = last | 0;
+  s1 |= 0;
+  // xoshiro128** steps as in Xoshiro128.nextUint32; the first output is discarded, as in seedCell.
+  for (let k = -1; k < count; k += 1) {
+    const product = Math.imul(s1, 5);
+    const result = Math.imul((product << 7) | (product >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s1 ^= n2;
+    s0 ^= n3;
+    s2 = n2 ^ t;
+    s3 = (n3 << 11) | (n3 >>> 21);
+    if (k >= 0) out[k] = result * 2.3283064365386963e-10 + 1.1641532182693481e-10;
   }
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { binomialQuantile, normalQuantile, poissonQuantile } from '../../src/index';
-import { EXACT_INVERSION_MAX_MEAN } from '../../src/random/distributions';
+import {
+  binomialQuantileForRate,
+  EXACT_INVERSION_MAX_MEAN,
+  PREPARED_RATE_STRIDE,
+  poissonCornishFisher,
+  poissonSearch,
+  prepareBinomialRate,
+} from '../../src/random/distributions';
 import golden from '../fixtures/quantiles.json';
 
 describe('quantile functions against SciPy', () => {
@@ -48,5 +55,42 @@ describe('quantile functions against SciPy', () => {
     expect(binomialQuantile(0.9, 0, 0.5)).toBe(0);
     expect(binomialQuantile(0.9, 10, 0)).toBe(0);
     expect(binomialQuantile(0.1, 10, 1)).toBe(10);
+  });
+
+  it('the prepared-rate binomial and the split Poisson give binomialQuantile and poissonQuantile bit for bit', () => {
+    const probabilities = [
+      Number.NaN,
+      -0.1,
+      0,
+      1e-9,
+      0.01,
+      0.1,
+      0.37,
+      0.5,
+      0.5000001,
+      0.62,
+      0.9,
+      0.999,
+      1,
+      1.5,
+    ];
+    const rates = new Float64Array(probabilities.length * PREPARED_RATE_STRIDE);
+    probabilities.forEach((p, index) => prepareBinomialRate(p, rates, index * PREPARED_RATE_STRIDE));
+    for (let step = 0; step < 97; step += 1) {
+      const u = (step + 0.37) / 97;
+      probabilities.forEach((p, index) => {
+        for (const trials of [0, 1, 2, 5, 17, 120, 399, 401, 5_000]) {
+          expect(
+            binomialQuantileForRate(u, trials, rates, index * PREPARED_RATE_STRIDE),
+            `u=${u} n=${trials} p=${p}`,
+          ).toBe(binomialQuantile(u, trials, p));
+        }
+      });
+      for (const mean of [1e-6, 0.3, 4, 39.9, 40])
+        expect(poissonSearch(u, mean)).toBe(poissonQuantile(u, mean));
+      for (const mean of [40.01, 120, 5_000]) {
+        expect(poissonCornishFisher(normalQuantile(u), mean)).toBe(poissonQuantile(u, mean));
+      }
+    }
   });
 });

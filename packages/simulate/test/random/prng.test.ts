@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { streamKey, Xoshiro128 } from '../../src/index';
-import { mix32 } from '../../src/random/prng';
+import { cellFirstWord, cellLastWord, cellSubindexWord, cellUniforms, mix32 } from '../../src/random/prng';
 import reference from '../fixtures/xoshiro128starstar.json';
 
 describe('xoshiro128**', () => {
@@ -62,5 +62,22 @@ describe('xoshiro128**', () => {
     expect(streamKey(42, 'funnel')).not.toBe(streamKey(43, 'funnel'));
     expect(streamKey(2 ** 40, 'funnel')).not.toBe(streamKey(0, 'funnel'));
     expect(streamKey(42, 'funnel')).toBe(streamKey(42, 'funnel'));
+  });
+
+  it('cellUniforms gives the uniforms of seedCell bit for bit, from per-index and per-subindex words', () => {
+    const rng = new Xoshiro128();
+    const out = new Float64Array(6);
+    for (const key of [streamKey(42, 'funnel'), streamKey(0, 'funnel'), 0xffffffff]) {
+      for (const a of [0, 1, 7, 9_999, 123_456, 9_999_999]) {
+        const first = cellFirstWord(key, a);
+        const last = cellLastWord(first);
+        for (const b of [0, 1, 19_723, 20_088, 40_000, -3]) {
+          rng.seedCell(key, a, b);
+          cellUniforms(first, last, cellSubindexWord(b), out, 6);
+          for (let k = 0; k < 6; k += 1)
+            expect(out[k], `key ${key} cell (${a}, ${b}) draw ${k}`).toBe(rng.nextUniform());
+        }
+      }
+    }
   });
 });
