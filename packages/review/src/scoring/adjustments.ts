@@ -73,7 +73,7 @@ export const ADJUSTMENT_DEFINITIONS: readonly AdjustmentDefinition[] = [
     flagCode: 'UNDERPOWERED',
     flagMessage: (input, _flagAt, { adequacy, measurement }) =>
       adequacy.df > 0
-        ? `the pilot has ${fmt(100 * adequacy.power)}% power (two-sided t-test, df = ${fmt(adequacy.df)}) to detect ${describeTarget(adequacy)}; achieved n = ${measurement.sample_size} is ${fmt(input)}× the n needed for the target power`
+        ? `the pilot has ${fmt(100 * adequacy.power)}% power (two-sided t-test, df = ${fmt(adequacy.df)}) to detect ${describeTarget(adequacy)}: ${fmt(input)}× the sample it needs for the target power (n = ${measurement.sample_size})`
         : `no degrees of freedom are left to estimate the noise (n = ${measurement.sample_size}, df = ${fmt(adequacy.df)}): no effect is detectable`,
   },
   {
