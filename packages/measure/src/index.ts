@@ -104,7 +104,8 @@ export {
   PilotPlanSpecSchema,
   planPilot,
 } from './planning/plan-pilot';
-export { minimumDetectableEffect, zTestPower } from './planning/power';
+export { noncentralTCdf } from './planning/noncentral-t';
+export { minimumDetectableEffect, tTestPower, zTestPower } from './planning/power';
 export { type BalanceRow, groupHistogramSvg, lovePlotSvg } from './plots/balance-plots';
 export { type MeasurementPlot, measurementPlots } from './plots/measurement-plots';
 export {
