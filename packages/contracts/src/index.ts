@@ -49,6 +49,8 @@ export {
   type OutcomeReport,
   type OutcomeReportInput,
   OutcomeReportSchema,
+  type PilotEvidence,
+  PilotEvidenceSchema,
   type RunMetadata,
   RunMetadataSchema,
 } from './schemas/outcome';

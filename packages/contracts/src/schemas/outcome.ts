@@ -107,6 +107,23 @@ export const DroppedInitiativeSchema = z.strictObject({
 export type DroppedInitiative = z.output<typeof DroppedInitiativeSchema>;
 
 /**
+ * One reviewed pilot as evidence for later cycles, whatever was decided about it: its methodology, the
+ * confidence its review gave, its cost, and its effect estimate and SE valued as money (`effect ×
+ * value_per_unit × units`). Pilots are measured for every initiative, funded or not, so this evidence is
+ * free of the selection that outcome records have; decision models pool it into their prior.
+ */
+export const PilotEvidenceSchema = z.strictObject({
+  initiative_id: InitiativeIdSchema,
+  model_type: ModelTypeSchema,
+  confidence: ConfidenceSchema,
+  cost: CurrencySchema,
+  estimated_return: FiniteNumberSchema,
+  estimated_return_se: FiniteNumberSchema.min(0),
+});
+/** One reviewed pilot as evidence for later cycles. */
+export type PilotEvidence = z.output<typeof PilotEvidenceSchema>;
+
+/**
  * Run metadata that makes a report reproducible: the hash of the resolved config, the seed, package
  * versions, and stage timings in milliseconds (the only field that differs between identical runs).
  */
@@ -137,6 +154,8 @@ export const OutcomeReportSchema = z
     total_allocated: CurrencySchema,
     records: z.array(OutcomeRecordSchema),
     dropped: z.array(DroppedInitiativeSchema).default([]),
+    /** Every reviewed pilot of the run, funded or not (absent in reports written before it existed). */
+    evidence: z.array(PilotEvidenceSchema).optional(),
   })
   .superRefine((value, ctx) => {
     if (!atMost(value.total_allocated, value.budget)) {
@@ -164,6 +183,20 @@ export const OutcomeReportSchema = z
     });
     value.dropped.forEach((drop, index) => {
       check(drop.initiative_id, ['dropped', index, 'initiative_id']);
+    });
+    const evidenced = new Set<string>();
+    value.evidence?.forEach((entry, index) => {
+      if (evidenced.has(entry.initiative_id) || !seen.has(entry.initiative_id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evidence', index, 'initiative_id'],
+          input: entry.initiative_id,
+          message: evidenced.has(entry.initiative_id)
+            ? 'expected each initiative at most once in evidence'
+            : 'expected an initiative of records or dropped',
+        });
+      }
+      evidenced.add(entry.initiative_id);
     });
   });
 /** Scale → Report contract (parsed form). */

@@ -306,6 +306,31 @@ describe('OutcomeRecord and OutcomeReport', () => {
     expect(error.path).toBe('dropped[0].initiative_id');
   });
 
+  it('carries pilot evidence for initiatives of the report, once each, with a non-negative SE', () => {
+    const evidence = (id: string, se = 5) => ({
+      initiative_id: id,
+      model_type: 'experiment' as const,
+      confidence: 0.8,
+      cost: 4,
+      estimated_return: 12,
+      estimated_return_se: se,
+    });
+    const report = validReport();
+    expect(parseOutcomeReport({ ...report, evidence: [evidence('A'), evidence('B')] }).evidence).toHaveLength(
+      2,
+    );
+    expect(parseOutcomeReport(report).evidence).toBeUndefined();
+    expect(
+      violation(() => parseOutcomeReport({ ...report, evidence: [evidence('A'), evidence('A')] })).path,
+    ).toBe('evidence[1].initiative_id');
+    expect(violation(() => parseOutcomeReport({ ...report, evidence: [evidence('Z')] })).message).toContain(
+      'an initiative of records or dropped',
+    );
+    expect(violation(() => parseOutcomeReport({ ...report, evidence: [evidence('A', -1)] })).path).toBe(
+      'evidence[0].estimated_return_se',
+    );
+  });
+
   it('rejects a malformed config hash in the metadata', () => {
     const report = validReport();
     const error = violation(() =>
