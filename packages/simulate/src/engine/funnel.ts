@@ -4,7 +4,6 @@ import {
   normalQuantile,
   PREPARED_RATE_STRIDE,
   poissonCornishFisher,
-  poissonQuantile,
   poissonSearch,
 } from '../random/distributions';
 
@@ -26,6 +25,16 @@ export const VISIT_RATE = 0;
 export const CART_RATE = PREPARED_RATE_STRIDE;
 export const ORDER_RATE = 2 * PREPARED_RATE_STRIDE;
 
+/** Slots of {@link FunnelDraw.parameters} the caller writes: the draw's expected impressions. */
+export const IMPRESSION_MEAN = 0;
+/** Slot of {@link FunnelDraw.parameters}: extra units per order. */
+export const EXTRA_UNITS = 1;
+/** Slot of {@link FunnelDraw.parameters}: unit price. */
+export const UNIT_PRICE = 2;
+const IMPRESSION_NORMAL = 3;
+const UNITS_MEAN = 4;
+const UNITS_NORMAL = 5;
+
 /**
  * Draws product-days through the funnel by inversion of six uniforms per cell (common random numbers):
  * impressions ~ Poisson(λ); visits ~ Binomial(impressions, p_visit); add_to_cart ~ Binomial(visits,
@@ -44,7 +53,8 @@ export const ORDER_RATE = 2 * PREPARED_RATE_STRIDE;
  * ```ts
  * const funnel = new FunnelDraw();
  * funnel.startCell(); // after writing the cell's uniforms to funnel.uniforms
- * funnel.draw(FunnelStage.impressions, 120, rates, 0, 0.2, 19.99);
+ * funnel.parameters.set([120, 0.2, 19.99]); // impression mean, extra units per order, unit price
+ * funnel.draw(FunnelStage.impressions, rates, 0);
  * funnel.outcome[0]; // impressions
  * ```
  */
@@ -52,12 +62,16 @@ export class FunnelDraw {
   /** The cell's six uniforms; the caller writes them before {@link FunnelDraw.startCell}. */
   readonly uniforms = new Float64Array(6);
   /**
+   * The next draw's parameters, written by the caller (numbers travel in arrays, not as arguments,
+   * so calls that are not inlined box nothing): `[IMPRESSION_MEAN]`, `[EXTRA_UNITS]`, `[UNIT_PRICE]`.
+   */
+  readonly parameters = new Float64Array(6);
+  /**
    * One product-day's outcomes, in funnel order: impressions, visits, add_to_cart, orders, units,
    * revenue. Stages before a draw's `fromStage` keep the previous draw's values.
    */
   readonly outcome = new Float64Array(6);
-  /** Φ⁻¹(uniforms[1]) of the current cell, once `hasImpressionNormal`. */
-  private impressionNormal = 0;
+  /** Whether `parameters[IMPRESSION_NORMAL]` holds Φ⁻¹(uniforms[1]) of the current cell. */
   private hasImpressionNormal = false;
 
   /** Begin a new cell (its uniforms are in place): forget what was derived from the previous one. */
@@ -70,53 +84,55 @@ export class FunnelDraw {
    * cell (a treatment redraws only what it can change). The product's prepared visit, add-to-cart and
    * order rates are at `rates[rateOffset…]`.
    */
-  draw(
-    fromStage: number,
-    impressionMean: number,
-    rates: Float64Array,
-    rateOffset: number,
-    extraUnitsPerOrder: number,
-    unitPrice: number,
-  ): void {
+  draw(fromStage: number, rates: Float64Array, rateOffset: number): void {
     const outcome = this.outcome;
     const uniforms = this.uniforms;
+    const parameters = this.parameters;
     let impressions = outcome[0] as number;
     let visits = outcome[1] as number;
     let carts = outcome[2] as number;
     let orders = outcome[3] as number;
     let units = outcome[4] as number;
-    if (fromStage <= FunnelStage.impressions) {
-      impressions = this.impressions(impressionMean);
-    }
+    if (fromStage <= FunnelStage.impressions) impressions = this.impressions();
     if (fromStage <= FunnelStage.visits) {
-      visits = binomialQuantileForRate(uniforms[2] as number, impressions, rates, rateOffset + VISIT_RATE);
+      visits = binomialQuantileForRate(uniforms, 2, impressions, rates, rateOffset + VISIT_RATE);
     }
     if (fromStage <= FunnelStage.addToCart) {
-      carts = binomialQuantileForRate(uniforms[3] as number, visits, rates, rateOffset + CART_RATE);
+      carts = binomialQuantileForRate(uniforms, 3, visits, rates, rateOffset + CART_RATE);
     }
     if (fromStage <= FunnelStage.orders) {
-      orders = binomialQuantileForRate(uniforms[4] as number, carts, rates, rateOffset + ORDER_RATE);
+      orders = binomialQuantileForRate(uniforms, 4, carts, rates, rateOffset + ORDER_RATE);
     }
-    if (fromStage <= FunnelStage.units) {
-      units = orders > 0 ? orders + poissonQuantile(uniforms[5] as number, orders * extraUnitsPerOrder) : 0;
-    }
+    if (fromStage <= FunnelStage.units) units = orders > 0 ? orders + this.extraUnits(orders) : 0;
     outcome[0] = impressions;
     outcome[1] = visits;
     outcome[2] = carts;
     outcome[3] = orders;
     outcome[4] = units;
-    outcome[5] = Math.round(units * unitPrice * 100) / 100;
+    outcome[5] = Math.round(units * (parameters[UNIT_PRICE] as number) * 100) / 100;
   }
 
-  /** `poissonQuantile(uniforms[1], mean)`, reusing the cell's Φ⁻¹(uniforms[1]) once computed. */
-  private impressions(mean: number): number {
+  /** `poissonQuantile(uniforms[1], impression mean)`, reusing the cell's Φ⁻¹(uniforms[1]) once computed. */
+  private impressions(): number {
+    const parameters = this.parameters;
+    const mean = parameters[IMPRESSION_MEAN] as number;
     if (!(mean > 0)) return 0;
-    const u = this.uniforms[1] as number;
-    if (mean <= EXACT_INVERSION_MAX_MEAN) return poissonSearch(u, mean);
+    if (mean <= EXACT_INVERSION_MAX_MEAN) return poissonSearch(this.uniforms, 1, parameters, IMPRESSION_MEAN);
     if (!this.hasImpressionNormal) {
-      this.impressionNormal = normalQuantile(u);
+      parameters[IMPRESSION_NORMAL] = normalQuantile(this.uniforms[1] as number);
       this.hasImpressionNormal = true;
     }
-    return poissonCornishFisher(this.impressionNormal, mean);
+    return poissonCornishFisher(parameters, IMPRESSION_NORMAL, parameters, IMPRESSION_MEAN);
+  }
+
+  /** `poissonQuantile(uniforms[5], orders × extra units per order)`. */
+  private extraUnits(orders: number): number {
+    const parameters = this.parameters;
+    const mean = orders * (parameters[EXTRA_UNITS] as number);
+    if (!(mean > 0)) return 0;
+    parameters[UNITS_MEAN] = mean;
+    if (mean <= EXACT_INVERSION_MAX_MEAN) return poissonSearch(this.uniforms, 5, parameters, UNITS_MEAN);
+    parameters[UNITS_NORMAL] = normalQuantile(this.uniforms[5] as number);
+    return poissonCornishFisher(parameters, UNITS_NORMAL, parameters, UNITS_MEAN);
   }
 }

@@ -7,7 +7,14 @@ import { type GroundTruth, GroundTruthSchema } from '../ground-truth/schema';
 import { normalQuantile } from '../random/distributions';
 import { cellFirstWord, cellLastWord, cellSubindexWord, cellUniforms, streamKey } from '../random/prng';
 import { assignTreatment } from '../treatment/assignment';
-import { FunnelDraw, FunnelStage, RATES_PER_PRODUCT } from './funnel';
+import {
+  EXTRA_UNITS,
+  FunnelDraw,
+  FunnelStage,
+  IMPRESSION_MEAN,
+  RATES_PER_PRODUCT,
+  UNIT_PRICE,
+} from './funnel';
 import { ProductBaseline, type ProductParameters, REDRAW_FROM } from './product-parameters';
 
 const METRIC_COUNT = METRICS.length;
@@ -180,6 +187,7 @@ export class SimulationRun {
     const funnel = this.funnel;
     const uniforms = funnel.uniforms;
     const outcome = funnel.outcome;
+    const parameters = funnel.parameters;
     const dayWord = cellSubindexWord(this.calendar.epochDays[day] as number);
     const dayFactor = this.calendar.trafficFactors[day] as number;
     const sigma = this.productNoiseSigma;
@@ -222,28 +230,20 @@ export class SimulationRun {
       const noise = sigma > 0 ? Math.exp(sigma * normalQuantile(uniforms[0] as number) - noiseShift) : 1;
       const impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
       const rateOffset = i * RATES_PER_PRODUCT;
-      funnel.draw(
-        FunnelStage.impressions,
-        impressionMean,
-        rates,
-        rateOffset,
-        extraUnits[i] as number,
-        unitPrices[i] as number,
-      );
+      parameters[IMPRESSION_MEAN] = impressionMean;
+      parameters[EXTRA_UNITS] = extraUnits[i] as number;
+      parameters[UNIT_PRICE] = unitPrices[i] as number;
+      funnel.draw(FunnelStage.impressions, rates, rateOffset);
       if (post === 1) {
         for (let m = 0; m < METRIC_COUNT; m += 1) untreated[m] = outcome[m] as number;
         const isTreated = treatedFlags[i] as number;
         const treatedMean = additiveImpressions
           ? Math.max(0, impressionMean + (impressionShifts[i] as number))
           : impressionMean * (impressionFactors[i] as number);
-        funnel.draw(
-          redrawFrom,
-          treatedMean,
-          treatedRates,
-          rateOffset,
-          treatedExtraUnits[i] as number,
-          treatedPrices[i] as number,
-        );
+        parameters[IMPRESSION_MEAN] = treatedMean;
+        parameters[EXTRA_UNITS] = treatedExtraUnits[i] as number;
+        parameters[UNIT_PRICE] = treatedPrices[i] as number;
+        funnel.draw(redrawFrom, treatedRates, rateOffset);
         this.accumulate(i, isTreated);
         if (isTreated === 1) {
           columns.price[row] = treatedPrices[i] as number;

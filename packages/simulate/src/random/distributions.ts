@@ -90,15 +90,33 @@ function cornishFisherQuantile(z: number, mean: number, sd: number, skew: number
  */
 export function poissonQuantile(u: number, mean: number): number {
   if (!(mean > 0)) return 0;
-  if (mean <= EXACT_INVERSION_MAX_MEAN) return poissonSearch(u, mean);
-  return poissonCornishFisher(normalQuantile(u), mean);
+  const scratch = SCALAR_ARGUMENTS;
+  scratch[0] = u;
+  scratch[1] = mean;
+  if (mean <= EXACT_INVERSION_MAX_MEAN) return poissonSearch(scratch, 0, scratch, 1);
+  scratch[0] = normalQuantile(u);
+  return poissonCornishFisher(scratch, 0, scratch, 1);
 }
 
 /**
- * {@link poissonQuantile} by sequential search over the CDF, for 0 < mean ≤
- * {@link EXACT_INVERSION_MAX_MEAN}.
+ * Slots through which the scalar quantile functions pass their arguments to the array-based ones. The
+ * simulator's inner loop calls those directly with its own arrays: a number passed to (or returned
+ * from) a call the compiler does not inline is boxed on the heap, an array and an index are not.
  */
-export function poissonSearch(u: number, mean: number): number {
+const SCALAR_ARGUMENTS = new Float64Array(2);
+
+/**
+ * {@link poissonQuantile} of u = `uniforms[uIndex]` and mean = `means[meanIndex]` by sequential search
+ * over the CDF, for 0 < mean ≤ {@link EXACT_INVERSION_MAX_MEAN}.
+ */
+export function poissonSearch(
+  uniforms: Float64Array,
+  uIndex: number,
+  means: Float64Array,
+  meanIndex: number,
+): number {
+  const u = uniforms[uIndex] as number;
+  const mean = means[meanIndex] as number;
   let probability = Math.exp(-mean);
   let cumulative = probability;
   let k = 0;
@@ -112,36 +130,24 @@ export function poissonSearch(u: number, mean: number): number {
 }
 
 /**
- * {@link poissonQuantile} by the Cornish–Fisher expansion, for mean > {@link EXACT_INVERSION_MAX_MEAN},
- * given z = Φ⁻¹(u) (so a caller drawing twice from the same uniform computes z once).
+ * {@link poissonQuantile} by the Cornish–Fisher expansion, for mean = `means[meanIndex]` above
+ * {@link EXACT_INVERSION_MAX_MEAN}, given z = Φ⁻¹(u) at `normals[zIndex]` (so a caller drawing twice
+ * from the same uniform computes z once).
  */
-export function poissonCornishFisher(z: number, mean: number): number {
+export function poissonCornishFisher(
+  normals: Float64Array,
+  zIndex: number,
+  means: Float64Array,
+  meanIndex: number,
+): number {
+  const mean = means[meanIndex] as number;
   const sd = Math.sqrt(mean);
-  const value = cornishFisherQuantile(z, mean, sd, 1 / sd, 1 / mean);
+  const value = cornishFisherQuantile(normals[zIndex] as number, mean, sd, 1 / sd, 1 / mean);
   return Math.max(value, 0);
 }
 
-/** `[1, base]` for {@link integerPower}: a table lookup instead of a branch on each exponent bit. */
+/** `[1, base]` for the power (1 − p)^n: a table lookup instead of a branch on each exponent bit. */
 const POWER_FACTORS = Float64Array.of(1, 1);
-
-/**
- * x^n for a non-negative integer n by repeated squaring (cheaper than exp(n·ln x) for the sizes here).
- * Each bit multiplies the result by `base` or by 1 (exact, so the result is that of skipping the
- * multiplication); looking the factor up by the bit avoids a branch the CPU cannot predict.
- */
-function integerPower(x: number, n: number): number {
-  const factors = POWER_FACTORS;
-  let result = 1;
-  let base = x;
-  let exponent = n;
-  while (exponent > 0) {
-    factors[1] = base;
-    result *= factors[exponent & 1] as number;
-    base *= base;
-    exponent >>>= 1;
-  }
-  return result;
-}
 
 /**
  * Binomial quantile: the smallest k with P(X ≤ k) ≥ u for X ~ Binomial(trials, p). Exact (sequential
@@ -154,13 +160,9 @@ function integerPower(x: number, n: number): number {
  * ```
  */
 export function binomialQuantile(u: number, trials: number, p: number): number {
-  if (trials <= 0 || !(p > 0)) return 0;
-  if (p >= 1) return trials;
-  if (p > 0.5) {
-    const flipped = 1 - p;
-    return trials - lowerTailBinomialQuantile(1 - u, trials, flipped, 1 - flipped, flipped / (1 - flipped));
-  }
-  return lowerTailBinomialQuantile(u, trials, p, 1 - p, p / (1 - p));
+  prepareBinomialRate(p, SCALAR_RATE, 0);
+  SCALAR_ARGUMENTS[0] = u;
+  return binomialQuantileForRate(SCALAR_ARGUMENTS, 0, trials, SCALAR_RATE, 0);
 }
 
 /** How {@link binomialQuantileForRate} handles a success probability (see {@link prepareBinomialRate}). */
@@ -200,65 +202,61 @@ export function prepareBinomialRate(p: number, rates: Float64Array, offset: numb
   rates[offset + 3] = tail / complement;
 }
 
+/** The prepared rate of {@link binomialQuantile}'s own probability. */
+const SCALAR_RATE = new Float64Array(PREPARED_RATE_STRIDE);
+
 /**
- * {@link binomialQuantile} for a probability prepared by {@link prepareBinomialRate} at
- * `rates[offset]`: the same value for every u and trials, bit for bit.
+ * {@link binomialQuantile} of u = `uniforms[uIndex]` for a probability prepared by
+ * {@link prepareBinomialRate} at `rates[offset]`: the same value for every u and trials, bit for bit.
+ * For ½ < p < 1 it is `trials` minus the lower-tail quantile of 1 − u under 1 − p.
  */
 export function binomialQuantileForRate(
-  u: number,
+  uniforms: Float64Array,
+  uIndex: number,
   trials: number,
   rates: Float64Array,
   offset: number,
 ): number {
   if (trials <= 0) return 0;
   const mode = rates[offset] as number;
-  if (mode === BinomialRateMode.lower) {
-    return lowerTailBinomialQuantile(
-      u,
-      trials,
-      rates[offset + 1] as number,
-      rates[offset + 2] as number,
-      rates[offset + 3] as number,
-    );
-  }
-  if (mode === BinomialRateMode.upper) {
-    return (
-      trials -
-      lowerTailBinomialQuantile(
-        1 - u,
-        trials,
-        rates[offset + 1] as number,
-        rates[offset + 2] as number,
-        rates[offset + 3] as number,
-      )
-    );
-  }
-  return mode === BinomialRateMode.all ? trials : 0;
-}
-
-/** {@link binomialQuantile} for 0 < p ≤ ½, given q = 1 − p and ratio = p / q. */
-function lowerTailBinomialQuantile(u: number, trials: number, p: number, q: number, ratio: number): number {
+  if (mode === BinomialRateMode.none) return 0;
+  if (mode === BinomialRateMode.all) return trials;
+  const upper = mode === BinomialRateMode.upper;
+  const u = upper ? 1 - (uniforms[uIndex] as number) : (uniforms[uIndex] as number);
+  const p = rates[offset + 1] as number;
+  const q = rates[offset + 2] as number;
   const mean = trials * p;
+  let k = 0;
   if (mean <= EXACT_INVERSION_MAX_MEAN) {
-    // P(X = 0) = (1 − p)^n, then P(X = k + 1) = P(X = k) · (n − k)/(k + 1) · p/(1 − p).
-    let probability = integerPower(q, trials);
+    // P(X = 0) = (1 − p)^n by repeated squaring: each exponent bit multiplies by the square or by 1
+    // (exact, as if skipped), looked up rather than branched on. Then
+    // P(X = k + 1) = P(X = k) · (n − k)/(k + 1) · p/(1 − p).
+    const factors = POWER_FACTORS;
+    let probability = 1;
+    let square = q;
+    for (let exponent = trials; exponent > 0; exponent >>>= 1) {
+      factors[1] = square;
+      probability *= factors[exponent & 1] as number;
+      square *= square;
+    }
+    const ratio = rates[offset + 3] as number;
     let cumulative = probability;
-    let k = 0;
     while (u > cumulative && k < trials) {
       probability *= (trials - k) * ratio * (k < 256 ? (RECIPROCALS[k] as number) : 1 / (k + 1));
       k += 1;
       cumulative += probability;
     }
-    return k;
+  } else {
+    const variance = mean * q;
+    const sd = Math.sqrt(variance);
+    const value = cornishFisherQuantile(
+      normalQuantile(u),
+      mean,
+      sd,
+      (1 - 2 * p) / sd,
+      (1 - 6 * p * q) / variance,
+    );
+    k = value < 0 ? 0 : Math.min(value, trials);
   }
-  const variance = mean * q;
-  const sd = Math.sqrt(variance);
-  const value = cornishFisherQuantile(
-    normalQuantile(u),
-    mean,
-    sd,
-    (1 - 2 * p) / sd,
-    (1 - 6 * p * q) / variance,
-  );
-  return value < 0 ? 0 : Math.min(value, trials);
+  return upper ? trials - k : k;
 }

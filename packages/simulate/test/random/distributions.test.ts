@@ -57,7 +57,7 @@ describe('quantile functions against SciPy', () => {
     expect(binomialQuantile(0.1, 10, 1)).toBe(10);
   });
 
-  it('the prepared-rate binomial and the split Poisson give binomialQuantile and poissonQuantile bit for bit', () => {
+  it('the array-based samplers equal the scalar reference algorithm bit for bit', () => {
     const probabilities = [
       Number.NaN,
       -0.1,
@@ -75,22 +75,95 @@ describe('quantile functions against SciPy', () => {
       1.5,
     ];
     const rates = new Float64Array(probabilities.length * PREPARED_RATE_STRIDE);
-    probabilities.forEach((p, index) => prepareBinomialRate(p, rates, index * PREPARED_RATE_STRIDE));
+    probabilities.forEach((p, index) => {
+      prepareBinomialRate(p, rates, index * PREPARED_RATE_STRIDE);
+    });
     for (let step = 0; step < 97; step += 1) {
       const u = (step + 0.37) / 97;
+      const uniforms = Float64Array.of(u);
       probabilities.forEach((p, index) => {
         for (const trials of [0, 1, 2, 5, 17, 120, 399, 401, 5_000]) {
+          const expected = referenceBinomialQuantile(u, trials, p);
+          const offset = index * PREPARED_RATE_STRIDE;
           expect(
-            binomialQuantileForRate(u, trials, rates, index * PREPARED_RATE_STRIDE),
+            binomialQuantileForRate(uniforms, 0, trials, rates, offset),
             `u=${u} n=${trials} p=${p}`,
-          ).toBe(binomialQuantile(u, trials, p));
+          ).toBe(expected);
+          expect(binomialQuantile(u, trials, p)).toBe(expected);
         }
       });
-      for (const mean of [1e-6, 0.3, 4, 39.9, 40])
-        expect(poissonSearch(u, mean)).toBe(poissonQuantile(u, mean));
+      for (const mean of [1e-6, 0.3, 4, 39.9, 40]) {
+        expect(poissonSearch(uniforms, 0, Float64Array.of(mean), 0)).toBe(referencePoissonQuantile(u, mean));
+      }
       for (const mean of [40.01, 120, 5_000]) {
-        expect(poissonCornishFisher(normalQuantile(u), mean)).toBe(poissonQuantile(u, mean));
+        const normals = Float64Array.of(normalQuantile(u));
+        expect(poissonCornishFisher(normals, 0, Float64Array.of(mean), 0)).toBe(
+          referencePoissonQuantile(u, mean),
+        );
+      }
+      for (const mean of [0, 1e-6, 4, 40, 40.01, 5_000]) {
+        expect(poissonQuantile(u, mean)).toBe(referencePoissonQuantile(u, mean));
       }
     }
   });
 });
+
+// The samplers as first written (scalar arguments, a branch per exponent bit), kept as the reference
+// that the array-based versions must reproduce exactly.
+function referenceCornishFisher(u: number, mean: number, sd: number, skew: number, kurt: number): number {
+  const z = normalQuantile(u);
+  const z2 = z * z;
+  const w =
+    z + ((z2 - 1) * skew) / 6 + ((z2 * z - 3 * z) * kurt) / 24 - ((2 * z2 * z - 5 * z) * skew * skew) / 36;
+  return Math.ceil(mean + sd * w - 0.5);
+}
+
+function referencePoissonQuantile(u: number, mean: number): number {
+  if (!(mean > 0)) return 0;
+  if (mean <= EXACT_INVERSION_MAX_MEAN) {
+    let probability = Math.exp(-mean);
+    let cumulative = probability;
+    let k = 0;
+    while (u > cumulative && k < 1000) {
+      probability *= mean * (1 / (k + 1));
+      k += 1;
+      cumulative += probability;
+    }
+    return k;
+  }
+  const sd = Math.sqrt(mean);
+  return Math.max(referenceCornishFisher(u, mean, sd, 1 / sd, 1 / mean), 0);
+}
+
+function referenceBinomialQuantile(u: number, trials: number, p: number): number {
+  if (trials <= 0 || !(p > 0)) return 0;
+  if (p >= 1) return trials;
+  if (p > 0.5) return trials - referenceLowerTail(1 - u, trials, 1 - p);
+  return referenceLowerTail(u, trials, p);
+}
+
+function referenceLowerTail(u: number, trials: number, p: number): number {
+  const mean = trials * p;
+  if (mean <= EXACT_INVERSION_MAX_MEAN) {
+    const q = 1 - p;
+    const ratio = p / q;
+    let probability = 1;
+    let base = q;
+    for (let exponent = trials; exponent > 0; exponent >>>= 1) {
+      if ((exponent & 1) === 1) probability *= base;
+      base *= base;
+    }
+    let cumulative = probability;
+    let k = 0;
+    while (u > cumulative && k < trials) {
+      probability *= (trials - k) * ratio * (1 / (k + 1));
+      k += 1;
+      cumulative += probability;
+    }
+    return k;
+  }
+  const variance = mean * (1 - p);
+  const sd = Math.sqrt(variance);
+  const value = referenceCornishFisher(u, mean, sd, (1 - 2 * p) / sd, (1 - 6 * p * (1 - p)) / variance);
+  return value < 0 ? 0 : Math.min(value, trials);
+}
