@@ -1,17 +1,26 @@
 /**
  * Benchmark of @impact/simulate: 10,000 products × 365 days (3.65 M product-days) generated in memory.
  * Every run is a fresh child process, so its peak RSS is that one generation's own; each scenario runs
- * three times and the table shows the median wall and CPU time, rows per second (from the median wall
- * time), peak RSS of the process, and the V8 heap in use with the result still alive.
+ * `--rounds` times (default 5) and the table shows the median wall and CPU time, rows per second (from
+ * the median wall time), peak RSS of the process, and the V8 heap in use with the result still alive.
+ *
+ * These machines are shared and noisy, so compare engines side by side rather than against a number
+ * from another day: `--baseline <dir>` runs the same scenarios with the simulator sources in `<dir>`
+ * (a `packages/simulate` folder of another checkout, e.g. a `git worktree` of the parent commit),
+ * alternating which goes first in every round, and adds the baseline's medians and the ratio.
  *
  *   pnpm --filter @impact/simulate bench
+ *   pnpm --filter @impact/simulate bench --only quality --rounds 9
+ *   git worktree add /tmp/simulate-base HEAD~1 && ln -s "$PWD/node_modules" /tmp/simulate-base/ \
+ *     && ln -s "$PWD/packages/simulate/node_modules" /tmp/simulate-base/packages/simulate/ \
+ *     && pnpm --filter @impact/simulate bench --only quality --baseline /tmp/simulate-base/packages/simulate
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type SimulationConfigInput, simulate, writeSimulationByDay } from '../src/index';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SimulationConfigInput } from '../src/index';
 
 const year: SimulationConfigInput = {
   seed: 42,
@@ -44,8 +53,6 @@ const scenarios: Record<string, { config: SimulationConfigInput; write?: boolean
   },
 };
 
-const REPEATS = 3;
-
 interface Measurement {
   rows: number;
   wallMs: number;
@@ -54,9 +61,17 @@ interface Measurement {
   heapUsedMb: number;
 }
 
-function runScenario(name: string): Measurement {
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+async function runScenario(name: string, source: string): Promise<Measurement> {
   const scenario = scenarios[name];
   if (!scenario) throw new Error(`unknown scenario ${name}`);
+  const simulator = (await import(
+    pathToFileURL(join(source, 'src', 'index.ts')).href
+  )) as typeof import('../src/index');
   const cpuStart = process.cpuUsage();
   const start = performance.now();
   let rows: number;
@@ -64,14 +79,14 @@ function runScenario(name: string): Measurement {
   if (scenario.write) {
     const folder = mkdtempSync(join(tmpdir(), 'impact-simulate-bench-'));
     try {
-      writeSimulationByDay(folder, scenario.config);
+      simulator.writeSimulationByDay(folder, scenario.config);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
     rows = (scenario.config.products ?? 0) * 365;
     heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   } else {
-    const result = simulate(scenario.config);
+    const result = simulator.simulate(scenario.config);
     rows = result.metrics.rowCount;
     heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   }
@@ -88,35 +103,68 @@ function runScenario(name: string): Measurement {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-const scenarioArgument = process.argv.indexOf('--scenario');
-if (scenarioArgument >= 0) {
-  process.stdout.write(JSON.stringify(runScenario(process.argv[scenarioArgument + 1] as string)));
-} else {
+function measureInChild(name: string, source: string): Measurement {
   const script = fileURLToPath(import.meta.url);
-  const table = Object.keys(scenarios).map((name) => {
+  const output = execFileSync(
+    process.execPath,
+    [...process.execArgv, script, '--scenario', name, '--source', source],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(output) as Measurement;
+}
+
+const ownSource = fileURLToPath(new URL('..', import.meta.url));
+const scenarioArgument = option('--scenario');
+if (scenarioArgument !== undefined) {
+  const measurement = await runScenario(scenarioArgument, option('--source') ?? ownSource);
+  process.stdout.write(JSON.stringify(measurement));
+} else {
+  const rounds = Number(option('--rounds') ?? 5);
+  const only = option('--only');
+  const baselineOption = option('--baseline');
+  const baseline = baselineOption === undefined ? undefined : resolve(baselineOption);
+  const names = Object.keys(scenarios).filter((name) => only === undefined || name.includes(only));
+  const table = names.map((name) => {
     const runs: Measurement[] = [];
-    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-      const output = execFileSync(process.execPath, [...process.execArgv, script, '--scenario', name], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-      });
-      runs.push(JSON.parse(output) as Measurement);
+    const baselineRuns: Measurement[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      // Alternate which engine goes first so drifting load does not favour one of them.
+      if (baseline !== undefined && round % 2 === 0) baselineRuns.push(measureInChild(name, baseline));
+      runs.push(measureInChild(name, ownSource));
+      if (baseline !== undefined && round % 2 === 1) baselineRuns.push(measureInChild(name, baseline));
     }
     const wall = median(runs.map((run) => run.wallMs));
-    return {
+    const cpu = median(runs.map((run) => run.cpuMs));
+    const row: Record<string, string | number> = {
       scenario: name,
       rows: runs[0]?.rows ?? 0,
       'median wall ms': Math.round(wall),
-      'median CPU ms': Math.round(median(runs.map((run) => run.cpuMs))),
+      'median CPU ms': Math.round(cpu),
       'all wall ms': runs.map((run) => Math.round(run.wallMs)).join(' / '),
       'rows/s': Math.round((runs[0]?.rows ?? 0) / (wall / 1000)).toLocaleString('en-US'),
       'peak RSS MB': Math.round(Math.max(...runs.map((run) => run.peakRssMb))),
       'heap used MB': Math.round(Math.max(...runs.map((run) => run.heapUsedMb))),
     };
+    if (baseline !== undefined) {
+      const baselineWall = median(baselineRuns.map((run) => run.wallMs));
+      const baselineCpu = median(baselineRuns.map((run) => run.cpuMs));
+      row['baseline median wall ms'] = Math.round(baselineWall);
+      row['baseline median CPU ms'] = Math.round(baselineCpu);
+      row['baseline / this (wall)'] = (baselineWall / wall).toFixed(2);
+      row['baseline / this (CPU)'] = (baselineCpu / cpu).toFixed(2);
+    }
+    return row;
   });
-  console.log(`@impact/simulate benchmark (Node ${process.version}, ${REPEATS} runs each, median shown)`);
+  console.log(
+    `@impact/simulate benchmark (Node ${process.version}, ${rounds} runs each, median shown${
+      baseline === undefined ? '' : `; baseline ${baseline}`
+    })`,
+  );
   console.table(table);
 }
