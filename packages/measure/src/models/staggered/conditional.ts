@@ -29,10 +29,14 @@ export interface TwoByTwoEstimate {
   trimmedControls: number;
   /** Largest propensity score among the controls (dr, ipw); NaN for reg. */
   maxControlPropensity: number;
+  /** Largest propensity score over all units of the cell (dr, ipw); NaN for reg. */
+  maxPropensity: number;
 }
 
 /** Controls with a fitted propensity score at or above this get weight 0, as `DRDID`'s `trim.level`. */
 export const PROPENSITY_TRIM_LEVEL = 0.995;
+/** A cell whose largest propensity score reaches this violates overlap and is not estimated (as `did`). */
+export const OVERLAP_LIMIT = 0.999;
 
 const mean = (values: Float64Array) => {
   let sum = 0;
@@ -169,12 +173,14 @@ export function conditionalTwoByTwo(cell: TwoByTwoCell, method: EstimationMethod
   const w0 = new Float64Array(n);
   let trimmedControls = 0;
   let maxControlPropensity = Number.NaN;
+  let maxPropensity = Number.NaN;
   let propensity: ReturnType<typeof propensityScore> | undefined;
   if (method === 'reg') {
     w0.set(w1); // the regression imputes the counterfactual change for the treated
   } else {
     propensity = propensityScore(cell);
     maxControlPropensity = 0;
+    maxPropensity = Math.max(...propensity.probability);
     for (let i = 0; i < n; i++) {
       if (treated[i] === 1) continue;
       const q = propensity.probability[i] as number;
@@ -231,5 +237,11 @@ export function conditionalTwoByTwo(cell: TwoByTwoCell, method: EstimationMethod
     for (let i = 0; i < n; i++)
       influence[i] = (influence[i] as number) - (throughScore[i] as number) / meanW0;
   }
-  return { estimate: etaTreated - etaControl, influence, trimmedControls, maxControlPropensity };
+  return {
+    estimate: etaTreated - etaControl,
+    influence,
+    trimmedControls,
+    maxControlPropensity,
+    maxPropensity,
+  };
 }

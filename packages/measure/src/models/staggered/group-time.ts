@@ -1,5 +1,5 @@
 import { MeasureError } from '../../errors';
-import { conditionalTwoByTwo, type EstimationMethod } from './conditional';
+import { conditionalTwoByTwo, type EstimationMethod, OVERLAP_LIMIT } from './conditional';
 import { NEVER_TREATED, type StaggeredPanel } from './panel';
 
 /** Which units serve as controls for a group-time cell. */
@@ -34,7 +34,7 @@ export interface GroupTimeCell {
 }
 
 /** Why a group-time cell was not estimated. */
-export type SkipReason = 'no_controls' | 'too_few_units';
+export type SkipReason = 'no_controls' | 'too_few_units' | 'overlap_violated';
 
 /** The group-time ATTs of a panel plus its cohorts' sizes. */
 export interface GroupTimeEstimates {
@@ -64,8 +64,9 @@ export interface GroupTimeEstimates {
  * With covariates in the panel (or an explicit `method`), each cell is instead the conditional 2×2 estimator
  * of {@link conditionalTwoByTwo} (`dr`, `reg` or `ipw`) on the cell's units, with covariates taken at the
  * earlier of t and b (as `did` for balanced panels) and an intercept; its influence function is scaled by
- * n/n₁ to all n units. A cell with at most as many treated or control units as design columns is skipped
- * (`too_few_units`), as `did` does.
+ * n/n₁ to all n units. A cell with at most as many treated or control units as design columns
+ * (`too_few_units`), or whose propensity scores reach 0.999 or separate (`overlap_violated`), is skipped,
+ * as `did` returns NA for it. With a universal base, the first period is a pre-treatment cell too.
  *
  * @example
  * ```ts
@@ -100,7 +101,7 @@ export function groupTimeEffects(
   const skipped: GroupTimeEstimates['skipped'] = [];
   const change = new Float64Array(n);
   for (const g of cohorts) {
-    for (let t = 1; t < T; t++) {
+    for (let t = basePeriod === 'universal' ? 0 : 1; t < T; t++) {
       const base = t >= g || basePeriod === 'universal' ? g - 1 : t - 1;
       if (t === base) continue; // universal base: the reference period itself
       const latest = Math.max(t, base);
@@ -130,7 +131,7 @@ export function groupTimeEffects(
       if (conditionalMethod !== undefined) {
         const frame = { panel, used, cohortOfUsedUnit, change, isControl, treatedUnits, controlUnits };
         const cell = estimateConditionalCell(frame, conditionalMethod, g, t, base);
-        if (cell === undefined) skipped.push({ cohort: g, period: t, reason: 'too_few_units' });
+        if (typeof cell === 'string') skipped.push({ cohort: g, period: t, reason: cell });
         else cells.push(cell);
         continue;
       }
@@ -190,7 +191,9 @@ interface CellFrame {
 
 /**
  * ATT(g,t) under conditional parallel trends on the cell's units, its influence function scaled by n/n₁ to
- * all n used units; undefined when the cell has no more treated or control units than design columns.
+ * all n used units; or why it was skipped: no more treated or control units than design columns
+ * (`too_few_units`), or (dr, ipw) a propensity score ≥ {@link OVERLAP_LIMIT} or a logit that separates the
+ * cohort from its controls (`overlap_violated`), as `did` returns NA for such cells.
  */
 function estimateConditionalCell(
   frame: CellFrame,
@@ -198,10 +201,10 @@ function estimateConditionalCell(
   g: number,
   t: number,
   base: number,
-): GroupTimeCell | undefined {
+): GroupTimeCell | SkipReason {
   const { panel, cohortOfUsedUnit, treatedUnits, controlUnits } = frame;
   const designColumns = panel.covariates.length + 1;
-  if (treatedUnits <= designColumns || controlUnits <= designColumns) return undefined;
+  if (treatedUnits <= designColumns || controlUnits <= designColumns) return 'too_few_units';
   const n = cohortOfUsedUnit.length;
   const members: number[] = [];
   for (let k = 0; k < n; k++) {
@@ -209,6 +212,7 @@ function estimateConditionalCell(
     if (cohort === g || frame.isControl(cohort)) members.push(k);
   }
   const fit = fitConditionalCell(conditionalCell(frame, members, g, t, base), method, panel, g, t);
+  if (fit === 'overlap_violated' || fit.maxPropensity >= OVERLAP_LIMIT) return 'overlap_violated';
   const influence = new Float64Array(n);
   const scale = n / members.length;
   let sumSquares = 0;
@@ -251,7 +255,7 @@ function conditionalCell(frame: CellFrame, members: number[], g: number, t: numb
   };
 }
 
-/** Fit one conditional cell, naming the cell in any error (singular design, separation). */
+/** Fit one conditional cell; a separating logit is an overlap failure, any other error names the cell. */
 function fitConditionalCell(
   cell: ReturnType<typeof conditionalCell>,
   method: EstimationMethod,
@@ -263,6 +267,7 @@ function fitConditionalCell(
     return conditionalTwoByTwo(cell, method);
   } catch (error) {
     if (!(error instanceof MeasureError)) throw error;
+    if (error.code === 'MODEL_NO_CONVERGENCE') return 'overlap_violated' as const; // logit separation
     throw new MeasureError(
       error.code,
       `ATT(g = ${panel.periods[g]}, t = ${panel.periods[t]}) with covariates ${panel.covariateNames.join(', ') || '(none)'}: ${error.message}`,

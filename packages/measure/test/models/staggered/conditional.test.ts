@@ -145,7 +145,11 @@ describe('did_staggered with covariates: agreement with the statsmodels referenc
   ];
   for (const [name, table, columns, covariates, refs] of datasets) {
     for (const [key, reference] of Object.entries(refs)) {
-      const [controlGroup, method] = key.split('/') as ['never_treated', 'dr'];
+      const [controlGroup, method, basePeriod = 'varying'] = key.split('/') as [
+        'never_treated',
+        'dr',
+        'varying' | 'universal' | undefined,
+      ];
       it(`${name}, ${key}: estimates to 1e-9, analytic SEs to 1e-7 relative, pre-test to 1e-7`, () => {
         const estimate = estimateStaggeredDid(
           table,
@@ -154,12 +158,16 @@ describe('did_staggered with covariates: agreement with the statsmodels referenc
             covariates,
             est_method: method,
             control_group: controlGroup,
+            base_period: basePeriod,
             bootstrap_replications: 0,
           }),
           context,
         );
         const cells = cellsOf(estimate.details);
         expect(cells).toHaveLength(reference.cells.length);
+        expect(cells.map((cell) => `${cell.group}/${cell.period}`)).toEqual(
+          reference.cells.map((cell) => `${cell.group}/${cell.period}`),
+        );
         for (const expected of reference.cells) {
           const cell = cells.find(
             (row) => row.group === expected.group && row.period === expected.period,
@@ -287,6 +295,34 @@ describe('did_staggered with covariates: typed refusals', () => {
     expect((caught as MeasureError).message).toMatch(
       /^ATT\(g = 2004, t = 2004\) with covariates lpop, lpop2: /,
     );
+  });
+
+  it('skips the cells of a cohort its covariate separates from the controls (overlap violated), dr and ipw', () => {
+    const cohort = mpdta.columns['first.treat'] as Float64Array;
+    const lpop = mpdta.columns.lpop as Float64Array;
+    const table = createTable({
+      ...mpdta.columns,
+      shifted: Float64Array.from(lpop, (value, i) => value + (cohort[i] === 2004 ? 100 : 0)),
+    });
+    for (const method of ['dr', 'ipw'] as const) {
+      const estimate = estimateStaggeredDid(
+        table,
+        StaggeredDidParamsSchema.parse({ ...base, covariates: ['shifted'], est_method: method }),
+        context,
+      );
+      const skipped = estimate.details.skipped_cells as { group: number; reason: string }[];
+      expect(skipped.map((cell) => `${cell.group}:${cell.reason}`)).toEqual(
+        Array(4).fill('2004:overlap_violated'),
+      );
+      expect(cellsOf(estimate.details)).toHaveLength(8);
+    }
+    // the outcome regression needs no overlap in the propensity score: all 12 cells are estimated
+    const reg = estimateStaggeredDid(
+      table,
+      StaggeredDidParamsSchema.parse({ ...base, covariates: ['shifted'], est_method: 'reg' }),
+      context,
+    );
+    expect(cellsOf(reg.details)).toHaveLength(12);
   });
 
   it('skips a cell with no more treated units than design columns, with the reason', () => {
