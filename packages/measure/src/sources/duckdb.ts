@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { MeasureError } from '../errors';
 import { stringLiteral } from '../sql/dialect';
 import { createDuckDbEngine, type DuckDbLibrary } from '../sql/duckdb';
+import type { SqlEngine } from '../sql/engine';
 import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
 import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
 
@@ -19,7 +21,11 @@ export const DuckDbSourceSpecSchema = z
     /** A DuckDB database file, opened read-only. */
     database: z.string().min(1).optional(),
     ...SqlRelationKeys,
-    /** DuckDB settings, e.g. `{ threads: 2, memory_limit: 1GB }` (pushdown defaults to `threads: 1`: byte-identical sums). */
+    /**
+     * DuckDB settings, e.g. `{ threads: 2, memory_limit: 1GB }`. With `pushdown: true`, `threads` is how many
+     * parts of Parquet files are summed at once (default: the cores), each on one DuckDB thread, so
+     * results are byte-identical for any thread count.
+     */
     settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   })
   .refine((spec) => spec.path !== undefined || spec.database !== undefined || spec.query !== undefined, {
@@ -66,8 +72,18 @@ function formatOf(
   );
 }
 
+/**
+ * How many disjoint parts a pushdown over Parquet files is split into. Fixed (not the thread count), so
+ * the order in which partial sums are added — and so every bit of the result — is the same however many
+ * threads run them.
+ */
+export const PUSHDOWN_PARTS = 8;
+
 /** `read_parquet([...])` / `read_csv([...])` / `read_json([...])` over absolute paths. */
-function fileReader(spec: DuckDbSourceSpec, baseDir: string): { sql: string; label: string } {
+function fileReader(
+  spec: DuckDbSourceSpec,
+  baseDir: string,
+): { sql: string; label: string; list: string; format: string } {
   const paths = typeof spec.path === 'string' ? [spec.path] : (spec.path as string[]);
   const absolute = paths.map((path) => (isAbsolute(path) ? path : resolve(baseDir, path)));
   const format = formatOf(paths, spec.format);
@@ -81,7 +97,23 @@ function fileReader(spec: DuckDbSourceSpec, baseDir: string): { sql: string; lab
   return {
     sql: reader,
     label: absolute.length === 1 ? (absolute[0] as string) : `${absolute[0]} (+${absolute.length - 1} files)`,
+    list,
+    format,
   };
+}
+
+/**
+ * {@link PUSHDOWN_PARTS} row ranges of Parquet files by `file_row_number` (row groups outside a range are
+ * skipped, so each part reads only its share); the row counts come from the files' metadata.
+ */
+async function parquetParts(engine: SqlEngine, list: string): Promise<string[]> {
+  const meta = await engine.query(`SELECT MAX(num_rows) AS rows FROM parquet_file_metadata(${list})`);
+  const rows = Number(meta.columns[0]?.values[0] ?? 0);
+  const size = Math.max(1, Math.ceil(rows / PUSHDOWN_PARTS));
+  return Array.from({ length: PUSHDOWN_PARTS }, (_, k) => {
+    const upper = k === PUSHDOWN_PARTS - 1 ? '' : ` AND file_row_number < ${(k + 1) * size}`;
+    return `read_parquet(${list}, file_row_number = true) WHERE file_row_number >= ${k * size}${upper}`;
+  });
 }
 
 /**
@@ -107,24 +139,30 @@ export function createDuckDbSource(
           : isAbsolute(spec.database)
             ? spec.database
             : resolve(context.baseDir, spec.database);
+      // DuckDB's parallel threads add partial sums in a varying order, so pushdown runs every statement on
+      // one thread (byte-identical results) and gets its parallelism from disjoint parts of Parquet files
+      // run on `settings.threads` connections at once (default: the cores).
+      const { threads, ...settings } = spec.settings ?? {};
       const engine = await createDuckDbEngine({
         ...(options.lib ? { lib: options.lib } : {}),
         ...(database === undefined ? {} : { database }),
         readOnly: true,
-        // Parallel threads add partial sums in a varying order; pushdown defaults to one thread so the same
-        // data gives byte-identical results (settings.threads trades that for speed).
         settings: {
           file_search_path: context.baseDir,
-          ...(spec.pushdown ? { threads: 1 } : {}),
-          ...(spec.settings ?? {}),
+          ...settings,
+          ...(spec.pushdown ? { threads: 1 } : threads === undefined ? {} : { threads }),
         },
+        ...(spec.pushdown ? { connections: Number(threads ?? availableParallelism()) } : {}),
       });
       try {
-        let fromSql: { sql: string; label: string } | undefined;
+        let fromSql: { sql: string; label: string; parts?: string[] } | undefined;
         if (spec.path !== undefined) {
           const files = fileReader(spec, context.baseDir);
-          if (spec.query === undefined) fromSql = files;
-          else await engine.query(`CREATE TEMP VIEW data AS SELECT * FROM ${files.sql}`);
+          if (spec.query === undefined) {
+            fromSql = { sql: files.sql, label: files.label };
+            if (spec.pushdown && files.format === 'parquet')
+              fromSql.parts = await parquetParts(engine, files.list);
+          } else await engine.query(`CREATE TEMP VIEW data AS SELECT * FROM ${files.sql}`);
         }
         return await buildSqlRelation(engine, spec, fromSql);
       } catch (error) {

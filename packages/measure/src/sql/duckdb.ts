@@ -159,7 +159,16 @@ async function runQuery(connection: DuckDBConnection, sql: string): Promise<SqlR
  * ```
  */
 export async function createDuckDbEngine(
-  options: SqlEngineOptions & { lib?: DuckDbLibrary; readOnly?: boolean } = {},
+  options: SqlEngineOptions & {
+    lib?: DuckDbLibrary;
+    readOnly?: boolean;
+    /**
+     * Connections for {@link SqlEngine.queryMany} (default 1): that many statements run at once, each on
+     * its own connection. With `threads: 1` each statement runs on one thread, so its sums are
+     * deterministic, while several statements use several cores.
+     */
+    connections?: number;
+  } = {},
 ): Promise<SqlEngine> {
   const lib = options.lib ?? (await importDuckDb());
   const config: Record<string, string> = {};
@@ -177,11 +186,26 @@ export async function createDuckDbEngine(
     );
   }
   const connection = await instance.connect();
+  const pool: DuckDBConnection[] = [connection];
+  for (let k = 1; k < Math.max(1, Math.floor(options.connections ?? 1)); k++)
+    pool.push(await instance.connect());
   return {
     dialect: duckdbDialect,
     query: (sql) => runQuery(connection, sql),
+    async queryMany(sqls) {
+      const results: SqlResult[] = new Array(sqls.length);
+      let next = 0;
+      // Each connection takes the next statement when it is free; results keep the input order.
+      await Promise.all(
+        pool.slice(0, sqls.length).map(async (worker) => {
+          for (let k = next++; k < sqls.length; k = next++)
+            results[k] = await runQuery(worker, sqls[k] as string);
+        }),
+      );
+      return results;
+    },
     async close() {
-      connection.closeSync();
+      for (const worker of pool) worker.closeSync();
       instance.closeSync();
     },
   };

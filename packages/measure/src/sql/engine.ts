@@ -29,6 +29,11 @@ export interface SqlEngine {
   dialect: SqlDialect;
   /** Run one statement and return its result as columns. */
   query(sql: string): Promise<SqlResult>;
+  /**
+   * Optional: run independent statements concurrently (e.g. on several connections), results in input
+   * order. {@link queryAll} falls back to running them one by one.
+   */
+  queryMany?(sqls: readonly string[]): Promise<SqlResult[]>;
   /** Release connections; called once when the measurement is done. */
   close(): Promise<void>;
 }
@@ -87,5 +92,71 @@ export async function queryAggregateRow(engine: SqlEngine, sql: string): Promise
     const value = column.values[0];
     row[column.name] = column.nulls?.[0] ? Number.NaN : typeof value === 'number' ? value : Number(value);
   }
+  return row;
+}
+
+/**
+ * Run independent statements, concurrently when the engine has {@link SqlEngine.queryMany}; results in
+ * input order.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = await queryAll(engine, ['SELECT 1 AS x', 'SELECT 2 AS x']);
+ * ```
+ */
+export async function queryAll(engine: SqlEngine, sqls: readonly string[]): Promise<SqlResult[]> {
+  if (engine.queryMany) return engine.queryMany(sqls);
+  const out: SqlResult[] = [];
+  for (const sql of sqls) out.push(await engine.query(sql));
+  return out;
+}
+
+/** How the one-row results of an aggregate over disjoint parts combine, by column name. */
+export type PartCombine = 'sum' | 'min' | 'max';
+
+/**
+ * Run the same one-row aggregate over disjoint parts of the data (one statement per part) and combine
+ * the rows in part order: sums and counts add (a NULL part — no rows — adds nothing), `min`/`max`
+ * columns take the extreme. The order is fixed by the parts, not by which part finishes first, so the
+ * result is the same however many run at once. A column that is NULL in every part becomes NaN.
+ *
+ * @example
+ * ```ts
+ * const row = await queryAggregateParts(engine, parts.map((from) => `SELECT SUM(x) AS s FROM ${from}`), () => 'sum');
+ * ```
+ */
+export async function queryAggregateParts(
+  engine: SqlEngine,
+  sqls: readonly string[],
+  combine: (column: string) => PartCombine,
+): Promise<Record<string, number>> {
+  if (sqls.length === 1) return queryAggregateRow(engine, sqls[0] as string);
+  const results = await queryAll(engine, sqls);
+  // Per column, the combined value of the non-NULL parts so far (absent: none yet).
+  const combined = new Map<string, number>();
+  const names: string[] = [];
+  for (const result of results) {
+    if (result.rowCount !== 1) {
+      throw new MeasureError(
+        'DATA_FILE_INVALID',
+        `aggregate query returned ${result.rowCount} rows, expected 1`,
+        { parameter: 'data.query' },
+      );
+    }
+    for (const column of result.columns) {
+      if (!names.includes(column.name)) names.push(column.name);
+      if (column.nulls?.[0]) continue;
+      const raw = column.values[0];
+      const value = typeof raw === 'number' ? raw : Number(raw);
+      const previous = combined.get(column.name);
+      const rule = combine(column.name);
+      if (previous === undefined) combined.set(column.name, value);
+      else if (rule === 'sum') combined.set(column.name, previous + value);
+      else if (rule === 'min') combined.set(column.name, Math.min(previous, value));
+      else combined.set(column.name, Math.max(previous, value));
+    }
+  }
+  const row: Record<string, number> = {};
+  for (const name of names) row[name] = combined.get(name) ?? Number.NaN;
   return row;
 }

@@ -50,6 +50,12 @@ export interface SqlRelation {
   missing: MissingPolicy;
   /** What the relation reads, for messages (`table orders`, `query`, a file path). */
   label: string;
+  /**
+   * Optional: disjoint parts of `from` (same columns, each usable after FROM) whose union is `from`, in a
+   * fixed order. Pushdown models compute row-wise sums per part — concurrently when the engine has
+   * `queryMany` — and add them in this order, so results do not depend on how many run at once.
+   */
+  parts?: string[];
 }
 
 /**
@@ -66,7 +72,12 @@ export async function buildSqlRelation(
     types?: Record<string, DeclaredType> | undefined;
     missing?: MissingPolicy | undefined;
   },
-  fromSql?: { sql: string; label: string },
+  fromSql?: {
+    sql: string;
+    label: string;
+    /** Disjoint parts of `sql` as `<reader> WHERE <condition>` (see {@link SqlRelation.parts}). */
+    parts?: string[];
+  },
 ): Promise<SqlRelation> {
   const { dialect } = engine;
   let base: string;
@@ -150,6 +161,9 @@ export async function buildSqlRelation(
     types: { ...(spec.types ?? {}) },
     missing: resolveMissingPolicy(spec.missing),
     label,
+    ...(fromSql?.parts
+      ? { parts: fromSql.parts.map((part) => `(SELECT ${select} FROM ${part}) AS impact_source`) }
+      : {}),
   };
 }
 

@@ -166,31 +166,66 @@ describe('evaluateImpact with pushdown', () => {
     expect(relativeMismatches({ ...pushed.result, diagnostics }, inMemory.result, 1e-9)).toEqual([]);
   });
 
-  it('gives byte-identical results run to run on data spanning several row groups', async () => {
+  it('gives byte-identical results run to run and for any thread count, on data spanning several row groups', async () => {
     const big = join(folder, 'big.parquet');
     const engine = await createDuckDbEngine();
     await engine.query(
       `COPY (SELECT CAST(hash(range, 1) % 2 AS INTEGER) AS treated, (hash(range, 2) % 1000)::DOUBLE / 7 AS price, (hash(range, 3) % 100000)::DOUBLE / 3 + 5 * CAST(hash(range, 1) % 2 AS INTEGER) AS revenue FROM range(400000)) TO '${big}' (FORMAT parquet, ROW_GROUP_SIZE 50000)`,
     );
     await engine.close();
-    const run = async () =>
-      JSON.stringify(
-        (
-          await evaluateImpact({
-            config: {
-              initiative_id: 'determinism',
-              data: { source: 'duckdb', path: big, pushdown: true },
-              model: {
-                name: 'experiment',
-                params: { formula: 'revenue ~ treated + price', covariance: 'HC3' },
-              },
-            },
-          })
-        ).result,
-      );
-    const first = await run();
-    expect(await run()).toBe(first);
-    expect(await run()).toBe(first);
+    const run = async (data: Record<string, unknown>, covariance = 'HC3') =>
+      (
+        await evaluateImpact({
+          config: {
+            initiative_id: 'determinism',
+            data: { source: 'duckdb', path: big, pushdown: true, ...data },
+            model: { name: 'experiment', params: { formula: 'revenue ~ treated + price', covariance } },
+          },
+        })
+      ).result;
+    for (const covariance of ['HC3', 'HC1']) {
+      const first = JSON.stringify(await run({ settings: { threads: 1 } }, covariance));
+      expect(JSON.stringify(await run({ settings: { threads: 1 } }, covariance))).toBe(first);
+      expect(JSON.stringify(await run({ settings: { threads: 2 } }, covariance))).toBe(first);
+      expect(JSON.stringify(await run({ settings: { threads: 3 } }, covariance))).toBe(first);
+      expect(JSON.stringify(await run({}, covariance))).toBe(first);
+      // Summing in parts changes only the rounding: the one-statement fit (a query has no parts) agrees
+      // (to 1e-8: r² ≈ 1.5e-5 here, so 1 − RSS/TSS magnifies a 1e-14 change in RSS/TSS).
+      const whole = await run({ query: 'SELECT * FROM data' }, covariance);
+      const { data_path: _, ...rest } = whole.diagnostics;
+      expect(
+        relativeMismatches(
+          JSON.parse(first),
+          { ...whole, diagnostics: { ...rest, data_path: 'pushdown (duckdb)' } },
+          1e-8,
+        ),
+      ).toEqual([]);
+    }
+  });
+
+  it('splits Parquet files into fixed parts for pushdown, and nothing else', async () => {
+    const parts = async (spec: Record<string, unknown>) =>
+      (await duckDbSource.openRelation(DuckDbSourceSpecSchema.parse(spec), context)).parts?.length;
+    expect(await parts({ path: 'experiment.parquet', pushdown: true })).toBe(8);
+    expect(await parts({ path: 'part-*.parquet', pushdown: true })).toBe(8);
+    expect(await parts({ path: 'experiment.parquet' })).toBeUndefined();
+    expect(await parts({ path: 'experiment.csv', pushdown: true })).toBeUndefined();
+    expect(
+      await parts({ path: 'experiment.parquet', query: 'SELECT * FROM data', pushdown: true }),
+    ).toBeUndefined();
+  });
+
+  it('counts every row once across parts of a glob (missing: drop over files of different sizes)', async () => {
+    const spec = (pushdown: boolean) => ({
+      initiative_id: 'glob',
+      data: { source: 'duckdb', path: join(folder, 'part-*.parquet'), pushdown, missing: 'drop' },
+      model: { name: 'experiment', params: { formula: 'revenue ~ treated + price', covariance: 'HC1' } },
+    });
+    const pushed = await evaluateImpact({ config: spec(true) });
+    const inMemory = await evaluateImpact({ config: spec(false) });
+    expect(pushed.result.sample_size).toBe(1500);
+    const { data_path: _, ...diagnostics } = pushed.result.diagnostics;
+    expect(relativeMismatches({ ...pushed.result, diagnostics }, inMemory.result, 1e-9)).toEqual([]);
   });
 
   it('loads only the named columns for a model without pushdown, and says so', async () => {

@@ -2,7 +2,7 @@ import { MeasureError } from '../../errors';
 import type { JsonValue } from '../../models/model';
 import { missingDiagnostics, missingValueError } from '../../sources/missing';
 import { doubleLiteral, stringLiteral } from '../../sql/dialect';
-import { queryAggregateRow } from '../../sql/engine';
+import { queryAggregateParts, queryAggregateRow } from '../../sql/engine';
 import type { SqlRelation } from '../../sql/relation';
 
 /** The rows a pushdown model uses, after the `missing:` policy, with the checks the in-memory path makes. */
@@ -77,9 +77,11 @@ export async function pushdownRows(
     aggregates.push(`MIN(${value}) AS ${q(`min_${k}`)}`, `MAX(${value}) AS ${q(`max_${k}`)}`);
     aggregates.push(`${dialect.sum(`${value} * (1 - ${value})`)} AS ${q(`spread_${k}`)}`);
   });
-  const row = await queryAggregateRow(
+  // Per part of the data when the relation has parts (added in order; extremes for min/max).
+  const row = await queryAggregateParts(
     relation.engine,
-    `SELECT ${aggregates.join(', ')} FROM ${relation.from}`,
+    (relation.parts ?? [relation.from]).map((from) => `SELECT ${aggregates.join(', ')} FROM ${from}`),
+    (name) => (name.startsWith('min_') ? 'min' : name.startsWith('max_') ? 'max' : 'sum'),
   );
   const rows = row.rows as number;
   const missingByColumn: Record<string, number> = {};

@@ -1,7 +1,6 @@
 import { MeasureError } from '../../errors';
 import type { FormulaFactor } from '../../formula/formula';
 import { doubleLiteral } from '../../sql/dialect';
-import { queryAggregateRow } from '../../sql/engine';
 import type { SqlRelation } from '../../sql/relation';
 import { type ExperimentParams, experimentEstimateFromFit, experimentFormula } from '../experiment';
 import type { JsonValue, ModelContext, ModelEstimate } from '../model';
@@ -20,8 +19,8 @@ interface SqlFactor {
  * 0/1 treatment, covariates and `C()` dummies centered at their means, interactions as products of the
  * centered factors), same CUPED adjustment Y − θ(X − X̄), same covariances; the finishing math
  * (relative lift, SRM, diagnostics) is the in-memory model's {@link experimentEstimateFromFit}.
- * Passes: column checks and sums; levels of each `C()` column; CUPED sums (with `pre_period_metric`);
- * X'X and X'y; residual sums and the sandwich meat.
+ * Passes: column checks and sums; levels of each `C()` column; X'X, X'y and (with `pre_period_metric`)
+ * the CUPED moments in one scan; residual sums and the sandwich meat.
  *
  * @example
  * ```ts
@@ -67,32 +66,13 @@ export async function pushdownExperiment(
   }
   const diagnostics: Record<string, JsonValue> = { n_treated: nTreated, n_control: nControl };
 
-  let outcome = numberSql(relation, formula.outcome);
-  if (params.pre_period_metric !== undefined) {
-    // CUPED θ = cov(X, Y)/var(X) pooled over both arms (Deng et al. 2013), as the in-memory model.
-    const x = `(${numberSql(relation, params.pre_period_metric)} - ${doubleLiteral(dialect, mean(params.pre_period_metric))})`;
-    const y = `(${outcome} - ${doubleLiteral(dialect, mean(formula.outcome))})`;
-    const q = dialect.quoteIdentifier;
-    const filter = where === undefined ? '' : ` WHERE ${where}`;
-    const sums = await queryAggregateRow(
-      relation.engine,
-      `SELECT ${dialect.sum(`${x} * ${y}`)} AS ${q('sxy')}, ${dialect.sum(`${x} * ${x}`)} AS ${q('sxx')}, ${dialect.sum(`${y} * ${y}`)} AS ${q('syy')} FROM ${relation.from}${filter}`,
-    );
-    const { sxy, sxx, syy } = sums as { sxy: number; sxx: number; syy: number };
-    if (!(sxx > 0)) {
-      throw new MeasureError(
-        'MODEL_SINGULAR_DESIGN',
-        'CUPED pre-period metric is constant: it cannot explain any variance',
-        {
-          parameter: 'pre_period_metric',
-        },
-      );
-    }
-    const theta = sxy / sxx;
-    outcome = `(${outcome} - ${doubleLiteral(dialect, theta)} * ${x})`;
-    diagnostics.cuped_theta = theta;
-    diagnostics.cuped_variance_reduction = syy > 0 ? (sxy * sxy) / (sxx * syy) : 0;
-  }
+  // CUPED θ = cov(X, Y)/var(X) pooled over both arms (Deng et al. 2013), as the in-memory model; its
+  // moments come from the cross-product pass (no pass of its own).
+  const cuped =
+    params.pre_period_metric === undefined
+      ? undefined
+      : `(${numberSql(relation, params.pre_period_metric)} - ${doubleLiteral(dialect, mean(params.pre_period_metric))})`;
+  const outcome = numberSql(relation, formula.outcome);
 
   const expanded = new Map<string, SqlFactor>();
   for (const column of categorical) {
@@ -140,12 +120,25 @@ export async function pushdownExperiment(
     names.push(...current.names);
     expressions.push(...current.expressions);
   }
-  const design: SqlDesign = { from: relation.from, where, names, expressions, outcome };
+  const design: SqlDesign = {
+    from: relation.from,
+    ...(relation.parts ? { parts: relation.parts } : {}),
+    where,
+    names,
+    expressions,
+    outcome,
+    outcomeCenter: mean(formula.outcome),
+    ...(cuped === undefined ? {} : { cuped }),
+  };
   const covariance: SqlCovariance =
     params.cluster === undefined
       ? { type: params.covariance }
       : { type: 'cluster', cluster: dialect.quoteIdentifier(params.cluster) };
-  const { fit } = await fitOlsInSql(relation.engine, design, covariance);
+  const { fit, cuped: adjusted } = await fitOlsInSql(relation.engine, design, covariance);
+  if (adjusted) {
+    diagnostics.cuped_theta = adjusted.theta;
+    diagnostics.cuped_variance_reduction = adjusted.varianceReduction;
+  }
   Object.assign(diagnostics, rows.diagnostics);
   return experimentEstimateFromFit(fit, {
     params,

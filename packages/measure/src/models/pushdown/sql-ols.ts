@@ -1,6 +1,6 @@
 import { MeasureError } from '../../errors';
 import { doubleLiteral, type SqlDialect } from '../../sql/dialect';
-import { queryAggregateRow, type SqlEngine } from '../../sql/engine';
+import { queryAggregateParts, queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { type OlsFit, sandwichCovariance, solveCrossProducts } from '../../stats/ols';
 
 /**
@@ -10,6 +10,11 @@ import { type OlsFit, sandwichCovariance, solveCrossProducts } from '../../stats
 export interface SqlDesign {
   /** A relation usable after FROM. */
   from: string;
+  /**
+   * Optional disjoint parts of `from` ({@link SqlRelation.parts}): the cross-product and HC passes then sum
+   * per part (concurrently where the engine can) and add the parts in order. Cluster sums use `from`.
+   */
+  parts?: string[];
   /** Row filter (e.g. the listwise NOT NULL of `missing: drop`), or undefined. */
   where: string | undefined;
   names: string[];
@@ -17,6 +22,16 @@ export interface SqlDesign {
   expressions: string[];
   /** SQL expression of the outcome. */
   outcome: string;
+  /**
+   * A value near the outcome's mean (from an earlier pass; default 0): the cross-product pass sums
+   * (y − c)², from which the total sum of squares follows without cancellation.
+   */
+  outcomeCenter?: number;
+  /**
+   * CUPED: SQL of the centered pre-period metric X − X̄. The cross-product pass also sums its products, so
+   * θ = cov(X, Y)/var(X) and the adjusted outcome Y − θ(X − X̄) need no pass of their own.
+   */
+  cuped?: string;
 }
 
 /** Covariance estimators the pushdown computes (as {@link fitOls}). */
@@ -48,7 +63,12 @@ export interface SqlOlsQueries {
 
 const alias = (dialect: SqlDialect, name: string) => dialect.quoteIdentifier(name);
 
-/** `SELECT <expr> AS "x0", …, <outcome> AS "y" [, <cluster> AS "g"] FROM … WHERE …` as a derived table. */
+/** Whether design column j is the constant 1 (the intercept): its products are not computed per row. */
+function isOne(dialect: SqlDialect, design: SqlDesign, j: number): boolean {
+  return design.expressions[j] === doubleLiteral(dialect, 1);
+}
+
+/** `SELECT <expr> AS "x0", …, <outcome> AS "y" [, extra] FROM … WHERE …` as a derived table. */
 function designRows(dialect: SqlDialect, design: SqlDesign, extra: string[] = []): string {
   const columns = [
     ...design.expressions.map((expression, j) => `${expression} AS ${alias(dialect, `x${j}`)}`),
@@ -60,7 +80,28 @@ function designRows(dialect: SqlDialect, design: SqlDesign, extra: string[] = []
 }
 
 /**
- * X'X (upper triangle, `g_a_b`) and X'y (`m_a`) as aggregates, plus `n`.
+ * Σ weight·x_a over the rows, skipping the multiplication by an intercept column; `undefined` weight
+ * with an intercept column means the row count (not emitted).
+ */
+function weightedSum(
+  dialect: SqlDialect,
+  design: SqlDesign,
+  factors: (number | string)[],
+): string | undefined {
+  const terms = factors.flatMap((factor) =>
+    typeof factor === 'number'
+      ? isOne(dialect, design, factor)
+        ? []
+        : [alias(dialect, `x${factor}`)]
+      : [factor],
+  );
+  return terms.length === 0 ? undefined : dialect.sum(terms.join(' * '));
+}
+
+/**
+ * One scan for X'X (upper triangle, `g_a_b`), X'y (`m_a`), `n`, Σy (`sum_y`) and Σ(y − c)² (`yy`); with
+ * CUPED also X'w (`k_a`), Σw, Σw² and Σw(y − c) for the centered pre-period metric w. Products with the
+ * intercept column are plain sums.
  *
  * @example
  * ```ts
@@ -68,17 +109,32 @@ function designRows(dialect: SqlDialect, design: SqlDesign, extra: string[] = []
  * ```
  */
 export function crossProductsSql(dialect: SqlDialect, design: SqlDesign): string {
-  const x = (j: number) => alias(dialect, `x${j}`);
   const y = alias(dialect, 'y');
+  const yc = alias(dialect, 'yc');
+  const w = alias(dialect, 'w');
   const p = design.names.length;
   const aggregates = [`COUNT(*) AS ${alias(dialect, 'n')}`];
+  const add = (sum: string | undefined, name: string) => {
+    if (sum !== undefined) aggregates.push(`${sum} AS ${alias(dialect, name)}`);
+  };
   for (let a = 0; a < p; a++)
-    for (let b = a; b < p; b++)
-      aggregates.push(`${dialect.sum(`${x(a)} * ${x(b)}`)} AS ${alias(dialect, `g_${a}_${b}`)}`);
-  for (let a = 0; a < p; a++)
-    aggregates.push(`${dialect.sum(`${x(a)} * ${y}`)} AS ${alias(dialect, `m_${a}`)}`);
-  aggregates.push(`${dialect.sum(y)} AS ${alias(dialect, 'sum_y')}`);
-  return `SELECT ${aggregates.join(', ')} FROM ${designRows(dialect, design)}`;
+    for (let b = a; b < p; b++) add(weightedSum(dialect, design, [a, b]), `g_${a}_${b}`);
+  for (let a = 0; a < p; a++) add(weightedSum(dialect, design, [a, y]), `m_${a}`);
+  add(dialect.sum(y), 'sum_y');
+  add(dialect.sum(`${yc} * ${yc}`), 'yy');
+  const centered = [`${y} - ${doubleLiteral(dialect, design.outcomeCenter ?? 0)} AS ${yc}`];
+  const extra: string[] = [];
+  if (design.cuped !== undefined) {
+    for (let a = 0; a < p; a++) add(weightedSum(dialect, design, [a, w]), `k_${a}`);
+    add(dialect.sum(w), 'sum_w');
+    add(dialect.sum(`${w} * ${w}`), 'ww');
+    add(dialect.sum(`${w} * ${yc}`), 'wy');
+    extra.push(`${design.cuped} AS ${w}`);
+    centered.push(w);
+  }
+  // The outcome is computed once per row (it may be a window expression); y − c one level up.
+  const columns = [...design.names.map((_, j) => alias(dialect, `x${j}`)), y, ...centered];
+  return `SELECT ${aggregates.join(', ')} FROM (SELECT ${columns.join(', ')} FROM ${designRows(dialect, design, extra)}) AS impact_centered`;
 }
 
 /** Σ_j β_j x_j as SQL. */
@@ -104,13 +160,14 @@ function leverageSql(dialect: SqlDialect, xtxInverse: Float64Array, p: number): 
 }
 
 /**
- * The second pass: residuals from the fitted coefficients, RSS, total SS around `yMean`, and the meat of
- * the sandwich — Σ ω_i x_ia x_ib with ω = e² (HC0/HC1), e²/(1−h) (HC2), e²/(1−h)² (HC3), or Σ_g s_ga s_gb
- * over per-cluster score sums s_g = Σ_{i∈g} x_i e_i (CR1).
+ * The second pass (only for what the first cannot give): residuals from the fitted coefficients, RSS, and
+ * the meat of the sandwich — Σ ω_i x_ia x_ib with ω = e² (HC0/HC1), e²/(1−h) (HC2), e²/(1−h)² (HC3), the
+ * leverage h computed once per row in a derived table, or Σ_g s_ga s_gb over per-cluster score sums
+ * s_g = Σ_{i∈g} x_i e_i (CR1). For HC0/HC1 with an intercept column, RSS is the meat's (0, 0) entry.
  *
  * @example
  * ```ts
- * residualSql(duckdbDialect, design, { type: 'HC3' }, coefficients, xtxInverse, yMean);
+ * residualSql(duckdbDialect, design, { type: 'HC3' }, coefficients, xtxInverse);
  * ```
  */
 export function residualSql(
@@ -119,66 +176,76 @@ export function residualSql(
   covariance: SqlCovariance,
   coefficients: Float64Array,
   xtxInverse: Float64Array,
-  yMean: number,
 ): string {
   const p = design.names.length;
   const x = (j: number) => alias(dialect, `x${j}`);
   const e = alias(dialect, 'e');
   const y = alias(dialect, 'y');
   const residual = `${y} - (${linearPredictor(dialect, coefficients)})`;
+  const clustered = covariance.type === 'cluster';
   const base = designRows(
     dialect,
     design,
-    covariance.type === 'cluster' ? [`${covariance.cluster} AS ${alias(dialect, 'g')}`] : [],
+    clustered ? [`${covariance.cluster} AS ${alias(dialect, 'g')}`] : [],
   );
   const xs = Array.from({ length: p }, (_, j) => x(j));
-  const scored = `(SELECT ${[...xs, y, ...(covariance.type === 'cluster' ? [alias(dialect, 'g')] : [])].join(', ')}, ${residual} AS ${e} FROM ${base}) AS impact_residuals`;
-  const fitAggregates = [
-    `${dialect.sum(`${e} * ${e}`)} AS ${alias(dialect, 'rss')}`,
-    `${dialect.sum(`(${y} - ${doubleLiteral(dialect, yMean)}) * (${y} - ${doubleLiteral(dialect, yMean)})`)} AS ${alias(dialect, 'tss')}`,
-  ];
-  if (covariance.type === 'classical') return `SELECT ${fitAggregates.join(', ')} FROM ${scored}`;
+  const scored = `(SELECT ${[...xs, ...(clustered ? [alias(dialect, 'g')] : [])].join(', ')}, ${residual} AS ${e} FROM ${base}) AS impact_residuals`;
+  const rss = `${dialect.sum(`${e} * ${e}`)} AS ${alias(dialect, 'rss')}`;
+  if (covariance.type === 'classical') return `SELECT ${rss} FROM ${scored}`;
   if (covariance.type === 'cluster') {
     const s = (j: number) => alias(dialect, `s${j}`);
-    const scores = xs.map((column, j) => `${dialect.sum(`${column} * ${e}`)} AS ${s(j)}`);
-    const inner = `SELECT ${[...scores, `${dialect.sum(`${e} * ${e}`)} AS ${alias(dialect, 'rss_g')}`, `${dialect.sum(`(${y} - ${doubleLiteral(dialect, yMean)}) * (${y} - ${doubleLiteral(dialect, yMean)})`)} AS ${alias(dialect, 'tss_g')}`].join(', ')} FROM ${scored} GROUP BY ${alias(dialect, 'g')}`;
+    const scores = xs.map((_, j) => `${weightedSum(dialect, design, [j, e]) as string} AS ${s(j)}`);
+    const inner = `SELECT ${[...scores, `${dialect.sum(`${e} * ${e}`)} AS ${alias(dialect, 'rss_g')}`].join(', ')} FROM ${scored} GROUP BY ${alias(dialect, 'g')}`;
     const meat: string[] = [`COUNT(*) AS ${alias(dialect, 'clusters')}`];
     meat.push(`${dialect.sum(alias(dialect, 'rss_g'))} AS ${alias(dialect, 'rss')}`);
-    meat.push(`${dialect.sum(alias(dialect, 'tss_g'))} AS ${alias(dialect, 'tss')}`);
     for (let a = 0; a < p; a++)
       for (let b = a; b < p; b++)
         meat.push(`${dialect.sum(`${s(a)} * ${s(b)}`)} AS ${alias(dialect, `w_${a}_${b}`)}`);
     return `SELECT ${meat.join(', ')} FROM (${inner}) AS impact_scores`;
   }
+  // ω stays inline (DuckDB shares the common e·e; an extra derived table costs more than it saves); the
+  // leverage, a p²-term sum, is computed once per row one level down.
   let omega = `${e} * ${e}`;
+  let from = scored;
   if (covariance.type === 'HC2' || covariance.type === 'HC3') {
-    const h = `(${leverageSql(dialect, xtxInverse, p)})`;
+    const h = alias(dialect, 'h');
+    from = `(SELECT ${xs.join(', ')}, ${e}, ${leverageSql(dialect, xtxInverse, p)} AS ${h} FROM ${scored}) AS impact_leverage`;
     omega =
       covariance.type === 'HC2' ? `${e} * ${e} / (1 - ${h})` : `${e} * ${e} / ((1 - ${h}) * (1 - ${h}))`;
   }
-  const meat = [...fitAggregates];
+  const hasIntercept = isOne(dialect, design, 0);
+  const meat = hasIntercept && (covariance.type === 'HC0' || covariance.type === 'HC1') ? [] : [rss];
   for (let a = 0; a < p; a++)
     for (let b = a; b < p; b++)
-      meat.push(`${dialect.sum(`${omega} * ${x(a)} * ${x(b)}`)} AS ${alias(dialect, `w_${a}_${b}`)}`);
-  return `SELECT ${meat.join(', ')} FROM ${scored}`;
+      meat.push(
+        `${weightedSum(dialect, design, [omega, a, b]) as string} AS ${alias(dialect, `w_${a}_${b}`)}`,
+      );
+  return `SELECT ${meat.join(', ')} FROM ${from}`;
 }
 
-function symmetric(row: Record<string, number>, prefix: string, p: number): Float64Array {
-  const out = new Float64Array(p * p);
-  for (let a = 0; a < p; a++)
-    for (let b = a; b < p; b++) {
-      const value = row[`${prefix}_${a}_${b}`] as number;
-      out[a * p + b] = value;
-      out[b * p + a] = value;
-    }
-  return out;
+/** CUPED's θ and variance reduction, from the cross-product pass. */
+export interface SqlCuped {
+  theta: number;
+  varianceReduction: number;
+}
+
+/** Centered second moments of y (and the CUPED metric w) from the first pass, corrected to the exact means. */
+function centeredMoments(first: Record<string, number>, n: number, center: number, cuped: boolean) {
+  const yBar = (first.sum_y as number) / n;
+  // Σ(y − ȳ)² = Σ(y − c)² − n(ȳ − c)², with c close to ȳ so nothing cancels.
+  const syy = (first.yy as number) - n * (yBar - center) ** 2;
+  if (!cuped) return { syy };
+  const sumW = first.sum_w as number;
+  const sxx = (first.ww as number) - (sumW * sumW) / n;
+  const sxy = (first.wy as number) - (sumW * ((first.sum_y as number) - n * center)) / n;
+  return { syy, sxx, sxy };
 }
 
 /**
- * Least squares inside a SQL engine: one aggregate query for X'X and X'y, the normal equations solved here
- * by {@link solveCrossProducts} (the in-memory code), one aggregate query for residual sums and the
- * sandwich meat, then the same small-sample factors as {@link fitOls}: n/(n−p) for HC1, G/(G−1)·(N−1)/(N−K)
- * for clusters. Only O(p²) numbers leave the engine.
+ * Least squares inside a SQL engine: one aggregate query for X'X, X'y, Σ(y − ȳ)² (and CUPED's moments),
+ * the normal equations solved here by {@link solveCrossProducts} (the in-memory code), then one aggregate
+ * query for the residual sums and the sandwich meat, and the same small-sample factors as {@link fitOls}:
+ * n/(n−p) for HC1, G/(G−1)·(N−1)/(N−K) for clusters. Only O(p²) numbers leave the engine.
  *
  * @example
  * ```ts
@@ -189,11 +256,13 @@ export async function fitOlsInSql(
   engine: SqlEngine,
   design: SqlDesign,
   covariance: SqlCovariance,
-): Promise<{ fit: SqlOlsFit; queries: SqlOlsQueries }> {
+): Promise<{ fit: SqlOlsFit; queries: SqlOlsQueries; cuped?: SqlCuped }> {
   const { dialect } = engine;
   const p = design.names.length;
   const crossProducts = crossProductsSql(dialect, design);
-  const first = await queryAggregateRow(engine, crossProducts);
+  const sumParts = (build: (from: string) => string) =>
+    queryAggregateParts(engine, (design.parts ?? [design.from]).map(build), () => 'sum');
+  const first = await sumParts((from) => crossProductsSql(dialect, { ...design, from }));
   const n = first.n as number;
   if (n <= p) {
     throw new MeasureError(
@@ -204,21 +273,67 @@ export async function fitOlsInSql(
       },
     );
   }
-  const gram = symmetric(first, 'g', p);
+  // Σ1·1 over the intercept column is the row count (not an aggregate); every other product is.
+  const gram = new Float64Array(p * p);
+  for (let a = 0; a < p; a++)
+    for (let b = a; b < p; b++) {
+      const value =
+        isOne(dialect, design, a) && isOne(dialect, design, b) ? n : (first[`g_${a}_${b}`] as number);
+      gram[a * p + b] = value;
+      gram[b * p + a] = value;
+    }
   const moment = Float64Array.from({ length: p }, (_, a) => first[`m_${a}`] as number);
+  const center = design.outcomeCenter ?? 0;
+  const moments = centeredMoments(first, n, center, design.cuped !== undefined);
+  let totalSs = moments.syy;
+  let cuped: SqlCuped | undefined;
+  let outcome = design.outcome;
+  if (design.cuped !== undefined) {
+    const { sxx, sxy, syy } = moments as { sxx: number; sxy: number; syy: number };
+    if (!(sxx > 0)) {
+      throw new MeasureError(
+        'MODEL_SINGULAR_DESIGN',
+        'CUPED pre-period metric is constant: it cannot explain any variance',
+        { parameter: 'pre_period_metric' },
+      );
+    }
+    const theta = sxy / sxx;
+    cuped = { theta, varianceReduction: syy > 0 ? (sxy * sxy) / (sxx * syy) : 0 };
+    // X'(y − θw) = X'y − θX'w; Σ(ỹ − mean)² = syy − 2θ·sxy + θ²·sxx.
+    for (let a = 0; a < p; a++) {
+      moment[a] = (moment[a] as number) - theta * (first[`k_${a}`] as number);
+    }
+    totalSs = syy - 2 * theta * sxy + theta * theta * sxx;
+    outcome = `(${design.outcome} - ${doubleLiteral(dialect, theta)} * (${design.cuped}))`;
+  }
   const { coefficients, xtxInverse } = solveCrossProducts(gram, moment, design.names);
-  const yMean = (first.sum_y as number) / n;
-  const residuals = residualSql(dialect, design, covariance, coefficients, xtxInverse, yMean);
-  const second = await queryAggregateRow(engine, residuals);
-  const rss = second.rss as number;
+  const secondDesign: SqlDesign = { ...design, outcome };
+  delete secondDesign.cuped;
+  const residuals = residualSql(dialect, secondDesign, covariance, coefficients, xtxInverse);
+  const second =
+    covariance.type === 'cluster'
+      ? await queryAggregateRow(engine, residuals)
+      : await sumParts((from) =>
+          residualSql(dialect, { ...secondDesign, from }, covariance, coefficients, xtxInverse),
+        );
   const dfResidual = n - p;
   let covarianceMatrix: Float64Array;
   let clusterCount: number | undefined;
+  let rss: number;
   if (covariance.type === 'classical') {
+    rss = second.rss as number;
     const sigma2 = rss / dfResidual;
     covarianceMatrix = xtxInverse.map((value) => value * sigma2);
   } else {
-    covarianceMatrix = sandwichCovariance(xtxInverse, symmetric(second, 'w', p), p);
+    const meat = new Float64Array(p * p);
+    for (let a = 0; a < p; a++)
+      for (let b = a; b < p; b++) {
+        const value = second[`w_${a}_${b}`] as number;
+        meat[a * p + b] = value;
+        meat[b * p + a] = value;
+      }
+    rss = (second.rss ?? meat[0]) as number;
+    covarianceMatrix = sandwichCovariance(xtxInverse, meat, p);
     if (covariance.type === 'HC1')
       covarianceMatrix = covarianceMatrix.map((value) => (value * n) / dfResidual);
     if (covariance.type === 'cluster') {
@@ -239,7 +354,6 @@ export async function fitOlsInSql(
   const standardErrors = new Float64Array(p);
   for (let j = 0; j < p; j++)
     standardErrors[j] = Math.sqrt(Math.max(0, covarianceMatrix[j * p + j] as number));
-  const tss = second.tss as number;
   return {
     fit: {
       coefficients,
@@ -250,10 +364,11 @@ export async function fitOlsInSql(
       p,
       dfResidual,
       rss,
-      rSquared: tss > 0 ? 1 - rss / tss : 0,
-      totalSumOfSquares: tss,
+      rSquared: totalSs > 0 ? 1 - rss / totalSs : 0,
+      totalSumOfSquares: totalSs,
       ...(clusterCount === undefined ? {} : { clusterCount }),
     },
     queries: { crossProducts, residuals },
+    ...(cuped ? { cuped } : {}),
   };
 }
