@@ -1,3 +1,4 @@
+import type { BinomialCdfTables, PoissonCdfTables } from '../random/cdf-tables';
 import {
   binomialQuantileForRate,
   EXACT_INVERSION_MAX_MEAN,
@@ -6,6 +7,7 @@ import {
   poissonCornishFisher,
   poissonSearch,
 } from '../random/distributions';
+import type { ProductParameters } from './product-parameters';
 
 /** Funnel stages, in order; `drawFunnel` can start at any of them. */
 export const FunnelStage = {
@@ -25,12 +27,8 @@ export const VISIT_RATE = 0;
 export const CART_RATE = PREPARED_RATE_STRIDE;
 export const ORDER_RATE = 2 * PREPARED_RATE_STRIDE;
 
-/** Slots of {@link FunnelDraw.parameters} the caller writes: the draw's expected impressions. */
+/** Slot of {@link FunnelDraw.parameters} the caller writes: the draw's expected impressions. */
 export const IMPRESSION_MEAN = 0;
-/** Slot of {@link FunnelDraw.parameters}: extra units per order. */
-export const EXTRA_UNITS = 1;
-/** Slot of {@link FunnelDraw.parameters}: unit price. */
-export const UNIT_PRICE = 2;
 const IMPRESSION_NORMAL = 3;
 const UNITS_MEAN = 4;
 const UNITS_NORMAL = 5;
@@ -45,16 +43,17 @@ const UNITS_NORMAL = 5;
  * same uniforms.
  *
  * The probabilities come prepared (see `prepareBinomialRate`) in a rates array, {@link RATES_PER_PRODUCT}
- * values per product, so one product's many draws share the per-probability arithmetic; the results
- * are exactly those of `poissonQuantile` and `binomialQuantile`. A cell drawn twice (Y0, then Y1 from
+ * values per product, so one product's many draws share the per-probability arithmetic, and orders and
+ * extra units, whose parameters few products share, are looked up in cached CDFs; the results are
+ * exactly those of `poissonQuantile` and `binomialQuantile`. A cell drawn twice (Y0, then Y1 from
  * a later stage) computes Φ⁻¹ of its impressions uniform once.
  *
  * @example
  * ```ts
- * const funnel = new FunnelDraw();
+ * const funnel = new FunnelDraw(new BinomialCdfTables(), new PoissonCdfTables());
  * funnel.startCell(); // after writing the cell's uniforms to funnel.uniforms
- * funnel.parameters.set([120, 0.2, 19.99]); // impression mean, extra units per order, unit price
- * funnel.draw(FunnelStage.impressions, rates, 0);
+ * funnel.parameters[IMPRESSION_MEAN] = 120;
+ * funnel.draw(FunnelStage.impressions, baseline.untreated, productIndex);
  * funnel.outcome[0]; // impressions
  * ```
  */
@@ -62,8 +61,8 @@ export class FunnelDraw {
   /** The cell's six uniforms; the caller writes them before {@link FunnelDraw.startCell}. */
   readonly uniforms = new Float64Array(6);
   /**
-   * The next draw's parameters, written by the caller (numbers travel in arrays, not as arguments,
-   * so calls that are not inlined box nothing): `[IMPRESSION_MEAN]`, `[EXTRA_UNITS]`, `[UNIT_PRICE]`.
+   * The next draw's expected impressions at `[IMPRESSION_MEAN]`, written by the caller, and scratch
+   * (numbers travel in arrays, not as arguments, so calls that are not inlined box nothing).
    */
   readonly parameters = new Float64Array(6);
   /**
@@ -79,15 +78,22 @@ export class FunnelDraw {
     this.hasImpressionNormal = false;
   }
 
+  constructor(
+    private readonly binomialTables: BinomialCdfTables,
+    private readonly poissonTables: PoissonCdfTables,
+  ) {}
+
   /**
-   * Draw the stages from `fromStage` on; earlier stages keep the values of the previous draw of the
-   * cell (a treatment redraws only what it can change). The product's prepared visit, add-to-cart and
-   * order rates are at `rates[rateOffset…]`.
+   * Draw product `i` of `product` from `fromStage` on, with the expected impressions in
+   * `parameters[IMPRESSION_MEAN]`; earlier stages keep the values of the previous draw of the cell (a
+   * treatment redraws only what it can change). Orders and units come from the shared CDF tables when
+   * the product's order rate and extra units per order have a slot there.
    */
-  draw(fromStage: number, rates: Float64Array, rateOffset: number): void {
+  draw(fromStage: number, product: ProductParameters, i: number): void {
     const outcome = this.outcome;
     const uniforms = this.uniforms;
-    const parameters = this.parameters;
+    const rates = product.rates;
+    const rateOffset = i * RATES_PER_PRODUCT;
     let impressions = outcome[0] as number;
     let visits = outcome[1] as number;
     let carts = outcome[2] as number;
@@ -101,15 +107,27 @@ export class FunnelDraw {
       carts = binomialQuantileForRate(uniforms, 3, visits, rates, rateOffset + CART_RATE);
     }
     if (fromStage <= FunnelStage.orders) {
-      orders = binomialQuantileForRate(uniforms, 4, carts, rates, rateOffset + ORDER_RATE);
+      const slot = product.orderSlots[i] as number;
+      orders =
+        slot >= 0
+          ? this.binomialTables.quantile(uniforms, 4, carts, slot)
+          : binomialQuantileForRate(uniforms, 4, carts, rates, rateOffset + ORDER_RATE);
     }
-    if (fromStage <= FunnelStage.units) units = orders > 0 ? orders + this.extraUnits(orders) : 0;
+    if (fromStage <= FunnelStage.units) {
+      units = 0;
+      if (orders > 0) {
+        const slot = product.unitSlots[i] as number;
+        let extra = slot >= 0 ? this.poissonTables.quantile(uniforms, 5, orders, slot) : -1;
+        if (extra < 0) extra = this.extraUnits(orders, product.extraUnits[i] as number);
+        units = orders + extra;
+      }
+    }
     outcome[0] = impressions;
     outcome[1] = visits;
     outcome[2] = carts;
     outcome[3] = orders;
     outcome[4] = units;
-    outcome[5] = Math.round(units * (parameters[UNIT_PRICE] as number) * 100) / 100;
+    outcome[5] = Math.round(units * (product.unitPrices[i] as number) * 100) / 100;
   }
 
   /** `poissonQuantile(uniforms[1], impression mean)`, reusing the cell's Φ⁻¹(uniforms[1]) once computed. */
@@ -126,9 +144,9 @@ export class FunnelDraw {
   }
 
   /** `poissonQuantile(uniforms[5], orders × extra units per order)`. */
-  private extraUnits(orders: number): number {
+  private extraUnits(orders: number, extraUnitsPerOrder: number): number {
     const parameters = this.parameters;
-    const mean = orders * (parameters[EXTRA_UNITS] as number);
+    const mean = orders * extraUnitsPerOrder;
     if (!(mean > 0)) return 0;
     parameters[UNITS_MEAN] = mean;
     if (mean <= EXACT_INVERSION_MAX_MEAN) return poissonSearch(this.uniforms, 5, parameters, UNITS_MEAN);

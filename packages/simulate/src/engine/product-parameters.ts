@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog';
 import { CATEGORY_PROFILES } from '../catalog/categories';
 import type { SimulationConfig, TreatmentTarget } from '../config/schema';
+import { BinomialCdfTables, PoissonCdfTables } from '../random/cdf-tables';
 import { prepareBinomialRate } from '../random/distributions';
 import { CART_RATE, FunnelStage, ORDER_RATE, RATES_PER_PRODUCT, VISIT_RATE } from './funnel';
 
@@ -8,10 +9,13 @@ import { CART_RATE, FunnelStage, ORDER_RATE, RATES_PER_PRODUCT, VISIT_RATE } fro
  * Funnel parameters of every product that stay fixed over a run of days: the prepared visit,
  * add-to-cart and order rates ({@link RATES_PER_PRODUCT} per product), extra units per order, unit
  * price, quality score, and how the day's expected impressions are changed (× factor, or + shift then
- * floored at 0 when `additiveImpressions`).
+ * floored at 0 when `additiveImpressions`); the slots of the order rate and of the extra units per
+ * order in the shared CDF tables (−1: none).
  */
 export interface ProductParameters {
   rates: Float64Array;
+  orderSlots: Int32Array;
+  unitSlots: Int32Array;
   extraUnits: Float64Array;
   unitPrices: Float64Array;
   qualityScores: Float64Array;
@@ -37,6 +41,8 @@ function clampUnit(value: number): number {
 function allocateParameters(n: number): ProductParameters {
   return {
     rates: new Float64Array(n * RATES_PER_PRODUCT),
+    orderSlots: new Int32Array(n),
+    unitSlots: new Int32Array(n),
     extraUnits: new Float64Array(n),
     unitPrices: new Float64Array(n),
     qualityScores: new Float64Array(n),
@@ -60,6 +66,10 @@ export class ProductBaseline {
   readonly extraUnits: Float64Array;
   /** The untreated parameters (Y0), fixed for the whole run. */
   readonly untreated: ProductParameters;
+  /** CDFs of the order stage, by order rate (shared by the products of a category). */
+  readonly binomialTables = new BinomialCdfTables();
+  /** CDFs of the extra-units stage, by extra units per order. */
+  readonly poissonTables = new PoissonCdfTables();
 
   constructor(
     private readonly config: SimulationConfig,
@@ -185,6 +195,8 @@ export class ProductBaseline {
       prepareBinomialRate(values.visitProbability, parameters.rates, offset + VISIT_RATE);
       prepareBinomialRate(values.cartProbability, parameters.rates, offset + CART_RATE);
       prepareBinomialRate(values.orderProbability, parameters.rates, offset + ORDER_RATE);
+      parameters.orderSlots[i] = this.binomialTables.slotFor(values.orderProbability);
+      parameters.unitSlots[i] = this.poissonTables.slotFor(values.extraUnits);
       parameters.extraUnits[i] = values.extraUnits;
       parameters.unitPrices[i] = values.unitPrice;
       parameters.qualityScores[i] = values.qualityScore;

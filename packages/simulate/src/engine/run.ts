@@ -7,14 +7,7 @@ import { type GroundTruth, GroundTruthSchema } from '../ground-truth/schema';
 import { normalQuantile } from '../random/distributions';
 import { cellFirstWord, cellLastWord, cellSubindexWord, cellUniforms, streamKey } from '../random/prng';
 import { assignTreatment } from '../treatment/assignment';
-import {
-  EXTRA_UNITS,
-  FunnelDraw,
-  FunnelStage,
-  IMPRESSION_MEAN,
-  RATES_PER_PRODUCT,
-  UNIT_PRICE,
-} from './funnel';
+import { FunnelDraw, FunnelStage, IMPRESSION_MEAN } from './funnel';
 import { ProductBaseline, type ProductParameters, REDRAW_FROM } from './product-parameters';
 
 const METRIC_COUNT = METRICS.length;
@@ -90,7 +83,7 @@ export class SimulationRun {
   /** Index of the first post-period day; `dayCount` without a treatment. */
   readonly treatmentStartDay: number;
 
-  private readonly funnel = new FunnelDraw();
+  private readonly funnel: FunnelDraw;
   /** Per product, the words of its funnel cells' generator state that do not depend on the day. */
   private readonly firstWords: Int32Array;
   private readonly lastWords: Int32Array;
@@ -136,6 +129,7 @@ export class SimulationRun {
     }
     this.productNoiseSigma = config.seasonality.product_noise;
     this.baseline = new ProductBaseline(config, this.catalog);
+    this.funnel = new FunnelDraw(this.baseline.binomialTables, this.baseline.poissonTables);
     this.effectScales = new Float64Array(n);
     if (treatment) {
       for (let i = 0; i < n; i += 1) {
@@ -200,11 +194,8 @@ export class SimulationRun {
     const lastWords = this.lastWords;
     const treatedFlags = this.treated;
     const base = this.baseline.untreated;
-    const { rates, extraUnits, unitPrices } = base;
     const treated = post === 1 ? this.treatedAt(ramp) : base;
     const {
-      rates: treatedRates,
-      extraUnits: treatedExtraUnits,
       unitPrices: treatedPrices,
       qualityScores: treatedQualities,
       impressionFactors,
@@ -229,11 +220,8 @@ export class SimulationRun {
       funnel.startCell();
       const noise = sigma > 0 ? Math.exp(sigma * normalQuantile(uniforms[0] as number) - noiseShift) : 1;
       const impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
-      const rateOffset = i * RATES_PER_PRODUCT;
       parameters[IMPRESSION_MEAN] = impressionMean;
-      parameters[EXTRA_UNITS] = extraUnits[i] as number;
-      parameters[UNIT_PRICE] = unitPrices[i] as number;
-      funnel.draw(FunnelStage.impressions, rates, rateOffset);
+      funnel.draw(FunnelStage.impressions, base, i);
       if (post === 1) {
         for (let m = 0; m < METRIC_COUNT; m += 1) untreated[m] = outcome[m] as number;
         const isTreated = treatedFlags[i] as number;
@@ -241,9 +229,7 @@ export class SimulationRun {
           ? Math.max(0, impressionMean + (impressionShifts[i] as number))
           : impressionMean * (impressionFactors[i] as number);
         parameters[IMPRESSION_MEAN] = treatedMean;
-        parameters[EXTRA_UNITS] = treatedExtraUnits[i] as number;
-        parameters[UNIT_PRICE] = treatedPrices[i] as number;
-        funnel.draw(redrawFrom, treatedRates, rateOffset);
+        funnel.draw(redrawFrom, treated, i);
         this.accumulate(i, isTreated);
         if (isTreated === 1) {
           columns.price[row] = treatedPrices[i] as number;

@@ -6,7 +6,7 @@
  */
 
 /** 1 / (k + 1) for small k: the sequential searches multiply instead of dividing. */
-const RECIPROCALS = Float64Array.from({ length: 256 }, (_, k) => 1 / (k + 1));
+export const RECIPROCALS = Float64Array.from({ length: 256 }, (_, k) => 1 / (k + 1));
 
 /** Below this mean, Poisson and binomial quantiles are found exactly by sequential search. */
 export const EXACT_INVERSION_MAX_MEAN = 40;
