@@ -4,6 +4,7 @@ import {
   type DroppedInitiative,
   type OutcomeRecord,
   type OutcomeReport,
+  type PilotEvidence,
   parseOutcomeReport,
   type ReviewResult,
   type RunMetadata,
@@ -127,6 +128,7 @@ export function buildOutcomeReport(input: BuildReportInput): OutcomeReport {
   const { allocation } = input;
   const records: OutcomeRecord[] = [];
   const dropped: DroppedInitiative[] = [];
+  const evidence = pilotEvidence(input.initiatives);
   const selected = new Set(allocation?.selected_initiatives ?? []);
   const excluded = detailIds(allocation, 'excluded');
   const lowConfidence = detailIds(allocation, 'excluded_by_confidence');
@@ -188,5 +190,31 @@ export function buildOutcomeReport(input: BuildReportInput): OutcomeReport {
       : 0,
     records,
     dropped,
+    ...(evidence.length === 0 ? {} : { evidence }),
   });
+}
+
+/**
+ * Every reviewed pilot as evidence for later cycles (funded or not): its valued estimate and SE, the
+ * review's confidence and the initiative's cost. Decision models pool it into their prior next cycle.
+ */
+function pilotEvidence(runs: BuildReportInput['initiatives']): PilotEvidence[] {
+  const evidence: PilotEvidence[] = [];
+  for (const run of runs) {
+    if (run.review === undefined || run.pilot === undefined) continue;
+    const { measurement } = run.pilot;
+    const multiplier = run.valuation.value_per_unit * run.valuation.units;
+    const estimate = measurement.effect_estimate * multiplier + 0;
+    const se = measurement.standard_error * Math.abs(multiplier);
+    if (!Number.isFinite(estimate) || !Number.isFinite(se)) continue;
+    evidence.push({
+      initiative_id: run.initiative_id,
+      model_type: measurement.model_type,
+      confidence: run.review.confidence,
+      cost: run.cost_to_scale,
+      estimated_return: estimate,
+      estimated_return_se: se,
+    });
+  }
+  return evidence;
 }

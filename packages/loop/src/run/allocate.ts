@@ -40,11 +40,10 @@ async function decideReviewed(input: CycleInput, reviewed: InitiativeRun[]): Pro
       : [{ review: run.review, measurement: run.pilot.measurement, valuation: run.valuation }],
   );
   if (items.length !== reviewed.length) return;
-  const decided = await decide.call(
-    input.stages,
-    items,
-    input.calibration === undefined ? {} : { calibration: input.calibration },
-  );
+  const decided = await decide.call(input.stages, items, {
+    ...(input.calibration === undefined ? {} : { calibration: input.calibration }),
+    ...(input.evidence === undefined || input.evidence.length === 0 ? {} : { history: input.evidence }),
+  });
   reviewed.forEach((run, index) => {
     run.review = decided[index] ?? run.review;
   });

@@ -1,4 +1,4 @@
-import { ImpactError } from '@impact/contracts';
+import { ImpactError, type PilotEvidence } from '@impact/contracts';
 import type { CalibrationTable } from '@impact/review';
 import type { InitiativeConfig, LoadedPipeline } from '../config/pipeline-schema';
 import { isInfrastructureError, LoopError } from '../errors';
@@ -27,6 +27,8 @@ export interface CycleInput {
   seed: number;
   pool: PoolEntry[];
   calibration?: CalibrationTable;
+  /** The pilots of earlier cycles (from the history), passed to the decide stage. */
+  evidence?: readonly PilotEvidence[];
   reviewRules?: unknown;
 }
 

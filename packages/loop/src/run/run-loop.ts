@@ -129,6 +129,7 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
     for (let cycle = first; cycle < first + count; cycle++) {
       const pool = cyclePool(pipeline, history, cycle);
       const calibration = settings === undefined ? undefined : estimateCalibration(history, settings);
+      const evidence = history.cycles.flatMap((entry) => entry.report.evidence ?? []);
       const seed = cycleSeed(config.seed, cycle);
       const folder = count === 1 ? '' : `cycle-${cycle}`;
       const { run, report } = await runCycle({
@@ -141,6 +142,7 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
         seed,
         pool,
         ...(calibration === undefined ? {} : { calibration }),
+        ...(evidence.length === 0 ? {} : { evidence }),
         reviewRules: config.review.rules,
       });
       history = appendCycle(history, report, cycle);

@@ -89,6 +89,7 @@ export function createDefaultStages(options: DefaultStagesOptions = {}): LoopSta
           ...(request.calibration === undefined
             ? {}
             : { corrections: calibrationCorrections(request.calibration) }),
+          ...(request.history === undefined ? {} : { history: request.history }),
         },
       );
     },

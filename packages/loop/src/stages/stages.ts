@@ -1,4 +1,4 @@
-import type { AllocationResult, MeasureResult, ReviewResult, Table } from '@impact/contracts';
+import type { AllocationResult, MeasureResult, PilotEvidence, ReviewResult, Table } from '@impact/contracts';
 import type { CalibrationTable } from '@impact/review';
 
 /** `pilot` (the small experiment) or `scale` (the roll-out measured with a larger sample). */
@@ -67,6 +67,8 @@ export interface DecideItem {
 export interface DecideRequest {
   /** The cycle's calibration table, when calibration is enabled. */
   calibration?: CalibrationTable;
+  /** Every pilot of earlier cycles (the history's `evidence`), for decision models that pool it. */
+  history?: readonly PilotEvidence[];
 }
 
 /** What the allocate stage is given besides the reviews. */

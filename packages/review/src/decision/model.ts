@@ -4,6 +4,7 @@ import {
   type Flag,
   type MeasureResult,
   type ModelType,
+  type PilotEvidence,
   type Prediction,
   type ReviewResult,
 } from '@impact/contracts';
@@ -34,6 +35,11 @@ export interface DecisionContext {
   rules: ReviewRules;
   /** Learned corrections per methodology (from calibration); absent methodologies are uncorrected. */
   corrections?: Partial<Record<ModelType, MethodologyCorrection>>;
+  /**
+   * Pilots of earlier cycles (`OutcomeReport.evidence` of the history), funded or not. Models that
+   * estimate a prior may pool them; they are not decided again.
+   */
+  history?: readonly PilotEvidence[];
 }
 
 /** What a decision model returns for one item: the scenarios and, optionally, the distribution behind them. */

@@ -1,4 +1,4 @@
-import { type Flag, MODEL_TYPES, type ModelType } from '@impact/contracts';
+import { type Flag, MODEL_TYPES, type ModelType, type PilotEvidence } from '@impact/contracts';
 import { z } from 'zod';
 import { formatNumber } from '../scoring/adjustments';
 import { normalCdf, normalQuantile } from '../stats/normal';
@@ -25,7 +25,18 @@ const biasScaleShape = Object.fromEntries(
  *   methodology bias SD is `bias_scale · (1 − confidence) · τ`, with τ the prior SD of true returns on the
  *   pooled scale, so the bias term widens as confidence falls.
  * - `min_initiatives` (3): fewest initiatives with a cost > 0 to estimate the prior from; below, no pooling.
+ *   Pooling also needs more initiatives than `tau_prior_shape`.
+ * - `tau_prior_shape` (2): shape `α` of the Gamma(α, 0) prior on the prior SD τ that penalises its REML
+ *   estimate (`(α − 1)·log τ`); 2 is the weakest boundary-avoiding choice (Chung et al. 2013). Larger
+ *   values shrink less. They decide better when the prior is misspecified (heavy-tailed true returns,
+ *   biased designs), but the predictions of funded initiatives then run high even where the normal model
+ *   holds, and calibration reads that as bias (see docs/decision-benchmark.md).
  * - `pooling` (true): `false` turns the empirical-Bayes prior off (bias and sampling error only).
+ * - `prior_from_history` (true): pool the pilots of earlier cycles (`context.history`, the history's
+ *   `evidence`) into the prior with the portfolio's, each with its own sampling error and methodology bias
+ *   term. Pilots are measured for every initiative, funded or not, so this is not selected evidence; an
+ *   initiative in the current portfolio counts once, by its current pilot. A handful of initiatives per
+ *   cycle estimate the prior poorly; history is how it sharpens.
  * - `scale` (`return`): the scale on which initiatives are exchangeable — the return itself, or
  *   `per_cost` (return per unit cost, when true returns grow with what an initiative costs).
  *
@@ -38,7 +49,9 @@ export const PredictiveParamsSchema = z.strictObject({
   interval: z.number().gt(0).lt(1).default(0.8),
   bias_scale: z.strictObject(biasScaleShape).prefault({}),
   min_initiatives: z.number().int().min(2).default(3),
+  tau_prior_shape: z.number().min(1).default(2),
   pooling: z.boolean().default(true),
+  prior_from_history: z.boolean().default(true),
   scale: z.enum(['return', 'per_cost']).default('return'),
 });
 /** Parsed parameters of the `predictive` model. */
@@ -75,6 +88,39 @@ function prepare(item: DecisionItem, params: PredictiveParams, context: Decision
     pooled: false,
     unit: params.scale === 'return' ? 1 : cost,
   };
+}
+
+/** A pilot of an earlier cycle on the pooled scale, with the same bias terms a current one gets. */
+function historyObservation(
+  evidence: PilotEvidence,
+  params: PredictiveParams,
+  context: DecisionContext,
+): PooledObservation {
+  const correction = context.corrections?.[evidence.model_type];
+  const cost = evidence.cost;
+  const unit = params.scale === 'return' ? 1 : cost;
+  return {
+    estimate: (evidence.estimated_return - (correction?.bias ?? 0) * cost) / unit,
+    samplingVariance: (evidence.estimated_return_se / unit) ** 2,
+    relativeBiasVariance: (params.bias_scale[evidence.model_type] * (1 - evidence.confidence)) ** 2,
+    excessVariance: ((correction?.excess_variance ?? 0) * cost * cost) / (unit * unit),
+  };
+}
+
+/** The history's pilots to pool: cost > 0, not in the current portfolio, the latest pilot of each initiative. */
+function historyObservations(
+  items: readonly DecisionItem[],
+  params: PredictiveParams,
+  context: DecisionContext,
+): PooledObservation[] {
+  if (!params.prior_from_history || context.history === undefined) return [];
+  const current = new Set(items.map((item) => item.review.id));
+  const latest = new Map<string, PilotEvidence>();
+  for (const evidence of context.history) {
+    if (evidence.cost > 0 && !current.has(evidence.initiative_id))
+      latest.set(evidence.initiative_id, evidence);
+  }
+  return [...latest.values()].map((evidence) => historyObservation(evidence, params, context));
 }
 
 function observation(entry: Prepared): PooledObservation {
@@ -117,7 +163,7 @@ function outcome(
   }
   const interval = `${formatNumber(params.interval * 100)}% predictive interval [${formatNumber(worst)}, ${formatNumber(best)}]`;
   const shrinkText = entry.pooled
-    ? `shrunk toward the portfolio prior (weight ${formatNumber(weight)} on the estimate)`
+    ? `shrunk toward the prior estimated from ${prior?.count ?? 0} pilots (weight ${formatNumber(weight)} on the estimate)`
     : 'not shrunk';
   return {
     R_worst: Math.min(worst, mean),
@@ -173,10 +219,13 @@ export function decidePredictive(
   context: DecisionContext,
 ): DecisionOutcome[] {
   const prepared = items.map((item) => prepare(item, params, context));
-  const poolable = prepared.filter((entry) => entry.item.review.cost > 0);
+  const poolable = [
+    ...prepared.filter((entry) => entry.item.review.cost > 0).map(observation),
+    ...historyObservations(items, params, context),
+  ];
   const prior =
     params.pooling && poolable.length >= params.min_initiatives
-      ? estimateNormalPrior(poolable.map(observation))
+      ? estimateNormalPrior(poolable, { shape: params.tau_prior_shape })
       : undefined;
   return prepared.map((entry) => {
     const cost = entry.item.review.cost;

@@ -42,14 +42,29 @@ const marginalVariance = (observation: PooledObservation, priorVariance: number)
   observation.samplingVariance +
   observation.excessVariance;
 
+/** Options of {@link estimateNormalPrior}. */
+export interface NormalPriorOptions {
+  /**
+   * Shape `α` of the Gamma(α, λ → 0) prior on τ whose log density `(α − 1)·log τ` penalises the REML
+   * likelihood (default 2: the weakest boundary-avoiding choice of Chung et al. 2013). Larger values pull
+   * τ̂ up, i.e. shrink less, which matters when few initiatives inform the prior. The penalised mode is
+   * finite only with more than `α` observations.
+   */
+  shape?: number;
+}
+
 /**
  * Penalised REML log-likelihood of the prior variance τ² (μ profiled out):
- * `−½ [Σ log V_i + log Σ 1/V_i + Σ (y_i − μ̂)²/V_i] + ½ log τ²`, with `μ̂ = Σ y_i/V_i / Σ 1/V_i`
- * (Harville 1977). The last term is the log of a Gamma(2, λ → 0) prior density on τ (Chung, Rabe-Hesketh,
- * Dorie, Gelman & Liu 2013, Psychometrika 78:685–709): it keeps τ̂² off the boundary 0, where every
- * initiative would be predicted at the same return per unit cost whatever its estimate said.
+ * `−½ [Σ log V_i + log Σ 1/V_i + Σ (y_i − μ̂)²/V_i] + ((α − 1)/2)·log τ²`, with `μ̂ = Σ y_i/V_i / Σ 1/V_i`
+ * (Harville 1977). The last term is the log of a Gamma(α, λ → 0) prior density on τ (α = 2 in Chung,
+ * Rabe-Hesketh, Dorie, Gelman & Liu 2013, Psychometrika 78:685–709): it keeps τ̂² off the boundary 0, where
+ * every initiative would be predicted at the same return per unit cost whatever its estimate said.
  */
-function restrictedLogLikelihood(observations: readonly PooledObservation[], priorVariance: number): number {
+function restrictedLogLikelihood(
+  observations: readonly PooledObservation[],
+  priorVariance: number,
+  shape: number,
+): number {
   let logDet = 0;
   let precision = 0;
   let weighted = 0;
@@ -65,7 +80,7 @@ function restrictedLogLikelihood(observations: readonly PooledObservation[], pri
     const deviation = observation.estimate - mean;
     quadratic += (deviation * deviation) / marginalVariance(observation, priorVariance);
   }
-  return -0.5 * (logDet + Math.log(precision) + quadratic) + 0.5 * Math.log(priorVariance);
+  return -0.5 * (logDet + Math.log(precision) + quadratic) + ((shape - 1) / 2) * Math.log(priorVariance);
 }
 
 function priorMean(observations: readonly PooledObservation[], priorVariance: number): NormalPrior {
@@ -85,19 +100,24 @@ function priorMean(observations: readonly PooledObservation[], priorVariance: nu
 }
 
 /**
- * Estimate the prior `N(μ, τ²)` by penalised REML (see `restrictedLogLikelihood`): golden-section search
- * over `log τ²` between `10⁻⁸·S` and `10⁴·S` (`S` = sample variance of the estimates plus their mean error
- * variance). Deterministic. Needs at least 2 observations with a positive total error variance or
- * spread; returns `undefined` otherwise.
+ * Estimate the prior `N(μ, τ²)` by penalised REML (see `restrictedLogLikelihood`; `options.shape` the
+ * Gamma shape of the penalty, default 2): golden-section search over `log τ²` between `10⁻⁸·S` and `10⁴·S`
+ * (`S` = sample variance of the estimates plus their mean error variance). Deterministic. Needs at least 2
+ * observations, and more than `shape` of them, with a positive total error variance or spread; returns
+ * `undefined` otherwise.
  *
  * @example
  * ```ts
  * estimateNormalPrior([{ estimate: 1, samplingVariance: 0.1, relativeBiasVariance: 0, excessVariance: 0 }, …]);
  * ```
  */
-export function estimateNormalPrior(observations: readonly PooledObservation[]): NormalPrior | undefined {
+export function estimateNormalPrior(
+  observations: readonly PooledObservation[],
+  options: NormalPriorOptions = {},
+): NormalPrior | undefined {
+  const shape = options.shape ?? 2;
   const k = observations.length;
-  if (k < 2) return undefined;
+  if (k < 2 || k <= shape) return undefined;
   let sum = 0;
   let errorVariance = 0;
   for (const observation of observations) {
@@ -114,21 +134,21 @@ export function estimateNormalPrior(observations: readonly PooledObservation[]):
   const ratio = (Math.sqrt(5) - 1) / 2;
   let a = high - ratio * (high - low);
   let b = low + ratio * (high - low);
-  let fa = restrictedLogLikelihood(observations, Math.exp(a));
-  let fb = restrictedLogLikelihood(observations, Math.exp(b));
+  let fa = restrictedLogLikelihood(observations, Math.exp(a), shape);
+  let fb = restrictedLogLikelihood(observations, Math.exp(b), shape);
   for (let iteration = 0; iteration < 200 && high - low > 1e-10; iteration++) {
     if (fa >= fb) {
       high = b;
       b = a;
       fb = fa;
       a = high - ratio * (high - low);
-      fa = restrictedLogLikelihood(observations, Math.exp(a));
+      fa = restrictedLogLikelihood(observations, Math.exp(a), shape);
     } else {
       low = a;
       a = b;
       fa = fb;
       b = low + ratio * (high - low);
-      fb = restrictedLogLikelihood(observations, Math.exp(b));
+      fb = restrictedLogLikelihood(observations, Math.exp(b), shape);
     }
   }
   return priorMean(observations, Math.exp((low + high) / 2));

@@ -6,6 +6,7 @@ import { estimateNormalPrior, type PooledObservation, shrinkToPrior } from '../.
 
 interface Golden {
   cases: {
+    shape: number;
     observations: PooledObservation[];
     prior: { mean: number; variance: number; meanVariance: number; count: number };
     posterior: { mean: number; variance: number; weight: number }[];
@@ -26,7 +27,7 @@ describe('empirical-Bayes prior (REML)', () => {
   it.each(golden.cases.map((entry, index) => [index, entry] as const))(
     'matches scipy-maximised REML and the normal-normal posterior (case %i)',
     (_index, entry) => {
-      const prior = estimateNormalPrior(entry.observations);
+      const prior = estimateNormalPrior(entry.observations, { shape: entry.shape });
       expect(prior).toBeDefined();
       const fitted = prior as NonNullable<typeof prior>;
       const scale = Math.max(1e-3, entry.prior.variance);

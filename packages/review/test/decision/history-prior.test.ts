@@ -1,0 +1,138 @@
+import type { MeasureResultInput, PilotEvidence } from '@impact/contracts';
+import { describe, expect, it } from 'vitest';
+import {
+  applyDecisionModel,
+  type DecisionItem,
+  estimateNormalPrior,
+  parseReviewInput,
+  parseReviewRules,
+  reviewParsed,
+} from '../../src/index';
+import { measurement } from '../helpers';
+
+const rules = parseReviewRules({});
+
+/** A reviewed experiment valued 1 per unit of effect (estimate and SE are money). */
+function item(
+  id: string,
+  cost: number,
+  estimate: number,
+  se: number,
+  overrides: Partial<MeasureResultInput> = {},
+): DecisionItem {
+  const m = measurement({
+    initiative_id: id,
+    effect_estimate: estimate,
+    standard_error: se,
+    ci_lower: estimate - 1.96 * se,
+    ci_upper: estimate + 1.96 * se,
+    p_value: 0.01,
+    ...overrides,
+  });
+  const valuation = { value_per_unit: 1, units: 1 };
+  return {
+    review: reviewParsed(parseReviewInput({ measurement: m, cost, valuation }), rules),
+    measurement: m,
+    valuation,
+  };
+}
+
+function evidence(id: string, estimate: number, se: number, cost = 1000): PilotEvidence {
+  return {
+    initiative_id: id,
+    model_type: 'experiment',
+    confidence: 0.9,
+    cost,
+    estimated_return: estimate,
+    estimated_return_se: se,
+  };
+}
+
+/** Deterministic normals (mulberry32 + Box–Muller), independent of src/. */
+function normals(seed: number): () => number {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+describe('predictive model: prior from history', () => {
+  const portfolio = [item('a', 1000, 9000, 3000), item('b', 1000, 1000, 3000), item('c', 1000, 4000, 500)];
+
+  it('pools earlier pilots: the prior is the REML fit on current and past pilots together', () => {
+    const draw = normals(3);
+    const history = Array.from({ length: 60 }, (_, k) => evidence(`h${k}`, 5000 + 2000 * draw(), 200));
+    const [decided] = applyDecisionModel(portfolio, 'predictive', { history });
+    const expected = estimateNormalPrior(
+      [
+        ...portfolio.map(
+          (entry) => [entry.measurement.effect_estimate, entry.measurement.standard_error] as const,
+        ),
+        ...history.map((entry) => [entry.estimated_return, entry.estimated_return_se] as const),
+      ].map(([y, s]) => ({
+        estimate: y,
+        samplingVariance: s * s,
+        relativeBiasVariance: 0,
+        excessVariance: 0,
+      })),
+    );
+    expect(decided?.prediction?.components.prior_mean).toBeCloseTo(expected?.mean as number, 6);
+    expect(decided?.prediction?.components.prior_sd).toBeCloseTo(Math.sqrt(expected?.variance as number), 6);
+    expect(decided?.rationale).toContain('prior estimated from 63 pilots');
+    // With 63 pilots of a N(5000, 2000²) world the prior is close to it, unlike the 3-pilot fit.
+    expect(Math.abs((decided?.prediction?.components.prior_mean as number) - 5000)).toBeLessThan(600);
+    expect(Math.abs((decided?.prediction?.components.prior_sd as number) - 2000)).toBeLessThan(500);
+  });
+
+  it('counts an initiative of the current portfolio once (its current pilot) and keeps the latest earlier pilot', () => {
+    const history = [
+      evidence('a', -50_000, 10),
+      evidence('h1', 2000, 100),
+      evidence('h1', 7000, 100),
+      evidence('h2', 3000, 100),
+    ];
+    const [withHistory] = applyDecisionModel(portfolio, 'predictive', { history });
+    const expected = estimateNormalPrior(
+      [
+        [9000, 3000],
+        [1000, 3000],
+        [4000, 500],
+        [7000, 100],
+        [3000, 100],
+      ].map(([y, s]) => ({
+        estimate: y as number,
+        samplingVariance: (s as number) ** 2,
+        relativeBiasVariance: 0,
+        excessVariance: 0,
+      })),
+    );
+    expect(withHistory?.prediction?.components.prior_mean).toBeCloseTo(expected?.mean as number, 6);
+  });
+
+  it('prior_from_history: false, or no history, gives the portfolio-only prior', () => {
+    const history = [evidence('h1', 90_000, 10), evidence('h2', 80_000, 10)];
+    const alone = applyDecisionModel(portfolio, 'predictive');
+    const off = applyDecisionModel(portfolio, { name: 'predictive', prior_from_history: false }, { history });
+    expect(off).toEqual(alone);
+    const on = applyDecisionModel(portfolio, 'predictive', { history });
+    expect(on[0]?.prediction?.components.prior_mean).toBeGreaterThan(
+      alone[0]?.prediction?.components.prior_mean as number,
+    );
+  });
+
+  it('lets history make pooling possible where the portfolio alone is too small', () => {
+    const single = [item('a', 1000, 9000, 3000)];
+    const [alone] = applyDecisionModel(single, 'predictive');
+    expect(alone?.flags.map((flag) => flag.code)).toContain('PREDICTION_UNPOOLED');
+    const [pooled] = applyDecisionModel(single, 'predictive', {
+      history: [evidence('h1', 2000, 500), evidence('h2', 4000, 500), evidence('h3', 3000, 500)],
+    });
+    expect(pooled?.flags.map((flag) => flag.code)).not.toContain('PREDICTION_UNPOOLED');
+    expect(pooled?.R_med).toBeLessThan(9000);
+  });
+});
