@@ -31,6 +31,8 @@ export interface TwoByTwoEstimate {
   maxControlPropensity: number;
   /** Largest propensity score over all units of the cell (dr, ipw); NaN for reg. */
   maxPropensity: number;
+  /** Kish effective sample size of the control weights, (Σw)²/Σw², over the number of controls (dr, ipw; NaN for reg). */
+  controlEffectiveShare: number;
 }
 
 /** Controls with a fitted propensity score at or above this get weight 0, as `DRDID`'s `trim.level`. */
@@ -237,11 +239,25 @@ export function conditionalTwoByTwo(cell: TwoByTwoCell, method: EstimationMethod
     for (let i = 0; i < n; i++)
       influence[i] = (influence[i] as number) - (throughScore[i] as number) / meanW0;
   }
+  let controlEffectiveShare = Number.NaN;
+  if (propensity !== undefined) {
+    let sum = 0;
+    let squares = 0;
+    let controls = 0;
+    for (let i = 0; i < n; i++) {
+      if (treated[i] === 1) continue;
+      controls++;
+      sum += w0[i] as number;
+      squares += (w0[i] as number) ** 2;
+    }
+    controlEffectiveShare = squares > 0 ? (sum * sum) / squares / controls : 0;
+  }
   return {
     estimate: etaTreated - etaControl,
     influence,
     trimmedControls,
     maxControlPropensity,
     maxPropensity,
+    controlEffectiveShare,
   };
 }

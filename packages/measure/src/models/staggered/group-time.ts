@@ -31,6 +31,8 @@ export interface GroupTimeCell {
   trimmedControls?: number;
   /** Largest control propensity score in the cell (conditional dr/ipw only). */
   maxControlPropensity?: number;
+  /** Kish effective share of the control weights (conditional dr/ipw only). */
+  controlEffectiveShare?: number;
 }
 
 /** Why a group-time cell was not estimated. */
@@ -232,7 +234,11 @@ function estimateConditionalCell(
     influence,
     ...(method === 'reg'
       ? {}
-      : { trimmedControls: fit.trimmedControls, maxControlPropensity: fit.maxControlPropensity }),
+      : {
+          trimmedControls: fit.trimmedControls,
+          maxControlPropensity: fit.maxControlPropensity,
+          controlEffectiveShare: fit.controlEffectiveShare,
+        }),
   };
 }
 

@@ -201,6 +201,12 @@ export function estimateStaggeredDid(
   if (estimates.method === 'dr' || estimates.method === 'ipw') {
     diagnostics.n_trimmed_controls = estimates.cells.reduce((sum, c) => sum + (c.trimmedControls ?? 0), 0);
     diagnostics.max_control_propensity = Math.max(...estimates.cells.map((c) => c.maxControlPropensity ?? 0));
+    // Read by review's overlap rule: the smallest effective share of the control weights over the
+    // post-treatment cells (the ones the aggregations use).
+    const postShares = estimates.cells
+      .filter((c) => c.period >= c.cohort)
+      .map((c) => c.controlEffectiveShare ?? 1);
+    if (postShares.length > 0) diagnostics.overlap_effective_share = Math.min(...postShares);
   }
 
   return estimateFromInference(headline, {

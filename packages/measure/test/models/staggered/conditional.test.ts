@@ -23,6 +23,7 @@ interface Reference {
   pretest_chi2: number;
   pretest_df: number;
   pretest_p_value: number;
+  overlap_effective_share: number | null;
 }
 /** statsmodels OLS/Logit per 2×2 cell with the Sant'Anna–Zhao formulas (generate_staggered_covariates.py). */
 const fixture = JSON.parse(
@@ -183,6 +184,14 @@ describe('did_staggered with covariates: agreement with the statsmodels referenc
           Math.abs((estimate.diagnostics.pretrend_chi2 as number) / reference.pretest_chi2 - 1),
         ).toBeLessThan(1e-7);
         expect(estimate.diagnostics.est_method).toBe(method);
+        if (reference.overlap_effective_share === null)
+          expect(estimate.diagnostics.overlap_effective_share).toBeUndefined();
+        else
+          expect(
+            Math.abs(
+              (estimate.diagnostics.overlap_effective_share as number) - reference.overlap_effective_share,
+            ),
+          ).toBeLessThan(1e-9);
       });
     }
   }
