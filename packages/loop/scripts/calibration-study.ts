@@ -28,7 +28,13 @@ const worlds = Number(values.worlds);
 const firstSeed = Number(values['first-seed']);
 const cycles = Number(values.cycles);
 const seeds = Array.from({ length: worlds }, (_, k) => firstSeed + k);
+// Three arms on shared pilots: nothing learned across cycles; the prior pooled from earlier pilots (the
+// default decision model); that plus calibration from scale outcomes.
 const arms = {
+  'no learning': {
+    review: { decision_model: { name: 'predictive', prior_from_history: false } },
+    pipeline: { calibration: { enabled: false } },
+  },
   'no calibration': { pipeline: { calibration: { enabled: false } } },
   calibration: { pipeline: { calibration: { enabled: true } } },
 };
@@ -51,7 +57,13 @@ if (values.shard !== undefined) {
   );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 1)}\n`);
   const report = [
-    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles, the loop's defaults with calibration off and on. Share = the cycle's true net return ÷ its hindsight optimum.`,
+    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles on shared pilots. Arms: "no learning" (the prior from the current portfolio only, no calibration), "no calibration" (the default: the prior pooled with earlier cycles' pilots) and "calibration" (that plus calibration from scale outcomes). Share = the cycle's true net return ÷ its hindsight optimum.`,
+    '',
+    'The prior pooled from history against no learning:',
+    '',
+    calibrationStudyMarkdown(results, 'no learning', 'no calibration'),
+    '',
+    'Calibration on top of the pooled prior:',
     '',
     calibrationStudyMarkdown(results, 'no calibration', 'calibration'),
   ].join('\n');
