@@ -254,6 +254,8 @@ export class SimulationRun {
     const diffs = this.productDiffs;
     const all = this.diffAll;
     const untreatedAll = this.untreatedAll;
+    const diffTreated = this.diffTreated;
+    const untreatedTreated = this.untreatedTreated;
     const productBase = i * METRIC_COUNT;
     for (let m = 0; m < METRIC_COUNT; m += 1) {
       const y0 = untreated[m] as number;
@@ -262,8 +264,8 @@ export class SimulationRun {
       all[m] = (all[m] as number) + diff;
       untreatedAll[m] = (untreatedAll[m] as number) + y0;
       if (isTreated === 1) {
-        this.diffTreated[m] = (this.diffTreated[m] as number) + diff;
-        this.untreatedTreated[m] = (this.untreatedTreated[m] as number) + y0;
+        diffTreated[m] = (diffTreated[m] as number) + diff;
+        untreatedTreated[m] = (untreatedTreated[m] as number) + y0;
       }
     }
   }
