@@ -4,6 +4,7 @@ import type { PanelData } from './did-panel';
 import type { DifferenceInDifferencesParams } from './did-params';
 import type { ModelContext } from './model';
 import { fitBalancedGroupTimeOls } from './panel/balanced-group-time-ols';
+import { fitIndicatorWithinOls } from './panel/indicator-within-ols';
 import type { WithinSolver } from './panel/within';
 
 /** One event-study coefficient: effect at relative period k (k = −1 is the reference). */
@@ -20,7 +21,7 @@ export interface EventStudyTerm {
 
 /** Internal switches of {@link estimateDifferenceInDifferences}, for tests. */
 export interface EstimationOptions {
-  /** Fit the event study on the materialised within-transformed design even for balanced panels. */
+  /** Fit the event study by OLS on the materialised within-transformed design (the reference path). */
   generalEventStudy?: boolean;
 }
 
@@ -125,8 +126,9 @@ export interface EventStudyInputs {
 }
 
 /**
- * Fit the event study of a unit + period panel: the balanced fast path, or the within transform of all
- * lead/lag columns through the main fit's solver (same factored structure) and one OLS.
+ * Fit the event study of a unit + period panel: the balanced fast path, or (unbalanced) the within transform
+ * of all lead/lag indicators through the main fit's solver (same factored structure, from level counts) and
+ * one structured OLS; `generalEventStudy` materialises the design and uses `fitOls` instead.
  */
 export function fitEventStudy(
   panel: PanelData,
@@ -154,6 +156,22 @@ export function fitEventStudy(
       names,
       absorbed,
     });
+  } else if (!options.generalEventStudy) {
+    const regressorOfRow = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++)
+      if (panel.treatedRow[i] === 1)
+        regressorOfRow[i] = regressorOfTime[panel.timeCodes[i] as number] as number;
+    fit = absorbFixedEffectsDf(
+      fitIndicatorWithinOls({
+        yWithin,
+        regressorOfRow,
+        solver,
+        clusterCodes: panel.unitCodes,
+        clusterCount: panel.unitCount,
+        names,
+      }),
+      absorbed,
+    );
   } else {
     const columns = specs.map(() => new Float64Array(n));
     for (let i = 0; i < n; i++) {

@@ -1,13 +1,14 @@
 import type { Table } from '@impact/contracts';
 import { MeasureError } from '../errors';
-import { fitOls } from '../stats/ols';
+import { type CovarianceSpec, fitOls, type OlsFit } from '../stats/ols';
 import { absorbFixedEffectsDf, headlineCovariance } from './did-covariance';
 import { didEstimateFromFit } from './did-estimate';
 import { type EstimationOptions, fitEventStudy } from './did-event-study';
-import { readPanel } from './did-panel';
+import { type PanelData, readPanel } from './did-panel';
 import { type DifferenceInDifferencesParams, DifferenceInDifferencesParamsSchema } from './did-params';
 import { defineModel, type ModelContext, type ModelEstimate } from './model';
-import { createWithinSolver, isBalancedPanel } from './panel/within';
+import { fitIndicatorWithinOls } from './panel/indicator-within-ols';
+import { createWithinSolver, isBalancedPanel, type WithinSolver } from './panel/within';
 
 export { absorbFixedEffectsDf } from './did-covariance';
 export { type DidFitSetup, didEstimateFromFit } from './did-estimate';
@@ -49,29 +50,10 @@ export function estimateDifferenceInDifferences(
   });
 
   // Main estimate: y_it = a_i + l_t + δ·D_it + e_it, D = treated·post (or group instead of unit effects).
-  const treatment = new Float64Array(n);
-  for (let i = 0; i < n; i++) treatment[i] = (panel.treatedRow[i] as number) * (panel.postRow[i] as number);
-  const demeaned = solver.demeanInPlace([panel.y.slice(), treatment]);
-  const [yWithin, dWithin] = demeaned as [Float64Array, Float64Array];
-  let dVariation = 0;
-  for (let i = 0; i < n; i++) dVariation += (dWithin[i] as number) ** 2;
-  if (!(dVariation > 1e-10 * n)) {
-    throw new MeasureError(
-      'MODEL_SINGULAR_DESIGN',
-      'treated × post has no variation left after removing fixed effects (no treated unit observed both before and after?)',
-      { column: params.treated },
-    );
-  }
   const clusters = { type: 'cluster' as const, clusters: panel.unitCodes };
   const headline = headlineCovariance(params, clusters, absorbed, byUnit ? panel.unitCount - 1 : 0);
-  const fit = absorbFixedEffectsDf(
-    fitOls({
-      design: { n, p: 1, columns: [dWithin], names: ['treated_x_post'] },
-      y: yWithin,
-      covariance: headline.spec,
-    }),
-    headline.absorbedInK,
-  );
+  const { yWithin, slopeFit } = fitTreatmentSlope(panel, params, solver, headline.spec);
+  const fit = absorbFixedEffectsDf(slopeFit, headline.absorbedInK);
   let totalSs = 0;
   for (let i = 0; i < n; i++) totalSs += (yWithin[i] as number) ** 2;
   // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
@@ -90,6 +72,59 @@ export function estimateDifferenceInDifferences(
     eventStudy,
     ...(headline.spec.type === 'cluster' ? {} : { tDf: n - 1 - absorbed }),
   });
+}
+
+/**
+ * The within-transformed outcome and the OLS of it on the transformed D = treated × post. CR1 by unit uses the
+ * structured fit of a 0/1 regressor (D̃ never materialised, clusters not hashed); classical and HC1 `fitOls`.
+ */
+function fitTreatmentSlope(
+  panel: PanelData,
+  params: DifferenceInDifferencesParams,
+  solver: WithinSolver,
+  covariance: CovarianceSpec,
+): { yWithin: Float64Array; slopeFit: OlsFit } {
+  const n = panel.y.length;
+  const refuseNoVariation = (dVariation: number): void => {
+    if (!(dVariation > 1e-10 * n)) {
+      throw new MeasureError(
+        'MODEL_SINGULAR_DESIGN',
+        'treated × post has no variation left after removing fixed effects (no treated unit observed both before and after?)',
+        { column: params.treated },
+      );
+    }
+  };
+  if (covariance.type === 'cluster') {
+    const [yWithin] = solver.demeanInPlace([panel.y.slice()]) as [Float64Array];
+    const regressorOfRow = new Int32Array(n);
+    for (let i = 0; i < n; i++)
+      regressorOfRow[i] = (panel.treatedRow[i] as number) * (panel.postRow[i] as number) - 1;
+    const slopeFit = fitIndicatorWithinOls({
+      yWithin,
+      regressorOfRow,
+      solver,
+      clusterCodes: panel.unitCodes,
+      clusterCount: panel.unitCount,
+      names: ['treated_x_post'],
+      checkGram: (gram) => refuseNoVariation(gram[0] as number),
+    });
+    return { yWithin, slopeFit };
+  }
+  const treatment = new Float64Array(n);
+  for (let i = 0; i < n; i++) treatment[i] = (panel.treatedRow[i] as number) * (panel.postRow[i] as number);
+  const [yWithin, dWithin] = solver.demeanInPlace([panel.y.slice(), treatment]) as [
+    Float64Array,
+    Float64Array,
+  ];
+  let dVariation = 0;
+  for (let i = 0; i < n; i++) dVariation += (dWithin[i] as number) ** 2;
+  refuseNoVariation(dVariation);
+  const slopeFit = fitOls({
+    design: { n, p: 1, columns: [dWithin], names: ['treated_x_post'] },
+    y: yWithin,
+    covariance,
+  });
+  return { yWithin, slopeFit };
 }
 
 /**

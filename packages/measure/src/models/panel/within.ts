@@ -44,6 +44,23 @@ export interface WithinSolver {
   demean(columns: readonly Float64Array[]): Float64Array[];
   /** Solves so far: 1 per column for the direct and balanced paths, the largest CG iteration count otherwise. */
   iterations(): number;
+  /** The factor whose effects are eliminated (a, more levels) and the one solved for (b). */
+  aCodes: Int32Array;
+  aCount: number;
+  bCodes: Int32Array;
+  bCount: number;
+  /**
+   * The within transform of p columns given only their level sums (`aSums[a·p + k]` = Σ over the rows of a
+   * of column k, `bSums[b·p + k]` likewise): M x_k at row i is x_k(i) − aShift[a(i)·p + k] − bShift[b(i)·p + k].
+   * Lets structured regressors (event-study indicators) be transformed without materialising them.
+   */
+  shifts(aSums: Float64Array, bSums: Float64Array, p: number): FixedEffectShifts;
+}
+
+/** See {@link WithinSolver.shifts}. */
+export interface FixedEffectShifts {
+  aShift: Float64Array;
+  bShift: Float64Array;
 }
 
 /** Result of {@link withinTransform}. */
@@ -119,26 +136,53 @@ export function createWithinSolver(
   const r = new Float64Array(m);
   const gamma = new Float64Array(m);
   let iterations = 0;
+  /** gamma ← the b effects solving C γ = r. */
+  const solveReduced = (): void => {
+    if (factor) {
+      gamma.set(r);
+      semidefiniteSolve(factor, gamma);
+      iterations = Math.max(iterations, 1);
+    } else {
+      iterations = Math.max(iterations, conjugateGradientSolve(s, cells, r, gamma, limits));
+    }
+  };
   const demeanInPlace = (columns: Float64Array[]): Float64Array[] => {
     for (const column of columns) {
       levelAndEffectSums(s, column, aMeans, r);
       reducedRightHandSide(s, cells, aMeans, r);
-      if (factor) {
-        gamma.set(r);
-        semidefiniteSolve(factor, gamma);
-        iterations = Math.max(iterations, 1);
-      } else {
-        iterations = Math.max(iterations, conjugateGradientSolve(s, cells, r, gamma, limits));
-      }
+      solveReduced();
       removeEffects(s, cells, column, aMeans, gamma, gammaMeans);
     }
     return columns;
+  };
+  const shifts = (aSums: Float64Array, bSums: Float64Array, p: number): FixedEffectShifts => {
+    const aShift = new Float64Array(s.aCount * p);
+    const bShift = new Float64Array(m * p);
+    for (let k = 0; k < p; k++) {
+      for (let a = 0; a < s.aCount; a++) {
+        const size = s.aSize[a] as number;
+        aMeans[a] = size > 0 ? (aSums[a * p + k] as number) / size : 0;
+      }
+      for (let b = 0; b < m; b++) r[b] = bSums[b * p + k] as number;
+      reducedRightHandSide(s, cells, aMeans, r);
+      solveReduced();
+      levelMeansOfEffects(s, cells, gamma, gammaMeans);
+      for (let a = 0; a < s.aCount; a++)
+        aShift[a * p + k] = (aMeans[a] as number) - (gammaMeans[a] as number);
+      for (let b = 0; b < m; b++) bShift[b * p + k] = gamma[b] as number;
+    }
+    return { aShift, bShift };
   };
   return {
     method: direct ? 'direct' : 'conjugate_gradient',
     demeanInPlace,
     demean: (columns) => demeanInPlace(columns.map((column) => column.slice())),
     iterations: () => iterations,
+    aCodes: s.aCodes,
+    aCount: s.aCount,
+    bCodes: s.bCodes,
+    bCount: s.bCount,
+    shifts,
   };
 }
 
@@ -213,6 +257,28 @@ function balancedSolver(
     demeanInPlace,
     demean: (columns) => demeanInPlace(columns.map((column) => column.slice())),
     iterations: () => 1,
+    aCodes: firstCodes,
+    aCount: firstCount,
+    bCodes: secondCodes,
+    bCount: secondCount,
+    // Every a level meets every b level once: the b shift is the b mean of x − x̄_a, (Σ_b x − Σ_a x̄_a)/n_b.
+    shifts: (aSums, bSums, p) => {
+      const aShift = new Float64Array(firstCount * p);
+      const bShift = new Float64Array(secondCount * p);
+      for (let k = 0; k < p; k++) {
+        let total = 0;
+        for (let a = 0; a < firstCount; a++) {
+          const size = firstSize[a] as number;
+          aShift[a * p + k] = size > 0 ? (aSums[a * p + k] as number) / size : 0;
+          total += aShift[a * p + k] as number;
+        }
+        for (let b = 0; b < secondCount; b++) {
+          const size = secondSize[b] as number;
+          bShift[b * p + k] = size > 0 ? ((bSums[b * p + k] as number) - total) / size : 0;
+        }
+      }
+      return { aShift, bShift };
+    },
   };
 }
 
