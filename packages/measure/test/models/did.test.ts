@@ -141,6 +141,27 @@ describe('difference_in_differences: unbalanced panel against statsmodels dummie
     ).toBeLessThan(1e-6);
     expect((estimate.details.per_period_effects as unknown[]).length).toBe(2);
   });
+
+  it('gives the same event study and headline from the structured fit as OLS on the materialised within design (1e-9)', () => {
+    const general = estimateDifferenceInDifferences(table, params, context, { generalEventStudy: true });
+    const structured = estimate.details.event_study as { estimate: number; standard_error: number }[];
+    const materialised = general.details.event_study as { estimate: number; standard_error: number }[];
+    expect(structured).toHaveLength(4);
+    structured.forEach((term, index) => {
+      expect(Math.abs(term.estimate - (materialised[index]?.estimate as number))).toBeLessThan(1e-9);
+      expect(relative(term.standard_error, materialised[index]?.standard_error as number)).toBeLessThan(1e-9);
+    });
+    expect(
+      relative(
+        estimate.diagnostics.pretrend_p_value as number,
+        general.diagnostics.pretrend_p_value as number,
+      ),
+    ).toBeLessThan(1e-9);
+    // The headline under HC1 goes through fitOls on D̃; its coefficient must equal the structured CR1 one.
+    const hc1 = differenceInDifferencesModel.fit(table, { ...params, covariance: 'HC1' }, context);
+    expect(Math.abs(hc1.effect_estimate - estimate.effect_estimate)).toBeLessThan(1e-12);
+    expect(estimate.diagnostics.within_iterations).toBe(1);
+  });
 });
 
 describe('difference_in_differences: balanced-panel event study', () => {
