@@ -260,10 +260,12 @@ export function estimateStaggeredDid(
  * group effect, with analytic standard errors from influence functions, multiplier-bootstrap uniform bands,
  * a pre-trend Wald test (`diagnostics.pretrend_p_value`), and the Goodman-Bacon decomposition of the TWFE
  * coefficient on the same data (`diagnostics.twfe_estimate`, `bacon_weight_*`; `details.bacon_decomposition`).
+ * With `covariates`, parallel trends is conditional on them and each ATT(g,t) is the doubly robust
+ * (Sant'Anna & Zhao 2020), outcome-regression or IPW 2×2 estimator of `est_method`.
  *
  * @example
  * ```ts
- * const estimate = staggeredDidModel.fit(table, StaggeredDidParamsSchema.parse({ outcome: 'lemp', unit: 'countyreal', time: 'year', group: 'first.treat' }), { ciLevel: 0.95, seed: 1 });
+ * const estimate = staggeredDidModel.fit(table, StaggeredDidParamsSchema.parse({ outcome: 'lemp', unit: 'countyreal', time: 'year', group: 'first.treat', covariates: ['lpop'] }), { ciLevel: 0.95, seed: 1 });
  * ```
  */
 export const staggeredDidModel = defineModel<StaggeredDidParams>({
