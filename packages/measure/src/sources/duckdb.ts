@@ -7,6 +7,7 @@ import { createDuckDbEngine, type DuckDbLibrary } from '../sql/duckdb';
 import type { SqlEngine } from '../sql/engine';
 import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
 import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
+import { resolveMissingPolicy } from './missing';
 
 /**
  * Keys of a `duckdb` data source: Parquet/CSV/JSON files (`path`, globs allowed) and/or a `.duckdb`
@@ -79,6 +80,12 @@ function formatOf(
  */
 export const PUSHDOWN_PARTS = 8;
 
+/** CSV cells that read as NULL: the `missing:` markers, so numeric columns with `NA` still sniff as numbers. */
+function nullStrings(spec: DuckDbSourceSpec): string {
+  const { markers } = resolveMissingPolicy(spec.missing);
+  return markers.length === 0 ? '' : `, nullstr = [${markers.map(stringLiteral).join(', ')}]`;
+}
+
 /** `read_parquet([...])` / `read_csv([...])` / `read_json([...])` over absolute paths. */
 function fileReader(
   spec: DuckDbSourceSpec,
@@ -92,7 +99,7 @@ function fileReader(
     format === 'parquet'
       ? `read_parquet(${list})`
       : format === 'csv'
-        ? `read_csv(${list}, header = true)`
+        ? `read_csv(${list}, header = true${nullStrings(spec)})`
         : `read_json(${list})`;
   return {
     sql: reader,

@@ -139,12 +139,18 @@ export async function buildSqlRelation(
     }
   }
   const numericColumns = new Set<string>();
+  const missing = resolveMissingPolicy(spec.missing);
+  const markers = missing.markers.map(stringLiteral).join(', ');
   const select = sourceNames
     .map((name, k) => {
       const target = columnNames[k] as string;
       const declared = spec.types?.[target];
       const numeric = probe.columns[k]?.values instanceof Float64Array;
       let expression = dialect.quoteIdentifier(name);
+      // Missing markers (`NA`, empty, or missing.markers) in non-numeric columns become NULL in the engine,
+      // so loads, pushdown and the file source count the same missing cells.
+      if (!numeric && markers !== '')
+        expression = `CASE WHEN TRIM(CAST(${expression} AS ${dialect.textType})) IN (${markers}) THEN NULL ELSE ${expression} END`;
       // Text declared as number/binary is cast in the engine, so pushdown and loads see the same values.
       if ((declared === 'number' || declared === 'binary') && !numeric)
         expression = `CAST(${expression} AS ${dialect.doubleType})`;
@@ -159,7 +165,7 @@ export async function buildSqlRelation(
     columnNames,
     numericColumns,
     types: { ...(spec.types ?? {}) },
-    missing: resolveMissingPolicy(spec.missing),
+    missing,
     label,
     ...(fromSql?.parts
       ? { parts: fromSql.parts.map((part) => `(SELECT ${select} FROM ${part}) AS impact_source`) }
