@@ -1,18 +1,22 @@
 /**
  * One measurement of bench/pushdown.bench.ts in a fresh process (so peak RSS is this measurement's alone).
- * Modes: `pushdown <file> <format> [where]` fits the experiment model inside DuckDB; `memory <file> <format>
- * [where]` loads the rows through the duckdb source into a Table and fits in memory. Prints one JSON line.
+ * Modes: `pushdown <file> <format> [where] [threads]` fits the experiment model inside DuckDB (without a
+ * `where` — pass `-` — Parquet is read whole, in the source's fixed parts); `memory <file> <format> [where]`
+ * loads the rows through the duckdb source into a Table and fits in memory. Prints one JSON line (with
+ * the process's CPU seconds and the full estimate, for byte-identity checks).
  */
 import { ExperimentParamsSchema, experimentModel } from '../src/models/experiment';
 import { pushdownExperiment } from '../src/models/pushdown/experiment';
 import { DuckDbSourceSpecSchema, duckDbSource } from '../src/sources/duckdb';
 
-const [mode, file, format, where] = process.argv.slice(2) as [
+const [mode, file, format, rawWhere, threads] = process.argv.slice(2) as [
   string,
   string,
   'parquet' | 'csv',
   string | undefined,
+  string | undefined,
 ];
+const where = rawWhere === '-' ? undefined : rawWhere;
 const params = ExperimentParamsSchema.parse({
   formula: 'y ~ treated + x1 + x2 + x3 + x4 + x5',
   covariance: 'HC1',
@@ -21,8 +25,11 @@ const context = { ciLevel: 0.95, seed: 0 };
 const spec = DuckDbSourceSpecSchema.parse({
   path: file,
   format,
-  query: `SELECT y, treated, x1, x2, x3, x4, x5 FROM data${where ? ` WHERE ${where}` : ''}`,
-  settings: { threads: 2 },
+  // A query (the subsample) is one statement; the whole file is summed in parts.
+  ...(where === undefined && mode === 'pushdown'
+    ? {}
+    : { query: `SELECT y, treated, x1, x2, x3, x4, x5 FROM data${where ? ` WHERE ${where}` : ''}` }),
+  settings: { threads: Number(threads ?? 2) },
   pushdown: mode === 'pushdown',
 });
 const sourceContext = { baseDir: process.cwd(), seed: 0 };
@@ -40,10 +47,13 @@ if (mode === 'pushdown') {
   estimate = experimentModel.fit(table, params, context);
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage();
 console.log(
   JSON.stringify({
     seconds,
     max_rss_mb: process.resourceUsage().maxRSS / 1024,
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
+    fingerprint: JSON.stringify(estimate),
     n: estimate.sample_size,
     rows_per_second: estimate.sample_size / seconds,
     estimate: estimate.effect_estimate,

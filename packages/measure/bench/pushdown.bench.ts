@@ -1,7 +1,8 @@
 /**
  * SQL pushdown benchmark (issue 12): an experiment with 5 covariates (OLS, HC1) on N rows of Parquet through
- * DuckDB pushdown (default N = 10 M; `PUSHDOWN_BENCH_ROWS=100000000` for the 100 M-row target), each
- * measurement in a fresh process for its peak RSS; the same fit on a 1 M-row subsample both in memory and
+ * DuckDB pushdown (default N = 10 M; `PUSHDOWN_BENCH_ROWS=100000000` for the 100 M-row target) on 1 and 2
+ * threads, alternating, each measurement in a fresh process for its peak RSS and CPU time, checking the
+ * results are byte-identical; the same fit on a 1 M-row subsample both in memory and
  * pushed down (they must agree); the 1 M-row subsample as CSV against pandas `read_csv` + statsmodels
  * (alternating order, medians, ratio); and an 18 M-row (~475 MB) CSV through DuckDB, pushed down and loaded
  * whole. Data is generated in /tmp by DuckDB itself (deterministic hash-based noise) and deleted afterwards.
@@ -9,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDuckDbEngine } from '../src/sql/duckdb';
@@ -24,6 +25,8 @@ interface Sample {
   estimate: number;
   standard_error: number;
   coefficients?: { name: string; estimate: number; standard_error: number }[];
+  cpu_seconds?: number;
+  fingerprint?: string;
 }
 
 function median(values: number[]): number {
@@ -73,6 +76,13 @@ print(json.dumps({"seconds": seconds, "max_rss_mb": resource.getrusage(resource.
   "standard_error": float(fit.bse["treated"])}))
 `;
 
+/** `uptime`'s load averages (1, 5, 15 min): the machines are shared, so every timing says how busy it was. */
+function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
+}
+
 function line(label: string, sample: Sample): string {
   return `${label.padEnd(44)} ${sample.seconds.toFixed(2).padStart(7)} s  ${(sample.rows_per_second / 1e6).toFixed(1).padStart(6)} M rows/s  peak RSS ${sample.max_rss_mb.toFixed(0).padStart(5)} MB`;
 }
@@ -94,13 +104,28 @@ export async function run(): Promise<void> {
       `generated ${rows.toLocaleString('en')} rows of Parquet (${(statSync(parquet).size / 2 ** 30).toFixed(2)} GiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const full: Sample[] = [];
-    for (let r = 0; r < rounds; r++) full.push(child(['pushdown', parquet, 'parquet']));
-    const best = full.map((s) => s.seconds);
-    const fullMedian = full.find((s) => s.seconds === median(best)) as Sample;
-    console.log(line(`pushdown, ${rows.toLocaleString('en')} rows (median of ${rounds})`, fullMedian));
+    // The whole file, pushed down in its fixed parts on 1 and 2 threads, alternating; results must be
+    // byte-identical across runs and thread counts.
+    const byThreads: Record<string, Sample[]> = { '1': [], '2': [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const threads of r % 2 === 0 ? ['2', '1'] : ['1', '2']) {
+        console.log(`  load before run: ${loadAverage()}`);
+        byThreads[threads]?.push(child(['pushdown', parquet, 'parquet', '-', threads]));
+      }
+    }
+    for (const [threads, runs] of Object.entries(byThreads)) {
+      const times = runs.map((s) => s.seconds);
+      const mid = runs.find((s) => s.seconds === median(times)) as Sample;
+      console.log(
+        line(`pushdown, ${rows.toLocaleString('en')} rows, ${threads} thread(s) (median of ${rounds})`, mid),
+      );
+      console.log(
+        `  all runs: ${times.map((s) => s.toFixed(2)).join(', ')} s wall; CPU ${runs.map((s) => (s.cpu_seconds ?? 0).toFixed(1)).join(', ')} s; max peak RSS ${Math.max(...runs.map((s) => s.max_rss_mb)).toFixed(0)} MB`,
+      );
+    }
+    const fingerprints = new Set(Object.values(byThreads).flatMap((runs) => runs.map((s) => s.fingerprint)));
     console.log(
-      `  all runs: ${best.map((s) => s.toFixed(2)).join(', ')} s; max peak RSS ${Math.max(...full.map((s) => s.max_rss_mb)).toFixed(0)} MB`,
+      `  results byte-identical across ${rounds * 2} runs on 1 and 2 threads: ${fingerprints.size === 1 ? 'yes' : `NO (${fingerprints.size} distinct)`}`,
     );
 
     // Subsample check: the same 1 M rows pushed down and fitted in memory must agree.
