@@ -176,6 +176,7 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
       transforms.length,
       sourceContext,
       modelContext,
+      { refuting: config.refute !== undefined },
     );
     table = pushed?.estimate ? createTable({}) : await adapter.load(spec, sourceContext);
     dataSpec = config.data;
@@ -201,15 +202,6 @@ export async function evaluateImpact(options: EvaluateOptions): Promise<Evaluate
   let estimate = pushed?.estimate ?? model.fit(table, params, modelContextForFit);
   if (pushed) Object.assign(estimate.diagnostics, pushed.diagnostics);
   if (config.refute !== undefined) {
-    if (pushed?.estimate) {
-      throw new MeasureError(
-        'MODEL_PARAMS_INVALID',
-        'refute: refits the model on the data in memory; remove pushdown: true',
-        {
-          parameter: 'refute',
-        },
-      );
-    }
     // Refutation stage: refits with placebo treatments/outcomes, a random covariate and data subsets (src/refute/).
     estimate = refuteEstimate({
       model,

@@ -228,6 +228,23 @@ describe('evaluateImpact with pushdown', () => {
     expect(relativeMismatches({ ...pushed.result, diagnostics }, inMemory.result, 1e-9)).toEqual([]);
   });
 
+  it('fits in memory when refute: is set, deciding before any query and saying so', async () => {
+    const refute = { placebo_outcome: { outcome: 'price' } };
+    const experimentCovariates = {
+      name: 'experiment',
+      params: { outcome: 'revenue', treatment: 'treated', covariates: ['visits'] },
+    };
+    const pushed = await evaluateImpact({ config: { ...config(true, experimentCovariates), refute } });
+    const inMemory = await evaluateImpact({ config: { ...config(false, experimentCovariates), refute } });
+    expect(pushed.result.diagnostics.data_path).toBe(
+      'in memory, loading only the columns the model names: refute: refits the model on placebo and subset data in memory, so the model is not pushed down',
+    );
+    const { data_path: _, ...diagnostics } = pushed.result.diagnostics;
+    expect(diagnostics).toEqual(inMemory.result.diagnostics);
+    expect(pushed.result.effect_estimate).toBe(inMemory.result.effect_estimate);
+    expect(diagnostics.refute_placebo_outcome_p_value).toEqual(expect.any(Number));
+  });
+
   it('loads only the named columns for a model without pushdown, and says so', async () => {
     const run = await evaluateImpact({
       config: config(true, {

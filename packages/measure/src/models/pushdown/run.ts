@@ -43,7 +43,8 @@ export interface PushdownOutcome {
 
 /**
  * The run's pushdown hook: when the data source is SQL-backed and its spec says `pushdown: true`, fit the
- * model inside the engine if it has a pushdown and no transforms run in memory; otherwise say why in
+ * model inside the engine if it has a pushdown, no transforms run in memory and no `refute:` stage refits
+ * it (`options.refuting`, decided before any query); otherwise say why in
  * `diagnostics.data_path` (the run then loads only the columns the model names). Undefined when pushdown
  * was not asked for.
  *
@@ -60,6 +61,7 @@ export async function pushdownIfRequested(
   transformCount: number,
   sourceContext: DataSourceContext,
   context: ModelContext,
+  options: { refuting?: boolean } = {},
 ): Promise<PushdownOutcome | undefined> {
   if (!isSqlDataSource(adapter) || !adapter.wantsPushdown(spec)) return undefined;
   const fitter = PUSHDOWN_MODELS[model.name];
@@ -67,6 +69,13 @@ export async function pushdownIfRequested(
     ? 'in memory, loading only the columns the model names'
     : 'in memory, loading every column';
   if (!fitter) return { diagnostics: { data_path: `${loaded}: model "${model.name}" has no SQL pushdown` } };
+  // Decided before any query: refutation refits on placebo data, which needs the rows in memory.
+  if (options.refuting)
+    return {
+      diagnostics: {
+        data_path: `${loaded}: refute: refits the model on placebo and subset data in memory, so the model is not pushed down`,
+      },
+    };
   if (transformCount > 0)
     return {
       diagnostics: { data_path: `${loaded}: transforms run in memory, so the model cannot be pushed down` },
