@@ -43,26 +43,25 @@ const P_LOW = 0.02425;
  * ```
  */
 export function normalQuantile(p: number): number {
-  if (p < P_LOW) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (
-      (((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) /
-      ((((D1 * q + D2) * q + D3) * q + D4) * q + 1)
-    );
-  }
-  if (p > 1 - P_LOW) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(
-      (((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) /
-      ((((D1 * q + D2) * q + D3) * q + D4) * q + 1)
-    );
-  }
+  if (p < P_LOW || p > 1 - P_LOW) return normalTailQuantile(p);
   const q = p - 0.5;
   const r = q * q;
   return (
     ((((((A1 * r + A2) * r + A3) * r + A4) * r + A5) * r + A6) * q) /
     (((((B1 * r + B2) * r + B3) * r + B4) * r + B5) * r + 1)
   );
+}
+
+/**
+ * {@link normalQuantile} in the tails, p < {@link P_LOW} or p > 1 − {@link P_LOW} (kept apart so the
+ * central branch, which most calls take, is small enough for the compiler to inline).
+ */
+function normalTailQuantile(p: number): number {
+  const upper = p > 1 - P_LOW;
+  const q = Math.sqrt(-2 * Math.log(upper ? 1 - p : p));
+  const value =
+    (((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
+  return upper ? -value : value;
 }
 
 /**

@@ -104,12 +104,53 @@ describe('quantile functions against SciPy', () => {
       for (const mean of [0, 1e-6, 4, 40, 40.01, 5_000]) {
         expect(poissonQuantile(u, mean)).toBe(referencePoissonQuantile(u, mean));
       }
+      for (const p of [u, u / 1e3, 1 - u / 1e3, 0.02425, 1 - 0.02425, 1.1641532182693481e-10]) {
+        expect(normalQuantile(p), `p=${p}`).toBe(referenceNormalQuantile(p));
+      }
     }
   });
 });
 
-// The samplers as first written (scalar arguments, a branch per exponent bit), kept as the reference
-// that the array-based versions must reproduce exactly.
+// The samplers as first written (scalar arguments, a branch per exponent bit, the normal quantile's
+// three branches in one function), kept as the reference the optimised versions must reproduce exactly.
+function referenceNormalQuantile(p: number): number {
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734];
+  const tail = (q: number) =>
+    (((((c[0] as number) * q + (c[1] as number)) * q + (c[2] as number)) * q + (c[3] as number)) * q +
+      4.374664141464968) *
+      q +
+    2.938163982698783;
+  const denominator = (q: number) =>
+    (((7.784695709041462e-3 * q + 3.224671290700398e-1) * q + 2.445134137142996) * q + 3.754408661907416) *
+      q +
+    1;
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return tail(q) / denominator(q);
+  }
+  if (p > 1 - 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(tail(q) / denominator(q));
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((-3.969683028665376e1 * r + 2.209460984245205e2) * r - 2.759285104469687e2) * r +
+      1.38357751867269e2) *
+      r -
+      3.066479806614716e1) *
+      r +
+      2.506628277459239) *
+      q) /
+    (((((-5.447609879822406e1 * r + 1.615858368580409e2) * r - 1.556989798598866e2) * r +
+      6.680131188771972e1) *
+      r -
+      1.328068155288572e1) *
+      r +
+      1)
+  );
+}
+
 function referenceCornishFisher(u: number, mean: number, sd: number, skew: number, kurt: number): number {
   const z = normalQuantile(u);
   const z2 = z * z;
