@@ -6,6 +6,9 @@ prints one JSON line. Debian packages: python3-numpy, python3-statsmodels, pytho
     python3 bench-peers.py check ols|milp
     python3 bench-peers.py ols  <dir>          # statsmodels OLS, HC1
     python3 bench-peers.py milp <instance.json> # PuLP + CBC: three V*_s knapsacks, then the regret MILP
+    python3 bench-peers.py did  <dir> [event]  # numpy alternating projections + statsmodels cluster SE
+    python3 bench-peers.py sc   <dir>          # scipy SLSQP synthetic control + in-space placebos
+(did and sc live in bench_peers_panel.py.)
 """
 import json
 import sys
@@ -21,6 +24,12 @@ def check(task):
 
         if not pulp.COIN_CMD().available() and not pulp.PULP_CBC_CMD().available():
             raise RuntimeError("no CBC binary (apt-get install coinor-cbc)")
+    elif task == "did":
+        import numpy  # noqa: F401
+        import statsmodels.api  # noqa: F401
+    elif task == "sc":
+        import numpy  # noqa: F401
+        import scipy.optimize  # noqa: F401
     else:
         raise RuntimeError(f"unknown task {task}")
     print(json.dumps({"ok": True}))
@@ -90,5 +99,13 @@ if __name__ == "__main__":
         ols(sys.argv[2])
     elif command == "milp":
         milp(sys.argv[2])
+    elif command == "did":
+        import bench_peers_panel
+
+        bench_peers_panel.did(sys.argv[2], event=len(sys.argv) > 3 and sys.argv[3] == "event")
+    elif command == "sc":
+        import bench_peers_panel
+
+        bench_peers_panel.sc(sys.argv[2])
     else:
         raise SystemExit(f"unknown command {command}")
