@@ -55,6 +55,24 @@ function panelTable(
   return createTable({ unit, time, treated, post, y });
 }
 
+/** The table without a random `share` of its rows (xorshift, so every run drops the same rows). */
+function dropRows(table: Table, share: number, seed: number): Table {
+  let state = seed;
+  const keep: number[] = [];
+  for (let i = 0; i < table.rowCount; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    if ((state >>> 0) / 4294967296 >= share) keep.push(i);
+  }
+  const columns: Record<string, string[] | Float64Array> = {};
+  for (const [name, values] of Object.entries(table.columns))
+    columns[name] = Array.isArray(values)
+      ? keep.map((i) => values[i] as string)
+      : Float64Array.from(keep, (i) => values[i] as number);
+  return createTable(columns);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -130,6 +148,18 @@ export function runPanelBenchmarks(): PanelBenchRow[] {
     name: 'difference_in_differences (defaults, unbalanced: 5% of cells missing)',
     size: '10,000 units × 90 days',
     median_ms: time(() => differenceInDifferencesModel.fit(unbalanced, didParams, context), 3),
+  });
+  // Unbalanced as in `pnpm bench:peers` (issue 16): 10% of the rows dropped at random.
+  const dropped = dropRows(didTable, 0.1, 16);
+  rows.push({
+    name: 'difference_in_differences (defaults, unbalanced: 10% of rows dropped at random)',
+    size: '10,000 units × 90 days',
+    median_ms: time(() => differenceInDifferencesModel.fit(dropped, didParams, context), 5),
+  });
+  rows.push({
+    name: 'difference_in_differences (TWFE only, unbalanced: 10% of rows dropped at random)',
+    size: '10,000 units × 90 days',
+    median_ms: time(() => differenceInDifferencesModel.fit(dropped, didNoEvent, context), 5),
   });
 
   const scTable = panelTable(101, 120, 1 / 101, 90, 2);
