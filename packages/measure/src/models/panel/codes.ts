@@ -72,14 +72,14 @@ function encodeSmallIntegers(values: Float64Array | Int32Array | Uint8Array): Fa
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const value = values[i] as number;
-    if (!Number.isInteger(value)) return undefined;
+    if (Math.floor(value) !== value) return undefined; // NaN and fractions; ±∞ fail the span test below
     if (value < min) min = value;
     if (value > max) max = value;
   }
   const span = max - min + 1;
-  if (span > Math.max(4 * n, 1024)) return undefined;
+  if (!(span <= Math.max(4 * n, 1024))) return undefined;
   const slot = new Int32Array(span);
-  for (let i = 0; i < n; i++) slot[(values[i] as number) - min] = 1;
+  for (let i = 0; i < n; i++) slot[((values[i] as number) - min) | 0] = 1;
   const levels: number[] = [];
   for (let k = 0; k < span; k++) {
     if (slot[k] === 1) {
@@ -90,7 +90,7 @@ function encodeSmallIntegers(values: Float64Array | Int32Array | Uint8Array): Fa
   const codes = new Int32Array(n);
   const counts = new Int32Array(levels.length);
   for (let i = 0; i < n; i++) {
-    const code = slot[(values[i] as number) - min] as number;
+    const code = slot[((values[i] as number) - min) | 0] as number;
     codes[i] = code;
     counts[code] = (counts[code] as number) + 1;
   }
