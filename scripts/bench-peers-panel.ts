@@ -126,7 +126,7 @@ export async function benchDid(folder: string, harness: PeerHarness): Promise<Pa
     rows.push({
       task: `DiD TWFE CR1(unit), 10k × 90, 10% rows dropped${event ? ', + event study 4/4' : ''}`,
       ours: times.ours,
-      peerName: `numpy alt. projections (${last.sweeps} sweeps) + statsmodels`,
+      peerName: `numpy alt. projections (${last.sweeps} sweeps; np.unique codes ${Number(last.encode_ms).toFixed(0)} ms of it) + statsmodels`,
       peer: times.peer,
       agreement: `${event ? 'δ, SE & event terms' : 'δ & SE'} max rel. diff ${worst.toExponential(1)}`,
     });

@@ -48,6 +48,7 @@ def did(folder, event, tolerance=1e-11, max_sweeps=10_000):
     _, u_codes = np.unique(unit, return_inverse=True)
     levels, t_codes = np.unique(period, return_inverse=True)
     n_units, n_periods = u_codes.max() + 1, len(levels)
+    encoded = time.perf_counter()
     first_post = int(t_codes[post == 1].min())
     parts = [y, treated * post]
     if event:
@@ -74,7 +75,7 @@ def did(folder, event, tolerance=1e-11, max_sweeps=10_000):
         scale = np.sqrt((n - x.shape[1]) / (n - k))
         fits.append((fit.params.tolist(), (fit.bse * scale).tolist()))
     elapsed = (time.perf_counter() - started) * 1000
-    result = {"ms": elapsed, "estimate": fits[0][0][0], "se": fits[0][1][0], "sweeps": sweeps}
+    result = {"ms": elapsed, "encode_ms": (encoded - started) * 1000, "estimate": fits[0][0][0], "se": fits[0][1][0], "sweeps": sweeps}
     if event:
         result["event_estimates"], result["event_se"] = fits[1]
     print(json.dumps(result))

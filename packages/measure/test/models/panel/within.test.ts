@@ -139,6 +139,34 @@ describe('two-way within solver', () => {
     );
   });
 
+  it('gives shifts from level sums that reproduce demean (direct, conjugate-gradient and balanced solvers)', () => {
+    const check = (solver: ReturnType<typeof createWithinSolver>, x: Float64Array) => {
+      const aSums = new Float64Array(solver.aCount);
+      const bSums = new Float64Array(solver.bCount);
+      x.forEach((value, i) => {
+        aSums[solver.aCodes[i] as number] = (aSums[solver.aCodes[i] as number] as number) + value;
+        bSums[solver.bCodes[i] as number] = (bSums[solver.bCodes[i] as number] as number) + value;
+      });
+      const { aShift, bShift } = solver.shifts(aSums, bSums, 1);
+      const viaShifts = x.map(
+        (value, i) =>
+          value -
+          (aShift[solver.aCodes[i] as number] as number) -
+          (bShift[solver.bCodes[i] as number] as number),
+      );
+      expect(maxAbsDiff(viaShifts, solver.demean([x])[0] as Float64Array)).toBeLessThan(1e-10);
+    };
+    check(createWithinSolver(panel.unitCodes, units, panel.timeCodes, periods), panel.x);
+    check(
+      createWithinSolver(panel.unitCodes, units, panel.timeCodes, periods, { directWorkLimit: 0 }),
+      panel.x,
+    );
+    const unitCodes = Int32Array.from({ length: 24 }, (_, i) => i % 6);
+    const timeCodes = Int32Array.from({ length: 24 }, (_, i) => Math.floor(i / 6));
+    const x = Float64Array.from({ length: 24 }, (_, i) => Math.cos(i * 0.7) * 5 + (i % 6));
+    check(createWithinSolver(unitCodes, 6, timeCodes, 4, { balanced: true }), x);
+  });
+
   it('raises MODEL_NO_CONVERGENCE naming max_iterations when conjugate gradient runs out of iterations', () => {
     const solver = createWithinSolver(panel.unitCodes, units, panel.timeCodes, periods, {
       directWorkLimit: 0,
