@@ -19,13 +19,12 @@ export const FunnelStage = {
   revenue: 5,
 } as const;
 
-/** Prepared binomial rates per product in a rates array: visit, add-to-cart, order. */
-export const RATES_PER_PRODUCT = 3 * PREPARED_RATE_STRIDE;
+/** Prepared binomial rates per product in a rates array: visit, add-to-cart (the order rate is apart). */
+export const RATES_PER_PRODUCT = 2 * PREPARED_RATE_STRIDE;
 
-/** Offsets of the visit, add-to-cart and order rates within a product's {@link RATES_PER_PRODUCT}. */
+/** Offsets of the visit and add-to-cart rates within a product's {@link RATES_PER_PRODUCT}. */
 export const VISIT_RATE = 0;
 export const CART_RATE = PREPARED_RATE_STRIDE;
-export const ORDER_RATE = 2 * PREPARED_RATE_STRIDE;
 
 /** Slot of {@link FunnelDraw.parameters} the caller writes: the draw's expected impressions. */
 export const IMPRESSION_MEAN = 0;
@@ -111,7 +110,7 @@ export class FunnelDraw {
       orders =
         slot >= 0
           ? this.binomialTables.quantile(uniforms, 4, carts, slot)
-          : binomialQuantileForRate(uniforms, 4, carts, rates, rateOffset + ORDER_RATE);
+          : binomialQuantileForRate(uniforms, 4, carts, product.orderRates, i * PREPARED_RATE_STRIDE);
     }
     if (fromStage <= FunnelStage.units) {
       units = 0;

@@ -2,18 +2,19 @@ import type { Catalog } from '../catalog/catalog';
 import { CATEGORY_PROFILES } from '../catalog/categories';
 import type { SimulationConfig, TreatmentTarget } from '../config/schema';
 import { BinomialCdfTables, PoissonCdfTables } from '../random/cdf-tables';
-import { prepareBinomialRate } from '../random/distributions';
-import { CART_RATE, FunnelStage, ORDER_RATE, RATES_PER_PRODUCT, VISIT_RATE } from './funnel';
+import { PREPARED_RATE_STRIDE, prepareBinomialRate } from '../random/distributions';
+import { CART_RATE, FunnelStage, RATES_PER_PRODUCT, VISIT_RATE } from './funnel';
 
 /**
- * Funnel parameters of every product that stay fixed over a run of days: the prepared visit,
- * add-to-cart and order rates ({@link RATES_PER_PRODUCT} per product), extra units per order, unit
+ * Funnel parameters of every product that stay fixed over a run of days: the prepared visit and
+ * add-to-cart rates ({@link RATES_PER_PRODUCT} per product), the prepared order rates, extra units per order, unit
  * price, quality score, and how the day's expected impressions are changed (× factor, or + shift then
  * floored at 0 when `additiveImpressions`); the slots of the order rate and of the extra units per
  * order in the shared CDF tables (−1: none).
  */
 export interface ProductParameters {
   rates: Float64Array;
+  orderRates: Float64Array;
   orderSlots: Int32Array;
   unitSlots: Int32Array;
   extraUnits: Float64Array;
@@ -41,6 +42,7 @@ function clampUnit(value: number): number {
 function allocateParameters(n: number): ProductParameters {
   return {
     rates: new Float64Array(n * RATES_PER_PRODUCT),
+    orderRates: new Float64Array(n * PREPARED_RATE_STRIDE),
     orderSlots: new Int32Array(n),
     unitSlots: new Int32Array(n),
     extraUnits: new Float64Array(n),
@@ -191,23 +193,56 @@ export class ProductBaseline {
       values.impressionFactor = 1;
       values.impressionShift = 0;
       change(i, values);
-      const offset = i * RATES_PER_PRODUCT;
-      prepareBinomialRate(values.visitProbability, parameters.rates, offset + VISIT_RATE);
-      prepareBinomialRate(values.cartProbability, parameters.rates, offset + CART_RATE);
-      prepareBinomialRate(values.orderProbability, parameters.rates, offset + ORDER_RATE);
-      parameters.orderSlots[i] = this.binomialTables.slotFor(values.orderProbability);
-      parameters.unitSlots[i] = this.poissonTables.slotFor(values.extraUnits);
-      parameters.extraUnits[i] = values.extraUnits;
-      parameters.unitPrices[i] = values.unitPrice;
-      parameters.qualityScores[i] = values.qualityScore;
-      parameters.impressionFactors[i] = values.impressionFactor;
-      parameters.impressionShifts[i] = values.impressionShift;
+      // Arrays shared with the untreated parameters (see allocate) already hold these values.
+      const base = this.untreated as ProductParameters | undefined;
+      if (parameters.rates !== base?.rates) {
+        const offset = i * RATES_PER_PRODUCT;
+        prepareBinomialRate(values.visitProbability, parameters.rates, offset + VISIT_RATE);
+        prepareBinomialRate(values.cartProbability, parameters.rates, offset + CART_RATE);
+      }
+      if (parameters.orderRates !== base?.orderRates) {
+        prepareBinomialRate(values.orderProbability, parameters.orderRates, i * PREPARED_RATE_STRIDE);
+        parameters.orderSlots[i] = this.binomialTables.slotFor(values.orderProbability);
+      }
+      if (parameters.extraUnits !== base?.extraUnits) {
+        parameters.unitSlots[i] = this.poissonTables.slotFor(values.extraUnits);
+        parameters.extraUnits[i] = values.extraUnits;
+      }
+      if (parameters.unitPrices !== base?.unitPrices) parameters.unitPrices[i] = values.unitPrice;
+      if (parameters.qualityScores !== base?.qualityScores) parameters.qualityScores[i] = values.qualityScore;
+      if (parameters.impressionFactors !== base?.impressionFactors) {
+        parameters.impressionFactors[i] = values.impressionFactor;
+      }
+      if (parameters.impressionShifts !== base?.impressionShifts) {
+        parameters.impressionShifts[i] = values.impressionShift;
+      }
     }
   }
 
-  /** Storage for a set of treated parameters (see {@link ProductBaseline.fillTreated}). */
-  allocate(): ProductParameters {
-    return allocateParameters(this.catalog.size);
+  /**
+   * Storage for the treated parameters of a treatment on `target` (see {@link ProductBaseline.fillTreated}):
+   * what that target cannot change is the untreated arrays themselves, so the treated draw reads no
+   * second copy of them (and filling leaves them alone).
+   */
+  allocate(target: TreatmentTarget): ProductParameters {
+    const own = allocateParameters(this.catalog.size);
+    const base = this.untreated;
+    const changesRates = target === 'visits' || target === 'conversion' || target === 'quality_score';
+    return {
+      rates: changesRates ? own.rates : base.rates,
+      orderRates: base.orderRates,
+      orderSlots: base.orderSlots,
+      unitSlots: target === 'units' ? own.unitSlots : base.unitSlots,
+      extraUnits: target === 'units' ? own.extraUnits : base.extraUnits,
+      unitPrices: target === 'revenue' ? own.unitPrices : base.unitPrices,
+      qualityScores: target === 'quality_score' ? own.qualityScores : base.qualityScores,
+      impressionFactors:
+        target === 'impressions' || target === 'quality_score'
+          ? own.impressionFactors
+          : base.impressionFactors,
+      impressionShifts: target === 'impressions' ? own.impressionShifts : base.impressionShifts,
+      additiveImpressions: false,
+    };
   }
 }
 

@@ -138,7 +138,7 @@ export class SimulationRun {
       }
     }
     this.intensities = new Float64Array(n);
-    this.treatedParameters = this.baseline.allocate();
+    this.treatedParameters = this.baseline.allocate(treatment ? treatment.metric : 'conversion');
     this.redrawFrom = treatment ? REDRAW_FROM[treatment.metric] : FunnelStage.impressions;
     this.rampDays = treatment ? treatment.ramp_days : 0;
     this.productDiffs = new Float64Array(n * METRIC_COUNT);

@@ -51,8 +51,8 @@ export class BinomialCdfTables {
     prepareBinomialRate(p, rates, rateOffset);
     const mode = rates[rateOffset] as number;
     if (mode !== BinomialRateMode.lower && mode !== BinomialRateMode.upper) return slot;
-    const q = rates[rateOffset + 2] as number;
-    const ratio = rates[rateOffset + 3] as number;
+    const q = 1 - (rates[rateOffset + 1] as number);
+    const ratio = rates[rateOffset + 2] as number;
     for (let trials = 1; trials <= TABLE_MAX_TRIALS; trials += 1) {
       // As in binomialQuantileForRate: (1 − p)^n by squaring, then the recurrence of the search.
       let probability = 1;

@@ -176,12 +176,12 @@ export const BinomialRateMode = {
   lower: 3,
 } as const;
 
-/** Values per prepared rate in a rates array: mode, tail probability p′, 1 − p′, p′ / (1 − p′). */
-export const PREPARED_RATE_STRIDE = 4;
+/** Values per prepared rate in a rates array: mode, tail probability p′ and p′ / (1 − p′). */
+export const PREPARED_RATE_STRIDE = 3;
 
 /**
- * Write at `rates[offset…offset + 3]` what {@link binomialQuantile} derives from a success probability
- * `p` before its search (mode, the tail probability p′ ≤ ½, 1 − p′ and p′ / (1 − p′)), computed exactly
+ * Write at `rates[offset…offset + 2]` what {@link binomialQuantile} derives from a success probability
+ * `p` before its search (mode, the tail probability p′ ≤ ½ and p′ / (1 − p′)), computed exactly
  * as it does, so that {@link binomialQuantileForRate} returns the same value without the per-draw
  * subtraction and division when one probability serves many draws.
  */
@@ -197,8 +197,7 @@ export function prepareBinomialRate(p: number, rates: Float64Array, offset: numb
   const complement = 1 - tail;
   rates[offset] = mode;
   rates[offset + 1] = tail;
-  rates[offset + 2] = complement;
-  rates[offset + 3] = tail / complement;
+  rates[offset + 2] = tail / complement;
 }
 
 /** The prepared rate of {@link binomialQuantile}'s own probability. */
@@ -223,7 +222,7 @@ export function binomialQuantileForRate(
   const upper = mode === BinomialRateMode.upper;
   const u = upper ? 1 - (uniforms[uIndex] as number) : (uniforms[uIndex] as number);
   const p = rates[offset + 1] as number;
-  const q = rates[offset + 2] as number;
+  const q = 1 - p;
   const mean = trials * p;
   let k = 0;
   if (mean <= EXACT_INVERSION_MAX_MEAN) {
@@ -238,7 +237,7 @@ export function binomialQuantileForRate(
       probability *= factors[exponent & 1] as number;
       square *= square;
     }
-    const ratio = rates[offset + 3] as number;
+    const ratio = rates[offset + 2] as number;
     let cumulative = probability;
     while (u > cumulative && k < trials) {
       probability *= (trials - k) * ratio * (k < 256 ? (RECIPROCALS[k] as number) : 1 / (k + 1));
