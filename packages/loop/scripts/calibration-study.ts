@@ -7,7 +7,7 @@
  *
  * The documented table uses seeds 2001–2060; tune on seeds below 1000.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CalibrationStudyWorld, calibrationStudyMarkdown, runCalibrationStudy } from '../src/index';
@@ -22,21 +22,20 @@ const { values } = parseArgs({
     json: { type: 'string' },
     docs: { type: 'string' },
     shard: { type: 'string' },
+    from: { type: 'string' },
   },
 });
 const worlds = Number(values.worlds);
 const firstSeed = Number(values['first-seed']);
 const cycles = Number(values.cycles);
 const seeds = Array.from({ length: worlds }, (_, k) => firstSeed + k);
-// Three arms on shared pilots: nothing learned across cycles; the prior pooled from earlier pilots (the
-// default decision model); that plus calibration from scale outcomes.
+// Three arms on shared pilots: nothing learned across cycles (the defaults); the prior pooled with earlier
+// cycles' pilots; that plus calibration from scale outcomes.
+const withHistory = { review: { decision_model: { name: 'predictive', prior_from_history: true } } };
 const arms = {
-  'no learning': {
-    review: { decision_model: { name: 'predictive', prior_from_history: false } },
-    pipeline: { calibration: { enabled: false } },
-  },
-  'no calibration': { pipeline: { calibration: { enabled: false } } },
-  calibration: { pipeline: { calibration: { enabled: true } } },
+  'no learning': { pipeline: { calibration: { enabled: false } } },
+  'prior from history': { ...withHistory, pipeline: { calibration: { enabled: false } } },
+  'prior from history + calibration': { ...withHistory, pipeline: { calibration: { enabled: true } } },
 };
 
 if (values.shard !== undefined) {
@@ -49,23 +48,27 @@ if (values.shard !== undefined) {
 } else {
   const started = performance.now();
   const jobs = Math.max(1, Number(values.jobs));
-  const results = await collectShards<CalibrationStudyWorld>(
-    fileURLToPath(import.meta.url),
-    ['--worlds', String(worlds), '--first-seed', String(firstSeed), '--cycles', String(cycles)],
-    jobs,
-    worlds,
-  );
+  // --from re-renders a saved --json run instead of running the worlds again.
+  const results =
+    values.from !== undefined
+      ? (JSON.parse(readFileSync(values.from, 'utf8')) as CalibrationStudyWorld[])
+      : await collectShards<CalibrationStudyWorld>(
+          fileURLToPath(import.meta.url),
+          ['--worlds', String(worlds), '--first-seed', String(firstSeed), '--cycles', String(cycles)],
+          jobs,
+          worlds,
+        );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 1)}\n`);
   const report = [
-    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles on shared pilots. Arms: "no learning" (the prior from the current portfolio only, no calibration), "no calibration" (the default: the prior pooled with earlier cycles' pilots) and "calibration" (that plus calibration from scale outcomes). Share = the cycle's true net return ÷ its hindsight optimum.`,
+    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles on shared pilots. Arms: "no learning" (the defaults: the prior from the current portfolio only, no calibration), "prior from history" (\`prior_from_history: true\`: the prior pooled with earlier cycles' pilots) and "prior from history + calibration" (that plus calibration from scale outcomes). Share = the cycle's true net return ÷ its hindsight optimum.`,
     '',
     'The prior pooled from history against no learning:',
     '',
-    calibrationStudyMarkdown(results, 'no learning', 'no calibration'),
+    calibrationStudyMarkdown(results, 'no learning', 'prior from history'),
     '',
     'Calibration on top of the pooled prior:',
     '',
-    calibrationStudyMarkdown(results, 'no calibration', 'calibration'),
+    calibrationStudyMarkdown(results, 'prior from history', 'prior from history + calibration'),
   ].join('\n');
   console.log(`Calibration study: ${report}`);
   if (values.docs !== undefined) writeDocsSection(values.docs, 'calibration-study', report);

@@ -11,6 +11,7 @@ import {
 import { measurement } from '../helpers';
 
 const rules = parseReviewRules({});
+const ON = { name: 'predictive', prior_from_history: true } as const;
 
 /** A reviewed experiment valued 1 per unit of effect (estimate and SE are money). */
 function item(
@@ -67,7 +68,7 @@ describe('predictive model: prior from history', () => {
   it('pools earlier pilots: the prior is the REML fit on current and past pilots together', () => {
     const draw = normals(3);
     const history = Array.from({ length: 60 }, (_, k) => evidence(`h${k}`, 5000 + 2000 * draw(), 200));
-    const [decided] = applyDecisionModel(portfolio, 'predictive', { history });
+    const [decided] = applyDecisionModel(portfolio, ON, { history });
     const expected = estimateNormalPrior(
       [
         ...portfolio.map(
@@ -96,7 +97,7 @@ describe('predictive model: prior from history', () => {
       evidence('h1', 7000, 100),
       evidence('h2', 3000, 100),
     ];
-    const [withHistory] = applyDecisionModel(portfolio, 'predictive', { history });
+    const [withHistory] = applyDecisionModel(portfolio, ON, { history });
     const expected = estimateNormalPrior(
       [
         [9000, 3000],
@@ -114,12 +115,12 @@ describe('predictive model: prior from history', () => {
     expect(withHistory?.prediction?.components.prior_mean).toBeCloseTo(expected?.mean as number, 6);
   });
 
-  it('prior_from_history: false, or no history, gives the portfolio-only prior', () => {
+  it('by default (prior_from_history: false), or with no history, the prior is the portfolio’s alone', () => {
     const history = [evidence('h1', 90_000, 10), evidence('h2', 80_000, 10)];
     const alone = applyDecisionModel(portfolio, 'predictive');
-    const off = applyDecisionModel(portfolio, { name: 'predictive', prior_from_history: false }, { history });
+    const off = applyDecisionModel(portfolio, 'predictive', { history });
     expect(off).toEqual(alone);
-    const on = applyDecisionModel(portfolio, 'predictive', { history });
+    const on = applyDecisionModel(portfolio, ON, { history });
     expect(on[0]?.prediction?.components.prior_mean).toBeGreaterThan(
       alone[0]?.prediction?.components.prior_mean as number,
     );
@@ -129,7 +130,7 @@ describe('predictive model: prior from history', () => {
     const single = [item('a', 1000, 9000, 3000)];
     const [alone] = applyDecisionModel(single, 'predictive');
     expect(alone?.flags.map((flag) => flag.code)).toContain('PREDICTION_UNPOOLED');
-    const [pooled] = applyDecisionModel(single, 'predictive', {
+    const [pooled] = applyDecisionModel(single, ON, {
       history: [evidence('h1', 2000, 500), evidence('h2', 4000, 500), evidence('h3', 3000, 500)],
     });
     expect(pooled?.flags.map((flag) => flag.code)).not.toContain('PREDICTION_UNPOOLED');
