@@ -159,7 +159,10 @@ export function createDuckDbSource(
           ...settings,
           ...(spec.pushdown ? { threads: 1 } : threads === undefined ? {} : { threads }),
         },
-        ...(spec.pushdown ? { connections: Number(threads ?? availableParallelism()) } : {}),
+        // More connections than parts would idle.
+        ...(spec.pushdown
+          ? { connections: Math.min(PUSHDOWN_PARTS, Number(threads ?? availableParallelism())) }
+          : {}),
       });
       try {
         let fromSql: { sql: string; label: string; parts?: string[] } | undefined;
