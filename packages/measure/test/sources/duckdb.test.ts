@@ -166,6 +166,23 @@ describe('evaluateImpact with pushdown', () => {
     expect(relativeMismatches({ ...pushed.result, diagnostics }, inMemory.result, 1e-9)).toEqual([]);
   });
 
+  it('fits a sequential experiment in memory (same result as without pushdown) and says why', async () => {
+    const sequential = {
+      name: 'experiment',
+      params: { formula: 'revenue ~ treated + price', sequential: { planned_sample_size: 1500 } },
+    };
+    const inMemory = await evaluateImpact({ config: config(false, sequential) });
+    const pushed = await evaluateImpact({ config: config(true, sequential) });
+    expect(pushed.result.diagnostics.data_path).toContain(
+      'sequential (always-valid) inference is computed in memory',
+    );
+    expect(Object.keys(pushed.result.diagnostics).some((key) => key.startsWith('sequential'))).toBe(true);
+    const { data_path: _a, ...pushedRest } = pushed.result.diagnostics;
+    const { data_path: _b, ...memoryRest } = inMemory.result.diagnostics;
+    expect(pushedRest).toEqual(memoryRest);
+    expect(pushed.result.effect_estimate).toBe(inMemory.result.effect_estimate);
+  });
+
   it('gives byte-identical results run to run and for any thread count, on data spanning several row groups', async () => {
     const big = join(folder, 'big.parquet');
     const engine = await createDuckDbEngine();

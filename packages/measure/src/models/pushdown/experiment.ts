@@ -34,6 +34,9 @@ export async function pushdownExperiment(
 ): Promise<ModelEstimate> {
   if (params.ratio !== undefined || params.winsorize !== undefined)
     throw new PushdownUnsupported('ratio metrics and winsorize are fitted in memory');
+  // The always-valid looks need the rows in time order; without this the key would be silently ignored.
+  if (params.sequential !== undefined)
+    throw new PushdownUnsupported('sequential (always-valid) inference is computed in memory');
   const { dialect } = relation.engine;
   const { formula, treatmentName } = experimentFormula(params);
   const factors = formula.terms.flatMap((term) => term.factors);
