@@ -97,6 +97,7 @@ export {
   type SyntheticFit,
   syntheticControlModel,
 } from './models/synthetic-control';
+export { noncentralTCdf } from './planning/noncentral-t';
 export {
   type PilotPlan,
   type PilotPlanSpec,
@@ -104,7 +105,6 @@ export {
   PilotPlanSpecSchema,
   planPilot,
 } from './planning/plan-pilot';
-export { noncentralTCdf } from './planning/noncentral-t';
 export { minimumDetectableEffect, tTestPower, zTestPower } from './planning/power';
 export { type BalanceRow, groupHistogramSvg, lovePlotSvg } from './plots/balance-plots';
 export { type MeasurementPlot, measurementPlots } from './plots/measurement-plots';
