@@ -20,3 +20,22 @@ export function measurement(overrides: Partial<MeasureResultInput> = {}): Measur
     ...overrides,
   });
 }
+
+/**
+ * Seeded uniform and normal draws (mulberry32 + Box–Muller), independent of src/, so simulations in tests
+ * are reproducible.
+ */
+export function seededDraws(seed: number): { normal: () => number; uniform: () => number } {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    uniform,
+    normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()),
+  };
+}

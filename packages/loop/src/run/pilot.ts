@@ -23,24 +23,8 @@ function multipleTestingOf(input: CycleInput): MultipleTestingMethod {
 export async function runPilots(input: CycleInput, state: CycleState): Promise<void> {
   const method = multipleTestingOf(input);
   const { concurrency } = input.pipeline.config;
-  if (method === 'none') {
-    await mapWithConcurrency(
-      input.pool,
-      concurrency,
-      async (entry, index) => {
-        const run = state.run(index);
-        try {
-          run.pilot = await runPhase(input, entry, 'pilot');
-          run.review = await reviewInitiative(input, entry, run.pilot.measurement);
-        } catch (error) {
-          state.fail(run, error);
-        }
-      },
-      () => state.isStopped(),
-    );
-    return;
-  }
   const measured: number[] = [];
+  // Without a family correction each initiative is reviewed as soon as its pilot is measured.
   await mapWithConcurrency(
     input.pool,
     concurrency,
@@ -48,14 +32,15 @@ export async function runPilots(input: CycleInput, state: CycleState): Promise<v
       const run = state.run(index);
       try {
         run.pilot = await runPhase(input, entry, 'pilot');
-        measured.push(index);
+        if (method === 'none') run.review = await reviewInitiative(input, entry, run.pilot.measurement);
+        else measured.push(index);
       } catch (error) {
         state.fail(run, error);
       }
     },
     () => state.isStopped(),
   );
-  if (state.isStopped()) return;
+  if (method === 'none' || state.isStopped()) return;
   measured.sort((a, b) => a - b);
   const family = measured.map((index) => {
     const { initiative } = input.pool[index] as (typeof input.pool)[number];

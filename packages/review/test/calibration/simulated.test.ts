@@ -13,24 +13,8 @@ import { applyDecisionModel } from '../../src/decision/apply';
 import { reviewParsed } from '../../src/reviewer/deterministic';
 import { parseReviewInput } from '../../src/reviewer/reviewer';
 import { parseReviewRules } from '../../src/rules/rules';
-import { measurement } from '../helpers';
+import { measurement, seededDraws } from '../helpers';
 import { report } from './records';
-
-/** mulberry32 + Box–Muller: seeded normal draws, so the simulation is reproducible. */
-function normals(seed: number): { normal: () => number; uniform: () => number } {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    uniform,
-    normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()),
-  };
-}
 
 const rules = parseReviewRules({});
 const METHODS: readonly ModelType[] = ['quasi-experiment', 'observational'];
@@ -54,7 +38,7 @@ interface Learned {
  * only funded initiatives report a scale outcome `θ·cost + N(0, (0.05·cost)²)`.
  */
 function run(seed: number, world: World): Learned {
-  const { normal, uniform } = normals(seed);
+  const { normal, uniform } = seededDraws(seed);
   let history: LoopHistory = emptyLoopHistory();
   const rawErrors: Record<string, number[]> = { 'quasi-experiment': [], observational: [] };
   for (let cycle = 0; cycle < world.cycles; cycle++) {

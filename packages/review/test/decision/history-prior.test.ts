@@ -8,7 +8,7 @@ import {
   parseReviewRules,
   reviewParsed,
 } from '../../src/index';
-import { measurement } from '../helpers';
+import { measurement, seededDraws } from '../helpers';
 
 const rules = parseReviewRules({});
 const ON = { name: 'predictive', prior_from_history: true } as const;
@@ -49,24 +49,11 @@ function evidence(id: string, estimate: number, se: number, cost = 1000): PilotE
   };
 }
 
-/** Deterministic normals (mulberry32 + Box–Muller), independent of src/. */
-function normals(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
 describe('predictive model: prior from history', () => {
   const portfolio = [item('a', 1000, 9000, 3000), item('b', 1000, 1000, 3000), item('c', 1000, 4000, 500)];
 
   it('pools earlier pilots: the prior is the REML fit on current and past pilots together', () => {
-    const draw = normals(3);
+    const draw = seededDraws(3).normal;
     const history = Array.from({ length: 60 }, (_, k) => evidence(`h${k}`, 5000 + 2000 * draw(), 200));
     const [decided] = applyDecisionModel(portfolio, ON, { history });
     const expected = estimateNormalPrior(

@@ -10,20 +10,7 @@ import {
   reviewParsed,
   scenariosFromMeasurement,
 } from '../../src/index';
-import { measurement } from '../helpers';
-
-/** Deterministic normal draws (mulberry32 + Box–Muller), independent of src/. */
-function normalStream(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+import { measurement, seededDraws } from '../helpers';
 
 const rules = parseReviewRules({});
 
@@ -167,7 +154,7 @@ describe('predictive decision model', () => {
 
 describe("optimizer's curse (simulation on a known world)", () => {
   it('funded initiatives are not over-predicted by the posterior mean, while raw estimates are; 80% intervals cover ≈ 80%', () => {
-    const draw = normalStream(11);
+    const draw = seededDraws(11).normal;
     let rawError = 0;
     let predictiveError = 0;
     let squares = 0;
