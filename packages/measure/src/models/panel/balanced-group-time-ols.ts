@@ -1,6 +1,7 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { MeasureError } from '../../errors';
 import type { OlsFit } from '../../stats/ols';
+import { withinOlsFit } from './within-fit';
 
 /** Inputs of {@link fitBalancedGroupTimeOls}. */
 export interface BalancedGroupTimeInput {
@@ -139,11 +140,8 @@ export function fitBalancedGroupTimeOls(input: BalancedGroupTimeInput): OlsFit {
       covariance[a * p + b] = ((sandwich.get(a, b) + sandwich.get(b, a)) / 2) * factor;
   let totalSs = 0;
   for (let i = 0; i < n; i++) totalSs += (yWithin[i] as number) ** 2;
-  return {
+  return withinOlsFit({
     coefficients,
-    standardErrors: Float64Array.from({ length: p }, (_, j) =>
-      Math.sqrt(Math.max(0, covariance[j * p + j] as number)),
-    ),
     covariance,
     residuals,
     fitted,
@@ -151,8 +149,8 @@ export function fitBalancedGroupTimeOls(input: BalancedGroupTimeInput): OlsFit {
     p,
     dfResidual: n - k,
     rss,
-    rSquared: totalSs > 0 ? 1 - rss / totalSs : 0,
+    totalSs,
     names,
     clusterCount: unitCount,
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { MeasureError } from '../../errors';
 import { type OlsFit, sandwichCovariance, solveCrossProducts } from '../../stats/ols';
 import type { WithinSolver } from './within';
+import { withinOlsFit } from './within-fit';
 
 /** Inputs of {@link fitIndicatorWithinOls}. */
 export interface IndicatorWithinInput {
@@ -114,11 +115,8 @@ export function fitIndicatorWithinOls(input: IndicatorWithinInput): OlsFit {
     }
   const factor = (clusterCount / (clusterCount - 1)) * ((n - 1) / (n - p));
   const covariance = sandwichCovariance(xtxInverse, meat, p).map((value) => value * factor);
-  return {
+  return withinOlsFit({
     coefficients,
-    standardErrors: Float64Array.from({ length: p }, (_, j) =>
-      Math.sqrt(Math.max(0, covariance[j * p + j] as number)),
-    ),
     covariance,
     residuals,
     fitted,
@@ -126,10 +124,10 @@ export function fitIndicatorWithinOls(input: IndicatorWithinInput): OlsFit {
     p,
     dfResidual: n - p,
     rss,
-    rSquared: totalSs > 0 ? 1 - rss / totalSs : 0,
+    totalSs,
     names: [...names],
     clusterCount,
-  };
+  });
 }
 
 /**

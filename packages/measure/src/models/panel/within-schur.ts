@@ -75,14 +75,7 @@ export function cellVectors(s: FactorStructure): CellVectors {
   const offset = new Uint8Array(aCount);
   let work = 0;
   // Level a's counts as count[base + b], with `touched` listing its b levels (sparse layout only).
-  const emit = (
-    a: number,
-    count: Int32Array,
-    base: number,
-    distinct: number,
-    repeated: number,
-    touched?: Int32Array,
-  ) => {
+  const emit: Emit = (a, count, base, distinct, repeated, touched) => {
     const first = entries.used;
     if (bCount - distinct + repeated < distinct) {
       offset[a] = 1;
