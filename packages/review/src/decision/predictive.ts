@@ -70,6 +70,8 @@ interface Prepared {
   pooled: boolean;
   /** Divisor from money to the pooled scale: the cost (`per_cost`) or 1 (`return`). */
   unit: number;
+  /** Earlier pilots of this initiative combined with its current one (`prior_from_history`). */
+  earlierPilots: number;
 }
 
 function prepare(item: DecisionItem, params: PredictiveParams, context: DecisionContext): Prepared {
@@ -89,6 +91,7 @@ function prepare(item: DecisionItem, params: PredictiveParams, context: Decision
     excessVariance: cost > 0 ? (correction?.excess_variance ?? 0) * cost * cost : 0,
     pooled: false,
     unit: params.scale === 'return' ? 1 : cost,
+    earlierPilots: 0,
   };
 }
 
@@ -109,20 +112,43 @@ function historyObservation(
   };
 }
 
-/** The history's pilots to pool: cost > 0, not in the current portfolio, the latest pilot of each initiative. */
-function historyObservations(
-  items: readonly DecisionItem[],
+/**
+ * Several pilots of one initiative as one observation: the inverse-variance mean of their estimates with
+ * the combined sampling variance. The methodology bias is the initiative's, shared by its pilots, so it
+ * is not averaged away: the first observation's bias terms are kept (the current pilot's, when there is one).
+ * A pilot with no sampling error dominates the rest.
+ */
+function combinePilots(observations: readonly PooledObservation[]): PooledObservation {
+  const [first, ...rest] = observations as [PooledObservation, ...PooledObservation[]];
+  if (rest.length === 0) return first;
+  const exact = observations.find((o) => o.samplingVariance === 0);
+  if (exact !== undefined) return { ...first, estimate: exact.estimate, samplingVariance: 0 };
+  let precision = 0;
+  let weighted = 0;
+  for (const o of observations) {
+    precision += 1 / o.samplingVariance;
+    weighted += o.estimate / o.samplingVariance;
+  }
+  return { ...first, estimate: weighted / precision, samplingVariance: 1 / precision };
+}
+
+/**
+ * The history's pilots (cost > 0) grouped by initiative, each group as its observations on the pooled
+ * scale (empty without `prior_from_history` or history).
+ */
+function historyByInitiative(
   params: PredictiveParams,
   context: DecisionContext,
-): PooledObservation[] {
-  if (!params.prior_from_history || context.history === undefined) return [];
-  const current = new Set(items.map((item) => item.review.id));
-  const latest = new Map<string, PilotEvidence>();
+): Map<string, PooledObservation[]> {
+  const groups = new Map<string, PooledObservation[]>();
+  if (!params.prior_from_history || context.history === undefined) return groups;
   for (const evidence of context.history) {
-    if (evidence.cost > 0 && !current.has(evidence.initiative_id))
-      latest.set(evidence.initiative_id, evidence);
+    if (!(evidence.cost > 0)) continue;
+    const group = groups.get(evidence.initiative_id) ?? [];
+    group.push(historyObservation(evidence, params, context));
+    groups.set(evidence.initiative_id, group);
   }
-  return [...latest.values()].map((evidence) => historyObservation(evidence, params, context));
+  return groups;
 }
 
 function observation(entry: Prepared): PooledObservation {
@@ -165,7 +191,7 @@ function outcome(
   }
   const interval = `${formatNumber(params.interval * 100)}% predictive interval [${formatNumber(worst)}, ${formatNumber(best)}]`;
   const shrinkText = entry.pooled
-    ? `shrunk toward the prior estimated from ${prior?.count ?? 0} pilots (weight ${formatNumber(weight)} on the estimate)`
+    ? `${entry.earlierPilots > 0 ? `combined with ${entry.earlierPilots} earlier pilot${entry.earlierPilots === 1 ? '' : 's'} of this initiative and ` : ''}shrunk toward the prior estimated from ${prior?.count ?? 0} initiatives (weight ${formatNumber(weight)} on the estimate)`
     : 'not shrunk';
   return {
     R_worst: Math.min(worst, mean),
@@ -221,10 +247,18 @@ export function decidePredictive(
   context: DecisionContext,
 ): DecisionOutcome[] {
   const prepared = items.map((item) => prepare(item, params, context));
-  const poolable = [
-    ...prepared.filter((entry) => entry.item.review.cost > 0).map(observation),
-    ...historyObservations(items, params, context),
-  ];
+  // Every initiative counts once in the prior, with all its pilots combined: a later pool is what earlier
+  // cycles did not fund, and conditioning on every pilot is what makes that selection ignorable.
+  const history = historyByInitiative(params, context);
+  const combined = new Map<Prepared, PooledObservation>();
+  for (const entry of prepared) {
+    if (entry.item.review.cost <= 0) continue;
+    const earlier = history.get(entry.item.review.id) ?? [];
+    combined.set(entry, combinePilots([observation(entry), ...earlier]));
+    entry.earlierPilots = earlier.length;
+    history.delete(entry.item.review.id);
+  }
+  const poolable = [...combined.values(), ...[...history.values()].map(combinePilots)];
   const prior =
     params.pooling && poolable.length >= params.min_initiatives
       ? estimateNormalPrior(poolable, { shape: params.tau_prior_shape })
@@ -233,7 +267,7 @@ export function decidePredictive(
     const cost = entry.item.review.cost;
     if (prior !== undefined && cost > 0) {
       entry.pooled = true;
-      const posterior = shrinkToPrior(observation(entry), prior);
+      const posterior = shrinkToPrior(combined.get(entry) ?? observation(entry), prior);
       const unit = entry.unit;
       const biasSd = Math.sqrt(entry.relativeBias * prior.variance) * unit;
       return outcome(

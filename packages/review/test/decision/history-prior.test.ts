@@ -7,6 +7,7 @@ import {
   parseReviewInput,
   parseReviewRules,
   reviewParsed,
+  shrinkToPrior,
 } from '../../src/index';
 import { measurement, seededDraws } from '../helpers';
 
@@ -71,35 +72,46 @@ describe('predictive model: prior from history', () => {
     );
     expect(decided?.prediction?.components.prior_mean).toBeCloseTo(expected?.mean as number, 6);
     expect(decided?.prediction?.components.prior_sd).toBeCloseTo(Math.sqrt(expected?.variance as number), 6);
-    expect(decided?.rationale).toContain('prior estimated from 63 pilots');
+    expect(decided?.rationale).toContain('prior estimated from 63 initiatives');
     // With 63 pilots of a N(5000, 2000²) world the prior is close to it, unlike the 3-pilot fit.
     expect(Math.abs((decided?.prediction?.components.prior_mean as number) - 5000)).toBeLessThan(600);
     expect(Math.abs((decided?.prediction?.components.prior_sd as number) - 2000)).toBeLessThan(500);
   });
 
-  it('counts an initiative of the current portfolio once (its current pilot) and keeps the latest earlier pilot', () => {
+  it('counts each initiative once, its pilots combined by inverse variance, in the prior and in its own prediction', () => {
     const history = [
-      evidence('a', -50_000, 10),
+      evidence('a', 1000, 1000),
       evidence('h1', 2000, 100),
       evidence('h1', 7000, 100),
       evidence('h2', 3000, 100),
     ];
     const [withHistory] = applyDecisionModel(portfolio, ON, { history });
-    const expected = estimateNormalPrior(
-      [
-        [9000, 3000],
-        [1000, 3000],
-        [4000, 500],
-        [7000, 100],
-        [3000, 100],
-      ].map(([y, s]) => ({
-        estimate: y as number,
-        samplingVariance: (s as number) ** 2,
-        relativeBiasVariance: 0,
-        excessVariance: 0,
-      })),
+    // a: 9000 ± 3000 now and 1000 ± 1000 before → (9000/9e6 + 1000/1e6)/(1/9e6 + 1/1e6) = 1800, variance 9e5.
+    // h1: two pilots 2000 and 7000, ± 100 each → 4500, variance 5000.
+    const plain = (y: number, v: number) => ({
+      estimate: y,
+      samplingVariance: v,
+      relativeBiasVariance: 0,
+      excessVariance: 0,
+    });
+    const observations = [
+      plain(1800, 9e5),
+      plain(1000, 3000 ** 2),
+      plain(4000, 500 ** 2),
+      plain(4500, 5000),
+      plain(3000, 100 ** 2),
+    ];
+    const prior = estimateNormalPrior(observations);
+    expect(prior?.count).toBe(5);
+    expect(withHistory?.prediction?.components.prior_mean).toBeCloseTo(prior?.mean as number, 4);
+    const posterior = shrinkToPrior(
+      observations[0] as (typeof observations)[number],
+      prior as NonNullable<typeof prior>,
     );
-    expect(withHistory?.prediction?.components.prior_mean).toBeCloseTo(expected?.mean as number, 6);
+    expect(withHistory?.R_med).toBeCloseTo(posterior.mean, 4);
+    expect(withHistory?.rationale).toContain('combined with 1 earlier pilot of this initiative');
+    // The components still report the current pilot.
+    expect(withHistory?.prediction?.components.estimate).toBe(9000);
   });
 
   it('by default (prior_from_history: false), or with no history, the prior is the portfolio’s alone', () => {
