@@ -29,11 +29,14 @@ const worlds = Number(values.worlds);
 const firstSeed = Number(values['first-seed']);
 const cycles = Number(values.cycles);
 const seeds = Array.from({ length: worlds }, (_, k) => firstSeed + k);
-// Three arms on shared pilots: nothing learned across cycles (the defaults); the prior pooled with earlier
-// cycles' pilots; that plus calibration from scale outcomes.
+// Three arms on shared pilots: nothing learned across cycles; the prior pooled with earlier cycles' pilots
+// (the defaults); that plus calibration from scale outcomes.
 const withHistory = { review: { decision_model: { name: 'predictive', prior_from_history: true } } };
 const arms = {
-  'no learning': { pipeline: { calibration: { enabled: false } } },
+  'no learning': {
+    review: { decision_model: { name: 'predictive', prior_from_history: false } },
+    pipeline: { calibration: { enabled: false } },
+  },
   'prior from history': { ...withHistory, pipeline: { calibration: { enabled: false } } },
   'prior from history + calibration': { ...withHistory, pipeline: { calibration: { enabled: true } } },
 };
@@ -60,7 +63,7 @@ if (values.shard !== undefined) {
         );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 1)}\n`);
   const report = [
-    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles on shared pilots. Arms: "no learning" (the defaults: the prior from the current portfolio only, no calibration), "prior from history" (\`prior_from_history: true\`: the prior pooled with earlier cycles' pilots) and "prior from history + calibration" (that plus calibration from scale outcomes). Share = the cycle's true net return ÷ its hindsight optimum.`,
+    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles on shared pilots. Arms: "no learning" (\`prior_from_history: false\`: the prior from the current portfolio only, no calibration), "prior from history" (the defaults: every initiative seen so far in the prior, each with all its pilots) and "prior from history + calibration" (that plus calibration from scale outcomes). Share = the cycle's true net return ÷ its hindsight optimum.`,
     '',
     'The prior pooled from history against no learning:',
     '',

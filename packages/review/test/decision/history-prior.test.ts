@@ -114,12 +114,12 @@ describe('predictive model: prior from history', () => {
     expect(withHistory?.prediction?.components.estimate).toBe(9000);
   });
 
-  it('by default (prior_from_history: false), or with no history, the prior is the portfolio’s alone', () => {
+  it('with prior_from_history: false, or with no history, the prior is the portfolio’s alone', () => {
     const history = [evidence('h1', 90_000, 10), evidence('h2', 80_000, 10)];
     const alone = applyDecisionModel(portfolio, 'predictive');
-    const off = applyDecisionModel(portfolio, 'predictive', { history });
+    const off = applyDecisionModel(portfolio, { name: 'predictive', prior_from_history: false }, { history });
     expect(off).toEqual(alone);
-    const on = applyDecisionModel(portfolio, ON, { history });
+    const on = applyDecisionModel(portfolio, 'predictive', { history });
     expect(on[0]?.prediction?.components.prior_mean).toBeGreaterThan(
       alone[0]?.prediction?.components.prior_mean as number,
     );
