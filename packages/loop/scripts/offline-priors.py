@@ -1,0 +1,113 @@
+"""Offline what-ifs on a saved decision-benchmark run (`study:decisions --json run.json`).
+
+Re-decides every world from its saved per-initiative pilots (valued estimate, SE, cost, design) with
+alternative priors, funds the exact knapsack of posterior net returns, and scores the true net return like
+the benchmark (Σ net ÷ Σ oracle, and the paired difference from the naive rule ± SE). Used to check which
+prior changes could close the gap to the known-prior ceiling before changing the TypeScript defaults.
+
+Run: /usr/bin/python3 packages/loop/scripts/offline-priors.py run.json   (standard library only)
+"""
+import json
+import math
+import statistics as st
+import sys
+
+
+def knapsack(items, budget):
+    """Exact 0/1 knapsack by enumeration (worlds have at most 10 initiatives): ids of the best subset."""
+    best, chosen = 0.0, []
+    n = len(items)
+    for mask in range(1 << n):
+        cost = value = 0.0
+        for i in range(n):
+            if mask >> i & 1:
+                cost += items[i][1]
+                value += items[i][2]
+        if cost <= budget + 1e-9 and value > best:
+            best, chosen = value, [items[i][0] for i in range(n) if mask >> i & 1]
+    return chosen
+
+
+def penalised_reml(estimates, ses, shape):
+    """Grid-search REML for N(mu, tau²) with the Gamma(shape, 0) penalty (shape - 1)·log tau."""
+    best = None
+    spread = st.pstdev(estimates) + math.sqrt(st.mean([s * s for s in ses]))
+    for k in range(1, 801):
+        tau = spread * 10 * k / 800
+        w = [1 / (tau * tau + s * s) for s in ses]
+        mu = sum(a * b for a, b in zip(w, estimates)) / sum(w)
+        ll = -0.5 * sum(math.log(1 / a) + a * (e - mu) ** 2 for a, e in zip(w, estimates))
+        ll += -0.5 * math.log(sum(w)) + (shape - 1) * math.log(tau)
+        if best is None or ll > best[0]:
+            best = (ll, mu, tau)
+    return best[1], best[2]
+
+
+def shrink(world, mu, tau):
+    items = []
+    for i in world["initiativeDetails"]:
+        w = tau * tau / (tau * tau + i["estimatedReturnSe"] ** 2)
+        items.append((i["id"], i["cost"], mu + w * (i["estimatedReturn"] - mu) - i["cost"]))
+    return knapsack(items, world["budget"])
+
+
+def naive(world, above_cost=False):
+    order = sorted(
+        (i for i in world["initiativeDetails"] if i["estimatedReturn"] > (i["cost"] if above_cost else 0)),
+        key=lambda i: -i["estimatedReturn"] / i["cost"],
+    )
+    left, chosen = world["budget"], []
+    for i in order:
+        if i["cost"] <= left:
+            chosen.append(i["id"])
+            left -= i["cost"]
+    return chosen
+
+
+def reml_policy(shape, exclude=()):
+    def choose(world):
+        kept = [i for i in world["initiativeDetails"] if i["design"] not in exclude] or world["initiativeDetails"]
+        mu, tau = penalised_reml([i["estimatedReturn"] for i in kept], [i["estimatedReturnSe"] for i in kept], shape)
+        return shrink(world, mu, tau)
+
+    return choose
+
+
+def known_prior(world):
+    truth = [i["trueReturn"] for i in world["initiativeDetails"]]
+    return shrink(world, st.mean(truth), st.pstdev(truth))
+
+
+POLICIES = {
+    "naive (estimate > 0)": naive,
+    "naive_net (estimate > cost)": lambda w: naive(w, True),
+    "no shrinkage, knapsack": lambda w: shrink(w, 0.0, 1e12),
+    "penalised REML, shape 2 (the default)": reml_policy(2),
+    "penalised REML, shape 3": reml_policy(3),
+    "penalised REML, shape 4": reml_policy(4),
+    "shape 2, IPW left out of the prior fit": reml_policy(2, ("ipw",)),
+    "shape 2, matching and IPW left out": reml_policy(2, ("ipw", "matching")),
+    "known prior (ceiling)": known_prior,
+}
+
+
+def main(path):
+    worlds = [w for w in json.load(open(path)) if w["oracleNetReturn"] > 0]
+    oracle_mean = st.mean(w["oracleNetReturn"] for w in worlds)
+
+    def net(world, chosen):
+        detail = {i["id"]: i for i in world["initiativeDetails"]}
+        return sum(detail[c]["trueReturn"] - detail[c]["cost"] for c in chosen)
+
+    nets = {name: [net(w, choose(w)) for w in worlds] for name, choose in POLICIES.items()}
+    reference = nets["naive (estimate > 0)"]
+    print(f"{len(worlds)} worlds from {path}")
+    print("| policy | Σ net ÷ Σ oracle | vs naive (paired ± SE) |\n|---|---:|---:|")
+    for name, values in nets.items():
+        d = [(a - b) / oracle_mean for a, b in zip(values, reference)]
+        se = st.stdev(d) / math.sqrt(len(d))
+        print(f"| {name} | {sum(values) / (oracle_mean * len(worlds)):.3f} | {st.mean(d):+.3f} ± {se:.3f} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
