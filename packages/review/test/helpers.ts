@@ -1,5 +1,6 @@
 import type { MeasureResult, MeasureResultInput } from '@impact/contracts';
 import { MeasureResultSchema } from '@impact/contracts';
+import { type DecisionItem, parseReviewInput, parseReviewRules, reviewParsed } from '../src/index';
 
 /** A clean, significant, well-powered measurement; override fields per test. */
 export function measurement(overrides: Partial<MeasureResultInput> = {}): MeasureResult {
@@ -37,5 +38,34 @@ export function seededDraws(seed: number): { normal: () => number; uniform: () =
   return {
     uniform,
     normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()),
+  };
+}
+
+/**
+ * A reviewed measurement ready for a decision model: estimate ± 1.96·SE, p = 0.01, valued at
+ * `units` money per unit of effect, reviewed with the default rules.
+ */
+export function decisionItem(
+  id: string,
+  cost: number,
+  effect: number,
+  se: number,
+  overrides: Partial<MeasureResultInput> = {},
+  units = 1,
+): DecisionItem {
+  const m = measurement({
+    initiative_id: id,
+    effect_estimate: effect,
+    standard_error: se,
+    ci_lower: effect - 1.96 * se,
+    ci_upper: effect + 1.96 * se,
+    p_value: 0.01,
+    ...overrides,
+  });
+  const valuation = { value_per_unit: 1, units };
+  return {
+    review: reviewParsed(parseReviewInput({ measurement: m, cost, valuation }), parseReviewRules({})),
+    measurement: m,
+    valuation,
   };
 }

@@ -75,6 +75,25 @@ const notApplicable = (name: RefutationName, reason: string): RefutationResult =
   reason,
 });
 
+/** A placebo refit's verdict: failed when it shows an effect (p below `placebo_alpha`), with the reason. */
+function placeboVerdict(
+  name: RefutationName,
+  fit: { effect_estimate: number; p_value: number },
+  alpha: number,
+  reason: (p: string) => string,
+  extra: Partial<RefutationResult>,
+): RefutationResult {
+  const failed = fit.p_value < alpha;
+  return {
+    name,
+    status: failed ? 'failed' : 'passed',
+    ...(failed ? { reason: reason(fit.p_value.toPrecision(3)) } : {}),
+    ...extra,
+    estimate: fit.effect_estimate,
+    p_value: fit.p_value,
+  } as RefutationResult;
+}
+
 function attempt(name: RefutationName, run: () => RefutationResult): RefutationResult {
   try {
     return run();
@@ -141,19 +160,13 @@ function placeboTreatmentDate(input: RefuteInput): RefutationResult {
   const placeboParams = params.intervention === undefined ? params : { ...params, intervention: start };
   return attempt(name, () => {
     const fit = model.fit(placeboTable, placeboParams, input.context);
-    const failed = fit.p_value < config.thresholds.placebo_alpha;
-    return {
+    return placeboVerdict(
       name,
-      status: failed ? 'failed' : 'passed',
-      ...(failed
-        ? {
-            reason: `a placebo start at ${times.levels[start]} shows an effect (p = ${fit.p_value.toPrecision(3)})`,
-          }
-        : {}),
-      placebo_start: times.levels[start] as string | number,
-      estimate: fit.effect_estimate,
-      p_value: fit.p_value,
-    };
+      fit,
+      config.thresholds.placebo_alpha,
+      (p) => `a placebo start at ${times.levels[start]} shows an effect (p = ${p})`,
+      { placebo_start: times.levels[start] as string | number },
+    );
   });
 }
 
@@ -166,19 +179,13 @@ function placeboOutcome(input: RefuteInput): RefutationResult {
   numericColumn(table, outcome, 'placebo outcome');
   return attempt(name, () => {
     const fit = model.fit(table, changed, input.context);
-    const failed = fit.p_value < config.thresholds.placebo_alpha;
-    return {
+    return placeboVerdict(
       name,
-      status: failed ? 'failed' : 'passed',
-      ...(failed
-        ? {
-            reason: `the treatment "affects" ${outcome}, which it cannot (p = ${fit.p_value.toPrecision(3)})`,
-          }
-        : {}),
-      outcome,
-      estimate: fit.effect_estimate,
-      p_value: fit.p_value,
-    };
+      fit,
+      config.thresholds.placebo_alpha,
+      (p) => `the treatment "affects" ${outcome}, which it cannot (p = ${p})`,
+      { outcome },
+    );
   });
 }
 

@@ -1,43 +1,9 @@
-import type { MeasureResultInput, PilotEvidence } from '@impact/contracts';
+import type { PilotEvidence } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  applyDecisionModel,
-  type DecisionItem,
-  estimateNormalPrior,
-  parseReviewInput,
-  parseReviewRules,
-  reviewParsed,
-  shrinkToPrior,
-} from '../../src/index';
-import { measurement, seededDraws } from '../helpers';
+import { applyDecisionModel, estimateNormalPrior, shrinkToPrior } from '../../src/index';
+import { decisionItem as item, seededDraws } from '../helpers';
 
-const rules = parseReviewRules({});
 const ON = { name: 'predictive', prior_from_history: true } as const;
-
-/** A reviewed experiment valued 1 per unit of effect (estimate and SE are money). */
-function item(
-  id: string,
-  cost: number,
-  estimate: number,
-  se: number,
-  overrides: Partial<MeasureResultInput> = {},
-): DecisionItem {
-  const m = measurement({
-    initiative_id: id,
-    effect_estimate: estimate,
-    standard_error: se,
-    ci_lower: estimate - 1.96 * se,
-    ci_upper: estimate + 1.96 * se,
-    p_value: 0.01,
-    ...overrides,
-  });
-  const valuation = { value_per_unit: 1, units: 1 };
-  return {
-    review: reviewParsed(parseReviewInput({ measurement: m, cost, valuation }), rules),
-    measurement: m,
-    valuation,
-  };
-}
 
 function evidence(id: string, estimate: number, se: number, cost = 1000): PilotEvidence {
   return {

@@ -1,43 +1,8 @@
-import { type MeasureResultInput, PredictionSchema, type ReviewResult } from '@impact/contracts';
+import { PredictionSchema, type ReviewResult } from '@impact/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applyDecisionModel,
-  type DecisionItem,
-  normalCdf,
-  parseReviewInput,
-  parseReviewRules,
-  reviewParsed,
-  scenariosFromMeasurement,
-} from '../../src/index';
-import { measurement, seededDraws } from '../helpers';
-
-const rules = parseReviewRules({});
-
-function item(
-  id: string,
-  cost: number,
-  effect: number,
-  se: number,
-  overrides: Partial<MeasureResultInput> = {},
-  units = 1,
-): DecisionItem {
-  const m = measurement({
-    initiative_id: id,
-    effect_estimate: effect,
-    standard_error: se,
-    ci_lower: effect - 1.96 * se,
-    ci_upper: effect + 1.96 * se,
-    p_value: 0.01,
-    ...overrides,
-  });
-  const valuation = { value_per_unit: 1, units };
-  return {
-    review: reviewParsed(parseReviewInput({ measurement: m, cost, valuation }), rules),
-    measurement: m,
-    valuation,
-  };
-}
+import { applyDecisionModel, type DecisionItem, normalCdf, scenariosFromMeasurement } from '../../src/index';
+import { decisionItem as item, seededDraws } from '../helpers';
 
 describe('design_ci decision model', () => {
   it('keeps the original mapping: CI bounds and estimate valued, no prediction, recorded by name', () => {
