@@ -7,6 +7,7 @@ import { createDuckDbEngine, type DuckDbLibrary } from '../sql/duckdb';
 import type { SqlEngine } from '../sql/engine';
 import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
 import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
+import { lineOfCell } from './csv/locate';
 import { resolveMissingPolicy } from './missing';
 
 /**
@@ -90,7 +91,7 @@ function nullStrings(spec: DuckDbSourceSpec): string {
 function fileReader(
   spec: DuckDbSourceSpec,
   baseDir: string,
-): { sql: string; label: string; list: string; format: string } {
+): { sql: string; label: string; list: string; format: string; single: string | undefined } {
   const paths = typeof spec.path === 'string' ? [spec.path] : (spec.path as string[]);
   const absolute = paths.map((path) => (isAbsolute(path) ? path : resolve(baseDir, path)));
   const format = formatOf(paths, spec.format);
@@ -106,6 +107,7 @@ function fileReader(
     label: absolute.length === 1 ? (absolute[0] as string) : `${absolute[0]} (+${absolute.length - 1} files)`,
     list,
     format,
+    single: absolute.length === 1 && !/[*?[]/.test(absolute[0] as string) ? absolute[0] : undefined,
   };
 }
 
@@ -165,11 +167,20 @@ export function createDuckDbSource(
           : {}),
       });
       try {
-        let fromSql: { sql: string; label: string; parts?: string[] } | undefined;
+        let fromSql: Parameters<typeof buildSqlRelation>[2];
         if (spec.path !== undefined) {
           const files = fileReader(spec, context.baseDir);
           if (spec.query === undefined) {
             fromSql = { sql: files.sql, label: files.label };
+            // A cell DuckDB cannot cast is named by its line: the file is scanned for it (only then).
+            const csvFile = files.format === 'csv' && files.single?.toLowerCase().endsWith('.csv');
+            if (csvFile) {
+              const path = files.single as string;
+              fromSql.locateCastFailure = async (cast, found) => {
+                const line = lineOfCell(path, cast.source, found);
+                return line === undefined ? undefined : `${path}:${line}`;
+              };
+            }
             if (spec.pushdown && files.format === 'parquet')
               fromSql.parts = await parquetParts(engine, files.list);
           } else await engine.query(`CREATE TEMP VIEW data AS SELECT * FROM ${files.sql}`);

@@ -19,6 +19,43 @@ export interface SqlDialect {
    * covariates are correlated (the pushdown centers every column first, which keeps plain sums close).
    */
   sum(expression: string): string;
+  /**
+   * Optional: the text with spaces and tabs removed from both ends (missing markers are compared after
+   * this, as the file source compares them). Default: `TRIM(BOTH ' \t' FROM x)` (a set of characters, as
+   * DuckDB, PostgreSQL, Trino and Spark read it).
+   */
+  trimBlanks?(expression: string): string;
+  /**
+   * Optional: the text as a double, or NULL when it is not a number (used only to find the cell that made
+   * a declared `number` cast fail). Default: `TRY_CAST(x AS <doubleType>)`.
+   */
+  tryDouble?(expression: string): string;
+}
+
+/**
+ * {@link SqlDialect.trimBlanks} of a dialect, or its ANSI default.
+ *
+ * @example
+ * ```ts
+ * trimBlanksSql(postgresDialect, '"g"'); // TRIM(BOTH ' \t' FROM "g")
+ * ```
+ */
+export function trimBlanksSql(dialect: SqlDialect, expression: string): string {
+  return dialect.trimBlanks ? dialect.trimBlanks(expression) : `TRIM(BOTH ' \t' FROM ${expression})`;
+}
+
+/**
+ * {@link SqlDialect.tryDouble} of a dialect, or its default `TRY_CAST`.
+ *
+ * @example
+ * ```ts
+ * tryDoubleSql(duckdbDialect, '"x"'); // TRY_CAST("x" AS DOUBLE)
+ * ```
+ */
+export function tryDoubleSql(dialect: SqlDialect, expression: string): string {
+  return dialect.tryDouble
+    ? dialect.tryDouble(expression)
+    : `TRY_CAST(${expression} AS ${dialect.doubleType})`;
 }
 
 function doubleQuoted(name: string): string {
@@ -71,10 +108,17 @@ export const duckdbDialect: SqlDialect = {
  * postgresDialect.doubleType; // DOUBLE PRECISION
  * ```
  */
-export const postgresDialect: SqlDialect = { ...ansiDialect, name: 'postgres', textType: 'TEXT' };
+export const postgresDialect: SqlDialect = {
+  ...ansiDialect,
+  name: 'postgres',
+  textType: 'TEXT',
+  // No TRY_CAST before PostgreSQL 16's pg_input_is_valid: what float8 input accepts, by pattern.
+  tryDouble: (expression) =>
+    `CASE WHEN ${expression} ~* '^[+-]?(([0-9]+[.]?[0-9]*|[.][0-9]+)(e[+-]?[0-9]+)?|inf|infinity|nan)$' THEN CAST(${expression} AS DOUBLE PRECISION) END`,
+};
 
 /**
- * BigQuery GoogleSQL: backquoted identifiers, `FLOAT64`, `STRING`.
+ * BigQuery GoogleSQL: backquoted identifiers, `FLOAT64`, `STRING`, `TRIM(x, chars)`, `SAFE_CAST`.
  *
  * @example
  * ```ts
@@ -87,17 +131,24 @@ export const bigQueryDialect: SqlDialect = {
   doubleType: 'FLOAT64',
   textType: 'STRING',
   sum: (expression) => `SUM(${expression})`,
+  trimBlanks: (expression) => `TRIM(${expression}, ' \t')`,
+  tryDouble: (expression) => `SAFE_CAST(${expression} AS FLOAT64)`,
 };
 
 /**
- * Snowflake: ANSI identifiers, `DOUBLE`, `VARCHAR`.
+ * Snowflake: ANSI identifiers, `DOUBLE`, `VARCHAR`, `TRIM(x, chars)`.
  *
  * @example
  * ```ts
  * snowflakeDialect.doubleType; // DOUBLE
  * ```
  */
-export const snowflakeDialect: SqlDialect = { ...ansiDialect, name: 'snowflake', doubleType: 'DOUBLE' };
+export const snowflakeDialect: SqlDialect = {
+  ...ansiDialect,
+  name: 'snowflake',
+  doubleType: 'DOUBLE',
+  trimBlanks: (expression) => `TRIM(${expression}, ' \t')`,
+};
 
 /**
  * Trino / Presto / Athena: ANSI identifiers, `DOUBLE`, `VARCHAR`.

@@ -9,7 +9,8 @@ import {
   missingValueError,
   resolveMissingPolicy,
 } from '../sources/missing';
-import { stringLiteral } from './dialect';
+import { type CastFailureLocator, type DeclaredCast, explainCastFailures } from './cast-check';
+import { stringLiteral, trimBlanksSql } from './dialect';
 import type { SqlColumn, SqlEngine } from './engine';
 
 /** Keys shared by the `duckdb` and `sql` sources: what to read, renames, types, missing values, pushdown. */
@@ -77,6 +78,8 @@ export async function buildSqlRelation(
     label: string;
     /** Disjoint parts of `sql` as `<reader> WHERE <condition>` (see {@link SqlRelation.parts}). */
     parts?: string[];
+    /** Finds a failed declared cast's cell as `file:line` (a CSV file's scan); else a row is named. */
+    locateCastFailure?: CastFailureLocator;
   },
 ): Promise<SqlRelation> {
   const { dialect } = engine;
@@ -141,6 +144,7 @@ export async function buildSqlRelation(
   const numericColumns = new Set<string>();
   const missing = resolveMissingPolicy(spec.missing);
   const markers = missing.markers.map(stringLiteral).join(', ');
+  const casts: DeclaredCast[] = [];
   const select = sourceNames
     .map((name, k) => {
       const target = columnNames[k] as string;
@@ -150,17 +154,25 @@ export async function buildSqlRelation(
       // Missing markers (`NA`, empty, or missing.markers) in non-numeric columns become NULL in the engine,
       // so loads, pushdown and the file source count the same missing cells.
       if (!numeric && markers !== '')
-        expression = `CASE WHEN TRIM(CAST(${expression} AS ${dialect.textType})) IN (${markers}) THEN NULL ELSE ${expression} END`;
+        expression = `CASE WHEN ${trimBlanksSql(dialect, `CAST(${expression} AS ${dialect.textType})`)} IN (${markers}) THEN NULL ELSE ${expression} END`;
       // Text declared as number/binary is cast in the engine, so pushdown and loads see the same values.
-      if ((declared === 'number' || declared === 'binary') && !numeric)
+      if ((declared === 'number' || declared === 'binary') && !numeric) {
         expression = `CAST(${expression} AS ${dialect.doubleType})`;
+        casts.push({ source: name, name: target, declared });
+      }
       // Declared strings stay numbers in the engine and are rendered with String() when loaded.
       if (declared === 'number' || declared === 'binary' || numeric) numericColumns.add(target);
       return `${expression} AS ${dialect.quoteIdentifier(target)}`;
     })
     .join(', ');
+  // A failing cast (text that is not a number in a declared column) is explained by column and place.
   return {
-    engine,
+    engine: explainCastFailures(engine, casts, {
+      base,
+      label,
+      markers: missing.markers,
+      locate: fromSql?.locateCastFailure,
+    }),
     from: `(SELECT ${select} FROM ${base}) AS impact_source`,
     columnNames,
     numericColumns,
