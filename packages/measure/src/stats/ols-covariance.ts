@@ -1,5 +1,5 @@
 import { MeasureError } from '../errors';
-import { BLOCK_ROWS, blockLeverage, crossProducts } from './ols-passes';
+import type { CentredBasis } from './ols-passes';
 import type { CovarianceSpec } from './ols-types';
 
 /** A·M·A for symmetric p×p row-major A and M. */
@@ -28,15 +28,17 @@ function sandwich(a: Float64Array, meat: Float64Array, p: number): Float64Array 
   return out;
 }
 
-/** What the covariance estimators of {@link fitOls} need from the fit. */
+/** What the covariance estimators of {@link fitOls} need from the fit, in its centred basis. */
 export interface CovarianceInputs {
-  /** Design columns as fitted (√w-scaled for WLS) and their constant values. */
-  columns: Float64Array[];
-  constants: (number | null)[];
-  /** (X'X)⁻¹ from the fit's Cholesky factor. */
-  xtxInverse: Float64Array;
-  /** √w·e_i, the residual the estimators use. */
-  weightedResidual: (i: number) => number;
+  /** The basis of the fit (centred varying columns, the constant as its value). */
+  basis: CentredBasis;
+  /** (X̃'WX̃)⁻¹ in that basis. */
+  inverse: Float64Array;
+  /** Σ ω_i x̃_i x̃_i' from the residual pass; present exactly for HC0–HC3. */
+  meat?: Float64Array;
+  /** Unweighted residuals y − Xβ̂ and the weights (null for OLS): the score of row i is w_i e_i x̃_i. */
+  residuals: Float64Array;
+  weights: Float64Array | null;
   rss: number;
   n: number;
   p: number;
@@ -44,7 +46,8 @@ export interface CovarianceInputs {
 }
 
 /**
- * The p×p coefficient covariance of {@link fitOls} under `spec`, and the cluster count for `cluster`.
+ * The p×p coefficient covariance of {@link fitOls} under `spec` in the fit's centred basis (the caller maps
+ * it back to the design's), and the cluster count for `cluster`.
  *
  * @example
  * ```ts
@@ -55,16 +58,23 @@ export function coefficientCovariance(
   covarianceSpec: CovarianceSpec,
   inputs: CovarianceInputs,
 ): { covariance: Float64Array; clusterCount?: number } {
+  const { inverse, meat, n, p, dfResidual } = inputs;
   switch (covarianceSpec.type) {
     case 'classical': {
-      const sigma2 = inputs.rss / inputs.dfResidual;
-      return { covariance: inputs.xtxInverse.map((value) => value * sigma2) };
+      const sigma2 = inputs.rss / dfResidual;
+      return { covariance: inverse.map((value) => value * sigma2) };
     }
     case 'HC0':
     case 'HC1':
     case 'HC2':
-    case 'HC3':
-      return { covariance: heteroskedasticCovariance(covarianceSpec, inputs) };
+    case 'HC3': {
+      // White's sandwich (the residual pass always accumulates the meat for these types); HC1 adds n/(n − p).
+      const covariance = sandwich(inverse, meat as Float64Array, p);
+      const factor = n / dfResidual;
+      return {
+        covariance: covarianceSpec.type === 'HC1' ? covariance.map((value) => value * factor) : covariance,
+      };
+    }
     case 'cluster':
       return clusterCovariance(covarianceSpec, inputs);
     case 'hac':
@@ -72,30 +82,19 @@ export function coefficientCovariance(
   }
 }
 
-/** HC0–HC3: the White sandwich with ω_i from the (leverage-adjusted) squared residuals. */
-function heteroskedasticCovariance(
-  covarianceSpec: { type: 'HC0' | 'HC1' | 'HC2' | 'HC3' },
-  inputs: CovarianceInputs,
-): Float64Array {
-  const { columns, constants, xtxInverse, weightedResidual, n, p, dfResidual } = inputs;
-  const power = covarianceSpec.type === 'HC2' ? 1 : covarianceSpec.type === 'HC3' ? 2 : 0;
-  const leverage = power > 0 ? new Float64Array(BLOCK_ROWS) : null;
-  const scratch = power > 0 ? new Float64Array(BLOCK_ROWS) : null;
-  // ω_i = (√w e_i)², over (1 − h_ii) (HC2) or (1 − h_ii)² (HC3), computed block by block for the meat.
-  const fillOmega = (start: number, end: number, omega: Float64Array): void => {
-    for (let i = start; i < end; i++) omega[i - start] = weightedResidual(i) ** 2;
-    if (leverage && scratch) {
-      blockLeverage(columns, constants, xtxInverse, start, end, leverage, scratch);
-      for (let i = 0; i < end - start; i++)
-        omega[i] = (omega[i] as number) / (1 - (leverage[i] as number)) ** power;
-    }
-  };
-  let covariance = sandwich(xtxInverse, crossProducts(columns, constants, n, fillOmega), p);
-  if (covarianceSpec.type === 'HC1') {
-    const factor = n / dfResidual;
-    covariance = covariance.map((value) => value * factor);
+/** Row scores w_i e_i x̃_ij of column j, added into `out[g(i)·p + j]` (or `out[i]` without `ids`). */
+function addScores(inputs: CovarianceInputs, j: number, ids: Int32Array | null, out: Float64Array): void {
+  const { basis, residuals, weights, n, p } = inputs;
+  const column = basis.columns[j] as Float64Array;
+  const isConstant = j === basis.constantIndex;
+  const shift = basis.shifts[j] as number;
+  const constant = basis.constant;
+  for (let i = 0; i < n; i++) {
+    const we = weights ? (weights[i] as number) * (residuals[i] as number) : (residuals[i] as number);
+    const value = (isConstant ? constant : (column[i] as number) - shift) * we;
+    const cell = ids ? (ids[i] as number) * p + j : i;
+    out[cell] = (out[cell] as number) + value;
   }
-  return covariance;
 }
 
 /** CR1 cluster-robust covariance with the G/(G−1)·(N−1)/(N−K) factor. */
@@ -103,7 +102,7 @@ function clusterCovariance(
   covarianceSpec: { type: 'cluster'; clusters: Int32Array | readonly string[] },
   inputs: CovarianceInputs,
 ): { covariance: Float64Array; clusterCount: number } {
-  const { columns, xtxInverse, weightedResidual, n, p } = inputs;
+  const { inverse, n, p } = inputs;
   const { ids, count } = clusterIds(covarianceSpec.clusters, n);
   if (count < 2) {
     throw new MeasureError(
@@ -113,13 +112,7 @@ function clusterCovariance(
     );
   }
   const scores = new Float64Array(count * p);
-  for (let j = 0; j < p; j++) {
-    const column = columns[j] as Float64Array;
-    for (let i = 0; i < n; i++) {
-      const g = ids[i] as number;
-      scores[g * p + j] = (scores[g * p + j] as number) + (column[i] as number) * weightedResidual(i);
-    }
-  }
+  for (let j = 0; j < p; j++) addScores(inputs, j, ids, scores);
   const meat = new Float64Array(p * p);
   for (let g = 0; g < count; g++)
     for (let a = 0; a < p; a++) {
@@ -128,7 +121,7 @@ function clusterCovariance(
         meat[a * p + b] = (meat[a * p + b] as number) + sa * (scores[g * p + b] as number);
     }
   const factor = (count / (count - 1)) * ((n - 1) / (n - p));
-  const covariance = sandwich(xtxInverse, meat, p).map((value) => value * factor);
+  const covariance = sandwich(inverse, meat, p).map((value) => value * factor);
   return { covariance, clusterCount: count };
 }
 
@@ -137,7 +130,7 @@ function hacCovariance(
   covarianceSpec: { type: 'hac'; maxLags: number },
   inputs: CovarianceInputs,
 ): Float64Array {
-  const { columns, xtxInverse, weightedResidual, n, p } = inputs;
+  const { inverse, n, p } = inputs;
   const maxLags = covarianceSpec.maxLags;
   if (!(Number.isInteger(maxLags) && maxLags >= 0 && maxLags < n)) {
     throw new MeasureError(
@@ -146,9 +139,11 @@ function hacCovariance(
       { parameter: 'maxLags' },
     );
   }
-  const scores: Float64Array[] = columns.map((column) =>
-    column.map((value, i) => value * weightedResidual(i)),
-  );
+  const scores = Array.from({ length: p }, (_, j) => {
+    const column = new Float64Array(n);
+    addScores(inputs, j, null, column);
+    return column;
+  });
   const meat = new Float64Array(p * p);
   for (let lag = 0; lag <= maxLags; lag++) {
     const weight = lag === 0 ? 1 : 1 - lag / (maxLags + 1);
@@ -164,7 +159,7 @@ function hacCovariance(
       }
     }
   }
-  return sandwich(xtxInverse, meat, p);
+  return sandwich(inverse, meat, p);
 }
 
 function clusterIds(clusters: Int32Array | readonly string[], n: number): { ids: Int32Array; count: number } {

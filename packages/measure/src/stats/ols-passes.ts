@@ -1,12 +1,19 @@
 /**
- * The two blocked passes behind {@link fitOls}: cross products (X'X and X'y) in one pass, then fitted
- * values, residuals, leverages and the heteroskedasticity-robust meat in a second one. Rows are processed
- * in blocks that stay in cache, several column pairs share each load, and a column that is constant (the
- * intercept) never enters a per-row product: its entries come from column sums.
+ * The two blocked passes behind {@link fitOls}. Pass one accumulates the centred cross products of the
+ * varying columns and y (X'X and X'y about their means, from which the intercept follows); pass two writes
+ * fitted values and residuals and, for HC0–HC3, accumulates the robust meat with the leverages. Each block
+ * of rows is swept once by a row kernel specialised to the column count (ols-kernels.ts) or, for wide
+ * designs, by column-pair loops over cached copies of the block; only upper triangles are accumulated, and
+ * a constant column (the intercept) never enters a per-row product.
+ *
+ * Centring in one read: a block's sums are taken about the running means of the blocks before it (the
+ * first block about its own mean), d = x − m, and merged exactly: C += Σ w d_a d_b − D_a D_b / W and
+ * m += D / W, with D = Σ w d over the block and W the weight so far (the updating formula of Chan, Golub &
+ * LeVeque, 1983). A regressor with mean 1e6 and sd 1 loses nothing, where raw sums lose twelve digits.
  */
 
-/** Rows per block: every column's block, and the block buffers, stay in cache. */
-export const BLOCK_ROWS = 2048;
+import { BLOCK_ROWS, BlockDots } from './ols-fallback';
+import { leverForm, momentKernel, residualKernel } from './ols-kernels';
 
 /** The constant value of a column, or null when two rows differ. */
 export function constantValue(column: Float64Array, n: number): number | null {
@@ -15,206 +22,173 @@ export function constantValue(column: Float64Array, n: number): number | null {
   return n > 0 ? first : null;
 }
 
-/**
- * Add `Σ_{i∈block} a[i − aOffset]·b_t[i]` for the columns `b_t = bs[t]` into `out[outIndex[t]]`, four at a
- * time so that each value of `a` is loaded once per four products.
- */
-function dots(
-  a: Float64Array,
-  aOffset: number,
-  bs: readonly Float64Array[],
-  outIndex: readonly number[],
-  out: Float64Array,
-  start: number,
-  end: number,
-): void {
-  let t = 0;
-  for (; t + 4 <= bs.length; t += 4) {
-    const b0 = bs[t] as Float64Array;
-    const b1 = bs[t + 1] as Float64Array;
-    const b2 = bs[t + 2] as Float64Array;
-    const b3 = bs[t + 3] as Float64Array;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let i = start; i < end; i++) {
-      const v = a[i - aOffset] as number;
-      s0 += v * (b0[i] as number);
-      s1 += v * (b1[i] as number);
-      s2 += v * (b2[i] as number);
-      s3 += v * (b3[i] as number);
-    }
-    out[outIndex[t] as number] = (out[outIndex[t] as number] as number) + s0;
-    out[outIndex[t + 1] as number] = (out[outIndex[t + 1] as number] as number) + s1;
-    out[outIndex[t + 2] as number] = (out[outIndex[t + 2] as number] as number) + s2;
-    out[outIndex[t + 3] as number] = (out[outIndex[t + 3] as number] as number) + s3;
-  }
-  for (; t < bs.length; t++) {
-    const b = bs[t] as Float64Array;
-    let s = 0;
-    for (let i = start; i < end; i++) s += (a[i - aOffset] as number) * (b[i] as number);
-    out[outIndex[t] as number] = (out[outIndex[t] as number] as number) + s;
-  }
+/** Copy the upper triangle of a k×k row-major matrix onto its lower one. */
+export function symmetrize(matrix: Float64Array, k: number): void {
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) matrix[a * k + b] = matrix[b * k + a] as number;
 }
 
-/** Sum of `a[i − offset]` over the block. */
-function blockSum(a: Float64Array, offset: number, start: number, end: number): number {
-  let s = 0;
-  for (let i = start; i < end; i++) s += a[i - offset] as number;
-  return s;
+/** Outputs of {@link momentPass}. */
+export interface MomentPass {
+  /** Weighted means of the arrays (zeros when not centring). */
+  means: Float64Array;
+  /** Σ w (x_a − m_a)(x_b − m_b) (raw Σ w x_a x_b when not centring), k×k row-major, symmetric. */
+  products: Float64Array;
+  /** Σ w (n without weights). */
+  weightSum: number;
 }
 
 /**
- * `Σ_i ω_i x_ia x_ib` over all column pairs (ω ≡ 1 when `omega` is null), as a symmetric k×k row-major
- * matrix, with `constants[a]` the value of a constant column (its column array is then never read).
- * `omega`, when given, is filled block by block by `fillOmega(start, end, buffer)`.
+ * Pass one: weighted means and centred cross products of `arrays` (the varying design columns, then y) in
+ * one blocked read (see the file comment). With `centre` false (a design without a constant column, where
+ * centring would change the model) the raw sums Σ w x_a x_b.
  */
-export function crossProducts(
-  columns: readonly Float64Array[],
-  constants: readonly (number | null)[],
+export function momentPass(
+  arrays: readonly Float64Array[],
+  weights: Float64Array | null,
   n: number,
-  fillOmega?: (start: number, end: number, buffer: Float64Array) => void,
-): Float64Array {
-  const k = columns.length;
-  const out = new Float64Array(k * k);
-  const varying = [...Array(k).keys()].filter((a) => constants[a] === null);
+  centre: boolean,
+): MomentPass {
+  const k = arrays.length;
+  const means = new Float64Array(k);
+  const products = new Float64Array(k * k);
+  const shifts = new Float64Array(k);
   const sums = new Float64Array(k);
-  let omegaSum = 0;
-  const omega = fillOmega ? new Float64Array(BLOCK_ROWS) : null;
-  const weighted = fillOmega ? new Float64Array(BLOCK_ROWS) : null;
-  // For each varying a: the varying b ≤ a and the out cells they add to.
-  const partners = varying.map((_, position) => varying.slice(0, position + 1));
-  const partnerColumns = partners.map((list) => list.map((b) => columns[b] as Float64Array));
-  const partnerCells = varying.map((a, position) => (partners[position] as number[]).map((b) => a * k + b));
+  const block = new Float64Array(k * k);
+  const kernel = momentKernel(k, weights !== null);
+  const fallback = kernel ? null : new BlockDots(k);
+  let weightSum = 0;
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
-    if (omega) {
-      fillOmega?.(start, end, omega);
-      omegaSum += blockSum(omega, start, start, end);
+    let blockWeight = end - start;
+    if (weights) {
+      blockWeight = 0;
+      for (let i = start; i < end; i++) blockWeight += weights[i] as number;
+      if (!(blockWeight > 0)) continue; // every row has weight 0: nothing to add
     }
-    varying.forEach((a, position) => {
-      const column = columns[a] as Float64Array;
-      let source = column;
-      let offset = 0;
-      if (omega && weighted) {
-        for (let i = start; i < end; i++)
-          weighted[i - start] = (column[i] as number) * (omega[i - start] as number);
-        source = weighted;
-        offset = start;
+    const first = weightSum === 0;
+    if (centre && first) firstBlockMeans(arrays, weights, start, end, blockWeight, shifts);
+    else if (centre) shifts.set(means);
+    if (kernel) kernel(arrays, weights, start, end, shifts, sums, block);
+    else fallback?.moments(arrays, weights, start, end, shifts, sums, block);
+    const total = weightSum + blockWeight;
+    for (let a = 0; a < k; a++)
+      for (let b = a; b < k; b++) {
+        const cell = a * k + b;
+        const correction = centre ? ((sums[a] as number) * (sums[b] as number)) / total : 0;
+        products[cell] = (products[cell] as number) + ((block[cell] as number) - correction);
       }
-      sums[a] = (sums[a] as number) + blockSum(source, offset, start, end);
-      dots(
-        source,
-        offset,
-        partnerColumns[position] as Float64Array[],
-        partnerCells[position] as number[],
-        out,
-        start,
-        end,
-      );
-    });
+    if (centre) for (let a = 0; a < k; a++) means[a] = (shifts[a] as number) + (sums[a] as number) / total;
+    weightSum = total;
   }
-  const total = omega ? omegaSum : n;
-  for (let a = 0; a < k; a++) {
-    const ca = constants[a];
-    if (ca === null || ca === undefined) continue;
-    for (let b = 0; b < k; b++) {
-      const cb = constants[b];
-      // Σ ω c_a x_b  (both constant: c_a c_b Σ ω)
-      const value = cb === null || cb === undefined ? ca * (sums[b] as number) : ca * cb * total;
-      out[Math.max(a, b) * k + Math.min(a, b)] = value;
-    }
-  }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) out[b * k + a] = out[a * k + b] as number;
-  return out;
+  symmetrize(products, k);
+  return { means, products, weightSum };
+}
+
+/** The first block's own (weighted) means, the shifts its sums are taken about. */
+function firstBlockMeans(
+  arrays: readonly Float64Array[],
+  weights: Float64Array | null,
+  start: number,
+  end: number,
+  blockWeight: number,
+  out: Float64Array,
+): void {
+  arrays.forEach((source, a) => {
+    let sum = 0;
+    if (weights) for (let i = start; i < end; i++) sum += (weights[i] as number) * (source[i] as number);
+    else for (let i = start; i < end; i++) sum += source[i] as number;
+    out[a] = sum / blockWeight;
+  });
+}
+
+/**
+ * The basis pass two works in: `x̃_j = x_j − shifts[j]` for the varying columns, the constant column as
+ * its value. Coefficients and covariances in this basis map back to the design's in fitOls.
+ */
+export interface CentredBasis {
+  columns: readonly Float64Array[];
+  /** Column indices that vary. */
+  varying: readonly number[];
+  /** Per column: the mean subtracted (0 for the constant column, and for every column without centring). */
+  shifts: Float64Array;
+  /** Index of the constant column the others are centred against, or -1. */
+  constantIndex: number;
+  /** Its value. */
+  constant: number;
+}
+
+/** What pass two should accumulate besides residuals: the HC meat, with leverages for HC2/HC3. */
+export interface MeatRequest {
+  /** 0 (HC0/HC1), 1 (HC2: ω/(1 − h)) or 2 (HC3: ω/(1 − h)²). */
+  power: 0 | 1 | 2;
+  /** (X̃'WX̃)⁻¹ in the centred basis, for the leverages. */
+  inverse: Float64Array;
 }
 
 /** Outputs of {@link residualPass}. */
 export interface ResidualPass {
   fitted: Float64Array;
   residuals: Float64Array;
-  /** Σ (√w e)². */
+  /** Σ w e². */
   rss: number;
+  /** Σ ω_i x̃_i x̃_i' (p×p, row-major, symmetric) with ω_i = (w_i e_i)² / (1 − h_i)^power, when requested. */
+  meat?: Float64Array;
 }
 
 /**
- * Fitted values `Xβ` and residuals `y − Xβ` (unweighted scale) in one blocked pass, with the residual sum of
- * squares on the weighted scale (`root` = √w, or null).
+ * Pass two: fitted values `X̃β̃` and residuals `y − X̃β̃` (unweighted scale) in one blocked read, with the
+ * weighted residual sum of squares and, when `meat` is given, the heteroskedasticity-robust meat.
  */
 export function residualPass(
-  columns: readonly Float64Array[],
-  constants: readonly (number | null)[],
+  basis: CentredBasis,
   beta: Float64Array,
   y: Float64Array,
-  root: Float64Array | null,
+  weights: Float64Array | null,
   n: number,
+  meat?: MeatRequest,
 ): ResidualPass {
+  const { columns, varying, shifts, constantIndex, constant } = basis;
   const p = columns.length;
+  const q = varying.length;
   const fitted = new Float64Array(n);
   const residuals = new Float64Array(n);
-  let intercept = 0;
-  const varying: number[] = [];
-  for (let j = 0; j < p; j++) {
-    const c = constants[j];
-    if (c === null || c === undefined) varying.push(j);
-    else intercept += c * (beta[j] as number);
-  }
-  let rss = 0;
+  const varyingColumns = varying.map((j) => columns[j] as Float64Array);
+  const varyingShifts = Float64Array.from(varying, (j) => shifts[j] as number);
+  const varyingBeta = Float64Array.from(varying, (j) => beta[j] as number);
+  const offset = constantIndex >= 0 ? constant * (beta[constantIndex] as number) : 0;
+  const power = meat ? meat.power : -1;
+  const lever =
+    meat && meat.power > 0
+      ? leverForm(meat.inverse, p, varying, constantIndex, constant)
+      : new Float64Array(1 + q + q * q);
+  const out = new Float64Array(2 + q + q * q);
+  const totals = new Float64Array(2 + q + q * q);
+  const kernel = residualKernel(q, weights !== null, power);
+  const fallback = kernel ? null : new BlockDots(q);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
-    fitted.fill(intercept, start, end);
-    for (const j of varying) {
-      const column = columns[j] as Float64Array;
-      const b = beta[j] as number;
-      for (let i = start; i < end; i++) fitted[i] = (fitted[i] as number) + b * (column[i] as number);
-    }
-    for (let i = start; i < end; i++) {
-      const e = (y[i] as number) - (fitted[i] as number);
-      residuals[i] = e;
-      const we = root ? e * (root[i] as number) : e;
-      rss += we * we;
-    }
+    const args = [varyingColumns, y, weights, start, end, varyingShifts, varyingBeta, offset, lever] as const;
+    if (kernel) kernel(...args, fitted, residuals, out);
+    else fallback?.residuals(...args, power, fitted, residuals, out);
+    for (let c = 0; c < out.length; c++) totals[c] = (totals[c] as number) + (out[c] as number);
   }
-  return { fitted, residuals, rss };
-}
-
-/**
- * Leverages `h_i = x̃_i'(X̃'X̃)⁻¹x̃_i` of the rows `start…end` into `out[0…]`, for (scaled) columns with
- * constants handled as scalars.
- */
-export function blockLeverage(
-  columns: readonly Float64Array[],
-  constants: readonly (number | null)[],
-  xtxInverse: Float64Array,
-  start: number,
-  end: number,
-  out: Float64Array,
-  scratch: Float64Array,
-): void {
-  const p = columns.length;
-  out.fill(0, 0, end - start);
-  for (let a = 0; a < p; a++) {
-    scratch.fill(0, 0, end - start);
-    for (let b = 0; b < p; b++) {
-      const m = xtxInverse[a * p + b] as number;
-      const cb = constants[b];
-      if (cb !== null && cb !== undefined) {
-        const value = m * cb;
-        for (let i = 0; i < end - start; i++) scratch[i] = (scratch[i] as number) + value;
-      } else {
-        const column = columns[b] as Float64Array;
-        for (let i = start; i < end; i++)
-          scratch[i - start] = (scratch[i - start] as number) + m * (column[i] as number);
-      }
-    }
-    const ca = constants[a];
-    if (ca !== null && ca !== undefined) {
-      for (let i = 0; i < end - start; i++) out[i] = (out[i] as number) + ca * (scratch[i] as number);
-    } else {
-      const column = columns[a] as Float64Array;
-      for (let i = start; i < end; i++)
-        out[i - start] = (out[i - start] as number) + (column[i] as number) * (scratch[i - start] as number);
-    }
+  const rss = totals[0] as number;
+  if (!meat) return { fitted, residuals, rss };
+  const full = new Float64Array(p * p);
+  for (let s = 0; s < q; s++)
+    for (let t = s; t < q; t++)
+      full[(varying[s] as number) * p + (varying[t] as number)] = totals[2 + q + s * q + t] as number;
+  if (constantIndex >= 0) {
+    full[constantIndex * p + constantIndex] = constant * constant * (totals[1] as number);
+    for (let t = 0; t < q; t++)
+      full[constantIndex * p + (varying[t] as number)] = constant * (totals[2 + t] as number);
   }
+  // Each off-diagonal pair was written to one of its two cells: fill both.
+  for (let a = 0; a < p; a++)
+    for (let b = 0; b < a; b++) {
+      const value = (full[a * p + b] as number) + (full[b * p + a] as number);
+      full[a * p + b] = value;
+      full[b * p + a] = value;
+    }
+  return { fitted, residuals, rss, meat: full };
 }
