@@ -106,23 +106,26 @@ export class ProductBaseline {
         (this.cartBases[i] as number) * Math.exp(sensitivity.conversion * (quality - 0.5)),
       );
     }
-    this.fill(untreated, () => undefined);
+    this.fill(untreated, 0, n, () => undefined);
     this.untreated = untreated;
   }
 
   /**
    * Write into `parameters` the treated parameters (Y1) of every product under a treatment whose
-   * intensity for product i is `intensities[i]` (size × ramp × category multiplier).
+   * intensity for product i is `intensities[i]` (size × ramp × category multiplier), or only of
+   * products `from … to − 1`.
    */
   fillTreated(
     parameters: ProductParameters,
     target: TreatmentTarget,
     multiplicative: boolean,
     intensities: Float64Array,
+    from = 0,
+    to = this.catalog.size,
   ): void {
     const sensitivity = this.config.catalog.quality_sensitivity;
     parameters.additiveImpressions = target === 'impressions' && !multiplicative;
-    this.fill(parameters, (i, values) => {
+    this.fill(parameters, from, to, (i, values) => {
       const intensity = intensities[i] as number;
       switch (target) {
         case 'impressions':
@@ -171,8 +174,13 @@ export class ProductBaseline {
     });
   }
 
-  /** Fill `parameters` from the untreated values of each product as changed by `change`. */
-  private fill(parameters: ProductParameters, change: (i: number, values: ProductValues) => void): void {
+  /** Fill `parameters` from the untreated values of products `from … to − 1` as changed by `change`. */
+  private fill(
+    parameters: ProductParameters,
+    from: number,
+    to: number,
+    change: (i: number, values: ProductValues) => void,
+  ): void {
     const values: ProductValues = {
       visitProbability: 0,
       cartProbability: 0,
@@ -183,7 +191,7 @@ export class ProductBaseline {
       impressionFactor: 1,
       impressionShift: 0,
     };
-    for (let i = 0; i < this.catalog.size; i += 1) {
+    for (let i = from; i < to; i += 1) {
       values.visitProbability = this.visitProbabilities[i] as number;
       values.cartProbability = this.cartProbabilities[i] as number;
       values.orderProbability = this.orderRates[i] as number;

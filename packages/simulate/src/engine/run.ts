@@ -7,6 +7,7 @@ import { type GroundTruth, GroundTruthSchema } from '../ground-truth/schema';
 import { normalQuantile } from '../random/distributions';
 import { cellFirstWord, cellLastWord, cellSubindexWord, cellUniforms, streamKey } from '../random/prng';
 import { assignTreatment } from '../treatment/assignment';
+import { addBlockCounts, addRevenueInOrder, type BlockOutputs, type GroundTruthSums } from './blocks';
 import { FunnelDraw, FunnelStage, IMPRESSION_MEAN } from './funnel';
 import { ProductBaseline, type ProductParameters, REDRAW_FROM } from './product-parameters';
 
@@ -94,6 +95,8 @@ export class SimulationRun {
   /** Treated parameters (Y1) at intensity `effectScales × treatedRamp`; refilled when the ramp changes. */
   private readonly treatedParameters: ProductParameters;
   private treatedRamp = Number.NaN;
+  private treatedFrom = 0;
+  private treatedTo = 0;
   private readonly redrawFrom: number;
   private readonly untreatedOutcome = new Float64Array(METRIC_COUNT);
   private readonly rampDays: number;
@@ -105,6 +108,8 @@ export class SimulationRun {
   private readonly productDiffs: Float64Array;
   private readonly daysDone: Uint8Array;
   private daysDoneCount = 0;
+  /** In block mode, where the revenue of the unobserved world goes (post-period days × products). */
+  private counterfactualRevenue: Float64Array | undefined;
 
   constructor(config: SimulationConfig) {
     this.config = config;
@@ -145,12 +150,15 @@ export class SimulationRun {
     this.daysDone = new Uint8Array(this.calendar.dayCount);
   }
 
-  /** The treated parameters at this ramp (0 < ramp ≤ 1), recomputed only when the ramp changes. */
-  private treatedAt(ramp: number): ProductParameters {
+  /**
+   * The treated parameters at this ramp (0 < ramp ≤ 1) for products `from … to − 1`, recomputed only
+   * when the ramp or the range changes.
+   */
+  private treatedAt(ramp: number, from: number, to: number): ProductParameters {
     const treatment = this.config.treatment;
-    if (treatment && ramp !== this.treatedRamp) {
+    if (treatment && (ramp !== this.treatedRamp || from !== this.treatedFrom || to !== this.treatedTo)) {
       const intensities = this.intensities;
-      for (let i = 0; i < this.catalog.size; i += 1) {
+      for (let i = from; i < to; i += 1) {
         intensities[i] = (this.effectScales[i] as number) * ramp;
       }
       this.baseline.fillTreated(
@@ -158,8 +166,12 @@ export class SimulationRun {
         treatment.metric,
         treatment.effect.type === 'multiplicative',
         intensities,
+        from,
+        to,
       );
       this.treatedRamp = ramp;
+      this.treatedFrom = from;
+      this.treatedTo = to;
     }
     return this.treatedParameters;
   }
@@ -177,7 +189,15 @@ export class SimulationRun {
     }
     this.daysDone[day] = 1;
     this.daysDoneCount += 1;
-    const n = this.catalog.size;
+    this.fillCells(day, columns, offset, 0, this.catalog.size);
+  }
+
+  /**
+   * Generate day `day` for products `from … to − 1` into `columns` at rows `offset + from … offset + to − 1`,
+   * adding to the ground-truth sums; in block mode (see {@link SimulationRun.fillBlock}) the revenue of
+   * the world not observed is also recorded, for the merge to sum revenue in the sequential order.
+   */
+  private fillCells(day: number, columns: DayColumns, offset: number, from: number, to: number): void {
     const funnel = this.funnel;
     const uniforms = funnel.uniforms;
     const outcome = funnel.outcome;
@@ -194,7 +214,7 @@ export class SimulationRun {
     const lastWords = this.lastWords;
     const treatedFlags = this.treated;
     const base = this.baseline.untreated;
-    const treated = post === 1 ? this.treatedAt(ramp) : base;
+    const treated = post === 1 ? this.treatedAt(ramp, from, to) : base;
     const {
       unitPrices: treatedPrices,
       qualityScores: treatedQualities,
@@ -207,14 +227,18 @@ export class SimulationRun {
     const { impressions, visits, add_to_cart: carts, orders, units, revenue } = columns;
     // Columns that do not depend on the draws are written in bulk; treated post-period rows then
     // overwrite price and quality_score with their treated values.
-    columns.day.fill(day, offset, offset + n);
-    columns.post.fill(post, offset, offset + n);
-    columns.treated.set(treatedFlags, offset);
-    if (post === 1) columns.enriched.set(treatedFlags, offset);
-    else columns.enriched.fill(0, offset, offset + n);
-    columns.price.set(prices, offset);
-    columns.quality_score.set(qualityScores, offset);
-    for (let i = 0; i < n; i += 1) {
+    const whole = from === 0 && to === treatedFlags.length;
+    const flags = whole ? treatedFlags : treatedFlags.subarray(from, to);
+    columns.day.fill(day, offset + from, offset + to);
+    columns.post.fill(post, offset + from, offset + to);
+    columns.treated.set(flags, offset + from);
+    if (post === 1) columns.enriched.set(flags, offset + from);
+    else columns.enriched.fill(0, offset + from, offset + to);
+    columns.price.set(whole ? prices : prices.subarray(from, to), offset + from);
+    columns.quality_score.set(whole ? qualityScores : qualityScores.subarray(from, to), offset + from);
+    const counterfactual = this.counterfactualRevenue;
+    const counterfactualOffset = (day - this.treatmentStartDay) * treatedFlags.length;
+    for (let i = from; i < to; i += 1) {
       const row = offset + i;
       cellUniforms(firstWords[i] as number, lastWords[i] as number, dayWord, uniforms, UNIFORMS_PER_CELL);
       funnel.startCell();
@@ -231,6 +255,10 @@ export class SimulationRun {
         parameters[IMPRESSION_MEAN] = treatedMean;
         funnel.draw(redrawFrom, treated, i);
         this.accumulate(i, isTreated);
+        if (counterfactual !== undefined) {
+          counterfactual[counterfactualOffset + i] =
+            isTreated === 1 ? (untreated[5] as number) : (outcome[5] as number);
+        }
         if (isTreated === 1) {
           columns.price[row] = treatedPrices[i] as number;
           columns.quality_score[row] = treatedQualities[i] as number;
@@ -245,6 +273,57 @@ export class SimulationRun {
       units[row] = outcome[4] as number;
       revenue[row] = outcome[5] as number;
     }
+  }
+
+  /**
+   * Block mode, for runs split over threads: generate every day of products `from … to − 1` into
+   * `columns` (row day × n + i), then write the block's outputs (see {@link BlockOutputs}). A block's
+   * outcomes are those of `fillDay`, bit for bit, since every cell has its own stream. `onDay` is called
+   * after each day (progress).
+   */
+  fillBlock(from: number, to: number, columns: DayColumns, outputs: BlockOutputs, onDay?: () => void): void {
+    const n = this.catalog.size;
+    const sums = [this.diffTreated, this.untreatedTreated, this.diffAll, this.untreatedAll];
+    for (const sum of sums) sum.fill(0);
+    this.productDiffs.fill(0, from * METRIC_COUNT, to * METRIC_COUNT);
+    this.counterfactualRevenue = outputs.counterfactualRevenue;
+    try {
+      for (let day = 0; day < this.calendar.dayCount; day += 1) {
+        this.fillCells(day, columns, day * n, from, to);
+        onDay?.();
+      }
+    } finally {
+      this.counterfactualRevenue = undefined;
+    }
+    sums.forEach((sum, s) => {
+      outputs.sums.set(sum, outputs.sumsOffset + s * METRIC_COUNT);
+    });
+    outputs.productDiffs.set(
+      this.productDiffs.subarray(from * METRIC_COUNT, to * METRIC_COUNT),
+      from * METRIC_COUNT,
+    );
+  }
+
+  /**
+   * Take over the outputs of blocks that together cover every product (see
+   * {@link SimulationRun.fillBlock}) as if every day had been generated here with `fillDay`. The counts
+   * (every metric but revenue) are integers far below 2^53, so their block sums add up exactly in any
+   * order; revenue is re-summed from the observed and the recorded unobserved values in the order of
+   * `fillDay` (day, then product), so the ground truth is the sequential one bit for bit.
+   */
+  mergeBlocks(columns: DayColumns, outputs: BlockOutputs, blockCount: number): void {
+    const sums: GroundTruthSums = [this.diffTreated, this.untreatedTreated, this.diffAll, this.untreatedAll];
+    addBlockCounts(sums, outputs, blockCount);
+    addRevenueInOrder(
+      sums,
+      columns.revenue,
+      outputs.counterfactualRevenue,
+      this.treated,
+      this.treatmentStartDay,
+    );
+    this.productDiffs.set(outputs.productDiffs);
+    this.daysDone.fill(1);
+    this.daysDoneCount = this.calendar.dayCount;
   }
 
   /** Add Y1 − Y0 of one post-period product-day (Y1 in the funnel's outcome) to the ground-truth sums. */
