@@ -106,8 +106,18 @@ export async function pushdownExperiment(
   };
   const names = ['(Intercept)'];
   const expressions = [doubleLiteral(dialect, 1)];
+  // The 0/1 treatment's own column is summed centered at its share (the fit reports the 0/1 column:
+  // only the intercept moves), so every product in X'X and the meat is of centered values.
+  const shifts = [0];
+  const treatedShare = nTreated / n;
   for (const term of formula.terms) {
     const [first, ...rest] = term.factors as [FormulaFactor, ...FormulaFactor[]];
+    if (rest.length === 0 && first.column === treatmentName && !first.categorical) {
+      names.push(treatmentName);
+      expressions.push(`(${numberSql(relation, treatmentName)} - ${doubleLiteral(dialect, treatedShare)})`);
+      shifts.push(treatedShare);
+      continue;
+    }
     let current = expand(first);
     for (const factor of rest) {
       const next = expand(factor);
@@ -122,6 +132,7 @@ export async function pushdownExperiment(
     }
     names.push(...current.names);
     expressions.push(...current.expressions);
+    for (const _ of current.names) shifts.push(0);
   }
   const design: SqlDesign = {
     from: relation.from,
@@ -131,6 +142,7 @@ export async function pushdownExperiment(
     expressions,
     outcome,
     outcomeCenter: mean(formula.outcome),
+    shifts,
     ...(cuped === undefined ? {} : { cuped }),
   };
   const covariance: SqlCovariance =

@@ -2,6 +2,7 @@ import { MeasureError } from '../../errors';
 import { doubleLiteral, type SqlDialect } from '../../sql/dialect';
 import { queryAggregateParts, queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { type OlsFit, sandwichCovariance, solveCrossProducts } from '../../stats/ols';
+import { unshiftIntercept } from './shifted-design';
 
 /**
  * A regression whose design lives in a SQL engine: one SQL expression per design column (already centered
@@ -24,9 +25,16 @@ export interface SqlDesign {
   outcome: string;
   /**
    * A value near the outcome's mean (from an earlier pass; default 0): the cross-product pass sums
-   * (y − c)², from which the total sum of squares follows without cancellation.
+   * x·(y − c) and (y − c)², from which X'y and the total sum of squares follow without cancellation.
    */
   outcomeCenter?: number;
+  /**
+   * Per design column, how much its expression was shifted from the model's column (expression = column −
+   * shift, e.g. a 0/1 treatment centered at its share so every product summed is of centered values);
+   * needs an intercept column 0 and shift 0 there. The fit reports the model's columns: the shifts move
+   * only the intercept and its covariances.
+   */
+  shifts?: number[];
   /**
    * CUPED: SQL of the centered pre-period metric X − X̄. The cross-product pass also sums its products, so
    * θ = cov(X, Y)/var(X) and the adjusted outcome Y − θ(X − X̄) need no pass of their own.
@@ -99,9 +107,10 @@ function weightedSum(
 }
 
 /**
- * One scan for X'X (upper triangle, `g_a_b`), X'y (`m_a`), `n`, Σy (`sum_y`) and Σ(y − c)² (`yy`); with
- * CUPED also X'w (`k_a`), Σw, Σw² and Σw(y − c) for the centered pre-period metric w. Products with the
- * intercept column are plain sums.
+ * One scan for X'X (upper triangle, `g_a_b`), X'(y − c) (`m_a`), `n`, Σ(y − c) (`sum_yc`) and Σ(y − c)²
+ * (`yy`), and Σx_a (`s_a`) when there is no intercept column to give them and c ≠ 0; with CUPED also X'w
+ * (`k_a`), Σw, Σw² and Σw(y − c) for the centered pre-period metric w. Products with the intercept column
+ * are plain sums.
  *
  * @example
  * ```ts
@@ -113,22 +122,25 @@ export function crossProductsSql(dialect: SqlDialect, design: SqlDesign): string
   const yc = alias(dialect, 'yc');
   const w = alias(dialect, 'w');
   const p = design.names.length;
+  const sum = (expression: string) => dialect.sum(expression);
   const aggregates = [`COUNT(*) AS ${alias(dialect, 'n')}`];
   const add = (sum: string | undefined, name: string) => {
     if (sum !== undefined) aggregates.push(`${sum} AS ${alias(dialect, name)}`);
   };
   for (let a = 0; a < p; a++)
     for (let b = a; b < p; b++) add(weightedSum(dialect, design, [a, b]), `g_${a}_${b}`);
-  for (let a = 0; a < p; a++) add(weightedSum(dialect, design, [a, y]), `m_${a}`);
-  add(dialect.sum(y), 'sum_y');
-  add(dialect.sum(`${yc} * ${yc}`), 'yy');
+  for (let a = 0; a < p; a++) add(weightedSum(dialect, design, [a, yc]), `m_${a}`);
+  if (!isOne(dialect, design, 0) && (design.outcomeCenter ?? 0) !== 0)
+    for (let a = 0; a < p; a++) add(weightedSum(dialect, design, [a]), `s_${a}`);
+  add(sum(yc), 'sum_yc');
+  add(sum(`${yc} * ${yc}`), 'yy');
   const centered = [`${y} - ${doubleLiteral(dialect, design.outcomeCenter ?? 0)} AS ${yc}`];
   const extra: string[] = [];
   if (design.cuped !== undefined) {
     for (let a = 0; a < p; a++) add(weightedSum(dialect, design, [a, w]), `k_${a}`);
-    add(dialect.sum(w), 'sum_w');
-    add(dialect.sum(`${w} * ${w}`), 'ww');
-    add(dialect.sum(`${w} * ${yc}`), 'wy');
+    add(sum(w), 'sum_w');
+    add(sum(`${w} * ${w}`), 'ww');
+    add(sum(`${w} * ${yc}`), 'wy');
     extra.push(`${design.cuped} AS ${w}`);
     centered.push(w);
   }
@@ -230,14 +242,14 @@ export interface SqlCuped {
 }
 
 /** Centered second moments of y (and the CUPED metric w) from the first pass, corrected to the exact means. */
-function centeredMoments(first: Record<string, number>, n: number, center: number, cuped: boolean) {
-  const yBar = (first.sum_y as number) / n;
-  // Σ(y − ȳ)² = Σ(y − c)² − n(ȳ − c)², with c close to ȳ so nothing cancels.
-  const syy = (first.yy as number) - n * (yBar - center) ** 2;
+function centeredMoments(first: Record<string, number>, n: number, cuped: boolean) {
+  const sumYc = first.sum_yc as number;
+  // Σ(y − ȳ)² = Σ(y − c)² − (Σ(y − c))²/n, with c close to ȳ so nothing cancels.
+  const syy = (first.yy as number) - (sumYc * sumYc) / n;
   if (!cuped) return { syy };
   const sumW = first.sum_w as number;
   const sxx = (first.ww as number) - (sumW * sumW) / n;
-  const sxy = (first.wy as number) - (sumW * ((first.sum_y as number) - n * center)) / n;
+  const sxy = (first.wy as number) - (sumW * sumYc) / n;
   return { syy, sxx, sxy };
 }
 
@@ -282,9 +294,14 @@ export async function fitOlsInSql(
       gram[a * p + b] = value;
       gram[b * p + a] = value;
     }
-  const moment = Float64Array.from({ length: p }, (_, a) => first[`m_${a}`] as number);
+  // X'y = X'(y − c) + c·X'1, X'1 being the intercept row of X'X (or the column sums).
   const center = design.outcomeCenter ?? 0;
-  const moments = centeredMoments(first, n, center, design.cuped !== undefined);
+  const intercept = isOne(dialect, design, 0);
+  const moment = Float64Array.from({ length: p }, (_, a) => {
+    const columnSum = center === 0 ? 0 : intercept ? (gram[a] as number) : (first[`s_${a}`] as number);
+    return (first[`m_${a}`] as number) + center * columnSum;
+  });
+  const moments = centeredMoments(first, n, design.cuped !== undefined);
   let totalSs = moments.syy;
   let cuped: SqlCuped | undefined;
   let outcome = design.outcome;
@@ -351,12 +368,23 @@ export async function fitOlsInSql(
       covarianceMatrix = covarianceMatrix.map((value) => value * factor);
     }
   }
+  let reported = coefficients;
+  if (design.shifts?.some((shift, j) => j > 0 && shift !== 0)) {
+    if (!intercept || design.shifts[0] !== 0)
+      throw new RangeError('shifted design columns need an unshifted intercept column 0');
+    ({ coefficients: reported, covariance: covarianceMatrix } = unshiftIntercept(
+      coefficients,
+      covarianceMatrix,
+      design.shifts,
+      p,
+    ));
+  }
   const standardErrors = new Float64Array(p);
   for (let j = 0; j < p; j++)
     standardErrors[j] = Math.sqrt(Math.max(0, covarianceMatrix[j * p + j] as number));
   return {
     fit: {
-      coefficients,
+      coefficients: reported,
       standardErrors,
       covariance: covarianceMatrix,
       names: [...design.names],
