@@ -29,6 +29,16 @@ export {
 export { type ApplyDecisionOptions, applyDecisionModel } from './decision/apply';
 export { designCiDecisionModel } from './decision/design-ci';
 export {
+  type IntegratedPrior,
+  type IntegratedPriorOptions,
+  integratedPosterior,
+  integrateNormalPrior,
+  type MixtureComponent,
+  type MixturePosterior,
+  mixtureCdf,
+  mixtureQuantile,
+} from './decision/integrated-prior';
+export {
   type DecisionContext,
   type DecisionItem,
   type DecisionModel,

@@ -39,7 +39,8 @@ export const PredictionSchema = z
   .strictObject({
     /** The decision model that produced it (e.g. `predictive`). */
     model: z.string().min(1),
-    family: z.enum(['normal']),
+    /** `normal`, or `normal_mixture`: a scale mixture of normals over the prior's spread (its quantiles exact, `sd` its moment). */
+    family: z.enum(['normal', 'normal_mixture']),
     mean: FiniteNumberSchema,
     sd: z.number().min(0),
     quantiles: z.array(PredictionQuantileSchema).min(1),

@@ -2,6 +2,14 @@ import { type Flag, MODEL_TYPES, type ModelType, type PilotEvidence } from '@imp
 import { z } from 'zod';
 import { formatNumber } from '../scoring/adjustments';
 import { normalCdf, normalQuantile } from '../stats/normal';
+import {
+  type IntegratedPrior,
+  integratedPosterior,
+  integrateNormalPrior,
+  type MixtureComponent,
+  mixtureCdf,
+  mixtureQuantile,
+} from './integrated-prior';
 import { type DecisionContext, type DecisionItem, type DecisionOutcome, defineDecisionModel } from './model';
 import { estimateNormalPrior, type NormalPrior, type PooledObservation, shrinkToPrior } from './shrinkage';
 
@@ -26,8 +34,14 @@ const biasScaleShape = Object.fromEntries(
  *   pooled scale, so the bias term widens as confidence falls.
  * - `min_initiatives` (3): fewest initiatives with a cost > 0 to estimate the prior from; below, no pooling.
  *   Pooling also needs more initiatives than `tau_prior_shape`.
- * - `tau_prior_shape` (2): shape `α` of the Gamma(α, 0) prior on the prior SD τ that penalises its REML
- *   estimate (`(α − 1)·log τ`); 2 is the weakest boundary-avoiding choice (Chung et al. 2013). Larger
+ * - `tau_fit` (`integrate`): how the prior's spread τ enters. `integrate` averages the predictions over
+ *   τ's posterior (hyperprior `p(τ) ∝ τ^(α−1)`, μ flat; full Bayes, see `integrated-prior.ts`), so a
+ *   poorly determined τ does not shrink a strong estimate as if the prior were known; the prediction is
+ *   then a scale mixture of normals (`family: normal_mixture`) with exact quantiles. It needs more than
+ *   `α + 1` initiatives; with exactly `α + 1` the mode is used. `mode` plugs in τ's penalised REML mode
+ *   with Morris's (1983) variance correction (the earlier default; `family: normal`).
+ * - `tau_prior_shape` (2): shape `α` of the Gamma(α, 0) prior on the prior SD τ (its log `(α − 1)·log τ`
+ *   penalises the REML estimate); 2 is the weakest boundary-avoiding choice (Chung et al. 2013). Larger
  *   values shrink less. They decide better when the prior is misspecified (heavy-tailed true returns,
  *   biased designs), but the predictions of funded initiatives then run high even where the normal model
  *   holds, and calibration reads that as bias (see docs/decision-benchmark.md).
@@ -50,6 +64,7 @@ export const PredictiveParamsSchema = z.strictObject({
   interval: z.number().gt(0).lt(1).default(0.8),
   bias_scale: z.strictObject(biasScaleShape).prefault({}),
   min_initiatives: z.number().int().min(2).default(3),
+  tau_fit: z.enum(['integrate', 'mode']).default('integrate'),
   tau_prior_shape: z.number().min(1).default(2),
   pooling: z.boolean().default(true),
   prior_from_history: z.boolean().default(true),
@@ -160,23 +175,39 @@ function observation(entry: Prepared): PooledObservation {
   };
 }
 
+/** A predictive distribution of one return, in money: normal, or a scale mixture of normals. */
+interface Predicted {
+  mean: number;
+  variance: number;
+  /** Weight on the estimate (posterior mean of it for a mixture). */
+  weight: number;
+  /** The prior's mean and SD at this initiative, in money, and how many initiatives it came from. */
+  prior?: { mean: number; sd: number; count: number };
+  /** Mixture components in money (`normal_mixture`); absent for a normal. */
+  components?: readonly MixtureComponent[];
+}
+
 function outcome(
   entry: Prepared,
-  mean: number,
-  variance: number,
-  weight: number,
-  prior: NormalPrior | undefined,
+  predicted: Predicted,
   biasSd: number,
   params: PredictiveParams,
 ): DecisionOutcome {
+  const { mean, variance, weight, prior, components } = predicted;
   const cost = entry.item.review.cost;
   const sd = Math.sqrt(Math.max(0, variance));
-  const z = normalQuantile((1 + params.interval) / 2);
   const lowerP = (1 - params.interval) / 2;
+  const z = normalQuantile((1 + params.interval) / 2);
   // `+ 0` keeps −0 out of the JSON.
-  const worst = mean - z * sd + 0;
-  const best = mean + z * sd + 0;
-  const probabilityOfLoss = sd > 0 ? normalCdf((cost - mean) / sd) : mean < cost ? 1 : 0;
+  const worst = (components ? mixtureQuantile(components, lowerP) : mean - z * sd) + 0;
+  const best = (components ? mixtureQuantile(components, 1 - lowerP) : mean + z * sd) + 0;
+  const probabilityOfLoss = components
+    ? mixtureCdf(components, cost)
+    : sd > 0
+      ? normalCdf((cost - mean) / sd)
+      : mean < cost
+        ? 1
+        : 0;
   const flags: Flag[] = [];
   if (!entry.pooled) {
     flags.push({
@@ -190,14 +221,14 @@ function outcome(
   }
   const interval = `${formatNumber(params.interval * 100)}% predictive interval [${formatNumber(worst)}, ${formatNumber(best)}]`;
   const shrinkText = entry.pooled
-    ? `${entry.earlierPilots > 0 ? `combined with ${entry.earlierPilots} earlier pilot${entry.earlierPilots === 1 ? '' : 's'} of this initiative and ` : ''}shrunk toward the prior estimated from ${prior?.count ?? 0} initiatives (weight ${formatNumber(weight)} on the estimate)`
+    ? `${entry.earlierPilots > 0 ? `combined with ${entry.earlierPilots} earlier pilot${entry.earlierPilots === 1 ? '' : 's'} of this initiative and ` : ''}shrunk toward the prior estimated from ${prior?.count ?? 0} initiatives${components ? ' (its spread integrated over)' : ''} (weight ${formatNumber(weight)} on the estimate)`
     : 'not shrunk';
   return {
     R_worst: Math.min(worst, mean),
     R_med: mean + 0,
     R_best: Math.max(best, mean),
     prediction: {
-      family: 'normal',
+      family: components ? 'normal_mixture' : 'normal',
       mean: mean + 0,
       sd,
       quantiles: [
@@ -211,8 +242,8 @@ function outcome(
         sampling_sd: entry.samplingSd,
         bias_mean: entry.biasMean + 0,
         bias_sd: biasSd,
-        prior_mean: prior === undefined ? null : prior.mean * entry.unit + 0,
-        prior_sd: prior === undefined ? null : Math.sqrt(prior.variance) * entry.unit,
+        prior_mean: prior === undefined ? null : prior.mean + 0,
+        prior_sd: prior === undefined ? null : prior.sd,
         shrinkage_weight: Math.min(1, Math.max(0, weight)),
       },
     },
@@ -258,31 +289,56 @@ export function decidePredictive(
     history.delete(entry.item.review.id);
   }
   const poolable = [...combined.values(), ...[...history.values()].map(combinePilots)];
-  const prior =
-    params.pooling && poolable.length >= params.min_initiatives
-      ? estimateNormalPrior(poolable, { shape: params.tau_prior_shape })
-      : undefined;
+  const enough = params.pooling && poolable.length >= params.min_initiatives;
+  const shape = params.tau_prior_shape;
+  const integrated =
+    enough && params.tau_fit === 'integrate' ? integrateNormalPrior(poolable, { shape }) : undefined;
+  const mode = enough && integrated === undefined ? estimateNormalPrior(poolable, { shape }) : undefined;
   return prepared.map((entry) => {
     const cost = entry.item.review.cost;
-    if (prior !== undefined && cost > 0) {
+    const own = combined.get(entry) ?? observation(entry);
+    const unit = entry.unit;
+    if (cost > 0 && (integrated !== undefined || mode !== undefined)) {
       entry.pooled = true;
-      const posterior = shrinkToPrior(combined.get(entry) ?? observation(entry), prior);
-      const unit = entry.unit;
-      const biasSd = Math.sqrt(entry.relativeBias * prior.variance) * unit;
-      return outcome(
-        entry,
-        posterior.mean * unit,
-        posterior.variance * unit * unit,
-        posterior.weight,
-        prior,
-        biasSd,
-        params,
-      );
+      const priorVariance = integrated ? integrated.sd ** 2 : (mode?.variance ?? 0);
+      const biasSd = Math.sqrt(entry.relativeBias * priorVariance) * unit;
+      return outcome(entry, pooledPrediction(own, unit, integrated, mode), biasSd, params);
     }
     const biasSd = Math.sqrt(entry.relativeBias) * Math.abs(entry.estimate - entry.biasMean);
     const variance = entry.samplingSd ** 2 + biasSd ** 2 + entry.excessVariance;
-    return outcome(entry, entry.estimate - entry.biasMean, variance, 1, undefined, biasSd, params);
+    return outcome(entry, { mean: entry.estimate - entry.biasMean, variance, weight: 1 }, biasSd, params);
   });
+}
+
+/** The prediction of one pooled observation, in money: a mixture over τ, or a normal at τ's mode. */
+function pooledPrediction(
+  own: PooledObservation,
+  unit: number,
+  integrated: IntegratedPrior | undefined,
+  mode: NormalPrior | undefined,
+): Predicted {
+  if (integrated !== undefined) {
+    const posterior = integratedPosterior(own, integrated);
+    return {
+      mean: posterior.mean * unit,
+      variance: posterior.variance * unit * unit,
+      weight: posterior.weight,
+      prior: { mean: integrated.mean * unit, sd: integrated.sd * unit, count: integrated.count },
+      components: posterior.components.map((c) => ({
+        probability: c.probability,
+        mean: c.mean * unit,
+        variance: c.variance * unit * unit,
+      })),
+    };
+  }
+  const prior = mode as NormalPrior;
+  const posterior = shrinkToPrior(own, prior);
+  return {
+    mean: posterior.mean * unit,
+    variance: posterior.variance * unit * unit,
+    weight: posterior.weight,
+    prior: { mean: prior.mean * unit, sd: Math.sqrt(prior.variance) * unit, count: prior.count },
+  };
 }
 
 /**

@@ -37,10 +37,27 @@ export interface NormalPosterior {
   weight: number;
 }
 
-const marginalVariance = (observation: PooledObservation, priorVariance: number): number =>
+/** `V_i = τ²(1 + g_i) + s_i² + e_i`: the marginal variance of one estimate under a prior variance τ². */
+export const marginalVariance = (observation: PooledObservation, priorVariance: number): number =>
   priorVariance * (1 + observation.relativeBiasVariance) +
   observation.samplingVariance +
   observation.excessVariance;
+
+/** `S`: the sample variance of the estimates plus their mean error variance; undefined when not positive. */
+export function spreadScale(observations: readonly PooledObservation[]): number | undefined {
+  const k = observations.length;
+  let sum = 0;
+  let errorVariance = 0;
+  for (const observation of observations) {
+    sum += observation.estimate;
+    errorVariance += observation.samplingVariance + observation.excessVariance;
+  }
+  const average = sum / k;
+  let spread = 0;
+  for (const observation of observations) spread += (observation.estimate - average) ** 2;
+  const scale = spread / (k - 1) + errorVariance / k;
+  return scale > 0 && Number.isFinite(scale) ? scale : undefined;
+}
 
 /** Options of {@link estimateNormalPrior}. */
 export interface NormalPriorOptions {
@@ -60,7 +77,7 @@ export interface NormalPriorOptions {
  * Rabe-Hesketh, Dorie, Gelman & Liu 2013, Psychometrika 78:685–709): it keeps τ̂² off the boundary 0, where
  * every initiative would be predicted at the same return per unit cost whatever its estimate said.
  */
-function restrictedLogLikelihood(
+export function restrictedLogLikelihood(
   observations: readonly PooledObservation[],
   priorVariance: number,
   shape: number,
@@ -83,7 +100,8 @@ function restrictedLogLikelihood(
   return -0.5 * (logDet + Math.log(precision) + quadratic) + ((shape - 1) / 2) * Math.log(priorVariance);
 }
 
-function priorMean(observations: readonly PooledObservation[], priorVariance: number): NormalPrior {
+/** The prior at a given variance τ²: its GLS mean `μ̂(τ²)` and that mean's variance. */
+export function priorMean(observations: readonly PooledObservation[], priorVariance: number): NormalPrior {
   let precision = 0;
   let weighted = 0;
   for (const observation of observations) {
@@ -118,17 +136,8 @@ export function estimateNormalPrior(
   const shape = options.shape ?? 2;
   const k = observations.length;
   if (k < 2 || k <= shape) return undefined;
-  let sum = 0;
-  let errorVariance = 0;
-  for (const observation of observations) {
-    sum += observation.estimate;
-    errorVariance += observation.samplingVariance + observation.excessVariance;
-  }
-  const average = sum / k;
-  let spread = 0;
-  for (const observation of observations) spread += (observation.estimate - average) ** 2;
-  const scale = spread / (k - 1) + errorVariance / k;
-  if (!(scale > 0) || !Number.isFinite(scale)) return undefined;
+  const scale = spreadScale(observations);
+  if (scale === undefined) return undefined;
   let low = Math.log(scale * 1e-8);
   let high = Math.log(scale * 1e4);
   const ratio = (Math.sqrt(5) - 1) / 2;

@@ -1,6 +1,6 @@
 import type { PilotEvidence } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
-import { applyDecisionModel, estimateNormalPrior, shrinkToPrior } from '../../src/index';
+import { applyDecisionModel, integratedPosterior, integrateNormalPrior } from '../../src/index';
 import { decisionItem as item, seededDraws } from '../helpers';
 
 const ON = { name: 'predictive', prior_from_history: true } as const;
@@ -19,11 +19,11 @@ function evidence(id: string, estimate: number, se: number, cost = 1000): PilotE
 describe('predictive model: prior from history', () => {
   const portfolio = [item('a', 1000, 9000, 3000), item('b', 1000, 1000, 3000), item('c', 1000, 4000, 500)];
 
-  it('pools earlier pilots: the prior is the REML fit on current and past pilots together', () => {
+  it('pools earlier pilots: the prior is fitted on current and past pilots together', () => {
     const draw = seededDraws(3).normal;
     const history = Array.from({ length: 60 }, (_, k) => evidence(`h${k}`, 5000 + 2000 * draw(), 200));
     const [decided] = applyDecisionModel(portfolio, ON, { history });
-    const expected = estimateNormalPrior(
+    const expected = integrateNormalPrior(
       [
         ...portfolio.map(
           (entry) => [entry.measurement.effect_estimate, entry.measurement.standard_error] as const,
@@ -37,7 +37,7 @@ describe('predictive model: prior from history', () => {
       })),
     );
     expect(decided?.prediction?.components.prior_mean).toBeCloseTo(expected?.mean as number, 6);
-    expect(decided?.prediction?.components.prior_sd).toBeCloseTo(Math.sqrt(expected?.variance as number), 6);
+    expect(decided?.prediction?.components.prior_sd).toBeCloseTo(expected?.sd as number, 6);
     expect(decided?.rationale).toContain('prior estimated from 63 initiatives');
     // With 63 pilots of a N(5000, 2000²) world the prior is close to it, unlike the 3-pilot fit.
     expect(Math.abs((decided?.prediction?.components.prior_mean as number) - 5000)).toBeLessThan(600);
@@ -67,10 +67,10 @@ describe('predictive model: prior from history', () => {
       plain(4500, 5000),
       plain(3000, 100 ** 2),
     ];
-    const prior = estimateNormalPrior(observations);
+    const prior = integrateNormalPrior(observations);
     expect(prior?.count).toBe(5);
     expect(withHistory?.prediction?.components.prior_mean).toBeCloseTo(prior?.mean as number, 4);
-    const posterior = shrinkToPrior(
+    const posterior = integratedPosterior(
       observations[0] as (typeof observations)[number],
       prior as NonNullable<typeof prior>,
     );

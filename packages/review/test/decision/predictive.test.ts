@@ -29,12 +29,13 @@ describe('predictive decision model', () => {
     item('e', 20_000, 0.4, 0.05, { model_type: 'quasi-experiment' }, 40_000),
   ];
 
-  it('attaches a valid predictive distribution whose mean and quantiles are the scenarios', () => {
-    const decided = applyDecisionModel(portfolio);
+  it('attaches a valid predictive distribution whose mean and quantiles are the scenarios (tau_fit: mode, a normal)', () => {
+    const decided = applyDecisionModel(portfolio, { name: 'predictive', tau_fit: 'mode' });
     for (const review of decided) {
       const prediction = PredictionSchema.parse(review.prediction);
       expect(review.decision_model).toBe('predictive');
       expect(prediction.model).toBe('predictive');
+      expect(prediction.family).toBe('normal');
       expect(review.R_med).toBe(prediction.mean);
       expect(review.R_worst).toBe(prediction.quantiles[0]?.value);
       expect(review.R_best).toBe(prediction.quantiles[1]?.value);
@@ -118,7 +119,12 @@ describe('predictive decision model', () => {
 });
 
 describe("optimizer's curse (simulation on a known world)", () => {
-  it('funded initiatives are not over-predicted by the posterior mean, while raw estimates are; 80% intervals cover ≈ 80%', () => {
+  /**
+   * 300 worlds of 8 initiatives, true return per unit cost N(1, 0.5²) (τ fixed), SE 0.1–0.9; the top 3 by
+   * predicted return per cost are "funded". Mean (true − predicted) per unit cost among them, its SE, the raw
+   * estimates' error and the 80% intervals' coverage over all initiatives.
+   */
+  function curse(tauFit: 'integrate' | 'mode') {
     const draw = seededDraws(11).normal;
     let rawError = 0;
     let predictiveError = 0;
@@ -140,6 +146,7 @@ describe("optimizer's curse (simulation on a known world)", () => {
         name: 'predictive',
         scale: 'per_cost',
         bias_scale: { experiment: 0 },
+        tau_fit: tauFit,
       });
       const ranked = decided
         .map((review, i) => ({ review, i }))
@@ -158,11 +165,32 @@ describe("optimizer's curse (simulation on a known world)", () => {
         if ((truth[i] as number) >= review.R_worst && (truth[i] as number) <= review.R_best) covered += 1;
       });
     }
-    const meanPredictive = predictiveError / funded;
-    const se = Math.sqrt((squares / funded - meanPredictive ** 2) / funded);
-    expect(Math.abs(meanPredictive)).toBeLessThan(3 * se + 0.01);
-    expect(rawError / funded).toBeLessThan(-0.15);
-    expect(covered / total).toBeGreaterThan(0.77);
-    expect(covered / total).toBeLessThan(0.83);
+    const mean = predictiveError / funded;
+    return {
+      mean,
+      se: Math.sqrt((squares / funded - mean ** 2) / funded),
+      raw: rawError / funded,
+      coverage: covered / total,
+    };
+  }
+
+  it('tau_fit mode: funded initiatives are not over-predicted by the posterior mean, while raw estimates are; 80% intervals cover ≈ 80%', () => {
+    const result = curse('mode');
+    expect(Math.abs(result.mean)).toBeLessThan(3 * result.se + 0.01);
+    expect(result.raw).toBeLessThan(-0.15);
+    expect(result.coverage).toBeGreaterThan(0.77);
+    expect(result.coverage).toBeLessThan(0.83);
+  });
+
+  it('tau_fit integrate: removes most of the winner’s curse at a fixed τ (the hyperprior p(τ) ∝ τ shrinks less), 80% intervals cover ≈ 80%', () => {
+    // Averaged over τ's posterior the prediction is Bayes under p(τ) ∝ τ, which leans to larger τ than a
+    // world with τ fixed at 0.5 has: the funded top 3 stay over-predicted by about 0.09 per unit cost
+    // (raw estimates: 0.32). The trade is deliberate: see docs/decision-benchmark.md.
+    const result = curse('integrate');
+    expect(result.raw).toBeLessThan(-0.15);
+    expect(result.mean).toBeLessThan(0);
+    expect(Math.abs(result.mean)).toBeLessThan(0.4 * Math.abs(result.raw));
+    expect(result.coverage).toBeGreaterThan(0.77);
+    expect(result.coverage).toBeLessThan(0.83);
   });
 });
