@@ -16,10 +16,13 @@ import {
   benchmarkTableMarkdown,
   designAccuracy,
   designAccuracyMarkdown,
+  POPULATION_PRIOR_LABEL,
+  POPULATION_PRIOR_POLICY,
   runDecisionBenchmark,
   standardPolicies,
   summarizeBenchmark,
   type WorldOutcome,
+  withPopulationPrior,
 } from '../src/index';
 import { collectShards, shardSeeds, writeDocsSection } from './shards';
 
@@ -49,7 +52,7 @@ if (values.shard !== undefined) {
   const started = performance.now();
   const jobs = Math.max(1, Number(values.jobs));
   // --from re-renders a saved --json run instead of running the worlds again.
-  const outcomes =
+  const measured =
     values.from !== undefined
       ? (JSON.parse(readFileSync(values.from, 'utf8')) as WorldOutcome[])
       : await collectShards<WorldOutcome>(
@@ -58,8 +61,13 @@ if (values.shard !== undefined) {
           jobs,
           worlds,
         );
-  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(outcomes, null, 1)}\n`);
-  const labels = Object.fromEntries(policies.map((policy) => [policy.name, policy.label]));
+  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(measured, null, 1)}\n`);
+  // The population-prior reference needs every world's truth, so it is scored after the run.
+  const outcomes = withPopulationPrior(measured);
+  const labels = {
+    ...Object.fromEntries(policies.map((policy) => [policy.name, policy.label])),
+    [POPULATION_PRIOR_POLICY]: POPULATION_PRIOR_LABEL,
+  };
   const summary = summarizeBenchmark(outcomes, 'naive_ratio');
   const report = [
     `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}); ${summary.worlds} with a positive hindsight optimum, ${summary.failedPilots} failed pilots. Share = true net return (true return at scale − cost) of the funded portfolio ÷ the hindsight oracle's.`,

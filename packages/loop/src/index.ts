@@ -114,6 +114,11 @@ export {
   standardPolicies,
 } from './study/policies';
 export {
+  POPULATION_PRIOR_LABEL,
+  POPULATION_PRIOR_POLICY,
+  withPopulationPrior,
+} from './study/population-prior';
+export {
   type BenchmarkSummary,
   benchmarkTableMarkdown,
   type DesignAccuracy,

@@ -113,16 +113,17 @@ export const oraclePolicy: BaselinePolicy = {
 };
 
 /**
- * An information ceiling for shrinkage rules: the Bayes rule that knows the distribution of this world's
- * true returns (their mean and SD, not which initiative has which) and takes each pilot's reported SE at
- * face value, then funds the knapsack-optimal portfolio of posterior mean net returns. No rule that only
- * sees the pilots can expect to do much better; how far it sits above the naive rules is how much a
- * decision model could gain on these worlds.
+ * Beyond any prior: the Bayes rule that knows the realised mean and SD of this world's own true returns
+ * (not which initiative has which), takes each pilot's reported SE at face value and funds the
+ * knapsack-optimal portfolio of posterior mean net returns. With 6–10 initiatives a world's realised mean
+ * is itself informative (it varies from world to world by about the population SD ÷ √k), so this knows
+ * more than the best prior could: it bounds from above what shrinkage can do, but it is not attainable.
+ * The attainable reference is `population_prior` (see `withPopulationPrior`).
  */
 export const knownPriorPolicy: BaselinePolicy = {
   kind: 'baseline',
   name: 'known_prior',
-  label: 'information ceiling: Bayes rule knowing the true-return distribution (mean, SD)',
+  label: 'beyond any prior: Bayes rule knowing this world’s realised true-return mean and SD',
   choose(pilots, budget) {
     const returns = pilots.map((pilot) => pilot.trueReturn);
     const mean = returns.reduce((sum, value) => sum + value, 0) / Math.max(1, returns.length);
