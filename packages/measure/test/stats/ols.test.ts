@@ -196,3 +196,135 @@ describe('fitOls behaviour', () => {
     expect(inference.pValue).toBeLessThan(1);
   });
 });
+
+describe('fitOls on an ill-conditioned design (a regressor with mean 1e6 and sd 1)', () => {
+  // 80-digit decimal reference on the raw design; n = 3000 spans several row blocks.
+  const ill = JSON.parse(
+    readFileSync(new URL('../fixtures/ols-ill-conditioned.json', import.meta.url), 'utf8'),
+  ) as {
+    names: string[];
+    x1: number[];
+    d: number[];
+    x2: number[];
+    y: number[];
+    weights: number[];
+    clusters: number[];
+    cases: Record<string, Case>;
+    wls: Record<string, Case>;
+  };
+  const m = ill.y.length;
+  const illDesign: DesignMatrix = {
+    n: m,
+    p: 4,
+    columns: [
+      new Float64Array(m).fill(1),
+      Float64Array.from(ill.x1),
+      Float64Array.from(ill.d),
+      Float64Array.from(ill.x2),
+    ],
+    names: ill.names,
+  };
+  const illY = Float64Array.from(ill.y);
+  const illSpecs: Record<string, CovarianceSpec> = {
+    classical: { type: 'classical' },
+    HC1: { type: 'HC1' },
+    HC3: { type: 'HC3' },
+    cluster: { type: 'cluster', clusters: Int32Array.from(ill.clusters) },
+  };
+  for (const [key, covariance] of Object.entries(illSpecs)) {
+    it(`${key}: coefficients, standard errors, RSS and R² to 1e-10`, () => {
+      const expected = ill.cases[key] as Case;
+      const fit = fitOls({ design: illDesign, y: illY, covariance });
+      expectRelative(fit.coefficients, expected.coefficients, GOLDEN, 'coefficients');
+      expectRelative(fit.standardErrors, expected.standard_errors, GOLDEN, 'standard errors');
+      expect(Math.abs(fit.rss / expected.rss - 1)).toBeLessThan(GOLDEN);
+      expect(Math.abs(fit.rSquared - expected.r_squared)).toBeLessThan(GOLDEN);
+    });
+  }
+  for (const key of ['classical', 'HC1'] as const) {
+    it(`weighted least squares, ${key}, to 1e-10`, () => {
+      const expected = ill.wls[key] as Case;
+      const fit = fitOls({
+        design: illDesign,
+        y: illY,
+        weights: Float64Array.from(ill.weights),
+        covariance: illSpecs[key] as CovarianceSpec,
+      });
+      expectRelative(fit.coefficients, expected.coefficients, GOLDEN, 'coefficients');
+      expectRelative(fit.standardErrors, expected.standard_errors, GOLDEN, 'standard errors');
+      expect(Math.abs(fit.rss / expected.rss - 1)).toBeLessThan(GOLDEN);
+      expect(Math.abs(fit.rSquared - expected.r_squared)).toBeLessThan(GOLDEN);
+    });
+  }
+});
+
+describe('fitOls centres against whichever column is constant', () => {
+  const reference = fitOls({ design, y, covariance: { type: 'HC3' } });
+  it('gives the same fit with the intercept last', () => {
+    const order = [1, 2, 3, 0];
+    const fit = fitOls({
+      design: {
+        ...design,
+        columns: order.map((j) => design.columns[j] as Float64Array),
+        names: order.map((j) => design.names[j] as string),
+      },
+      y,
+      covariance: { type: 'HC3' },
+    });
+    order.forEach((j, position) => {
+      expect(fit.coefficients[position]).toBeCloseTo(reference.coefficients[j] as number, 12);
+      expect(fit.standardErrors[position]! / reference.standardErrors[j]!).toBeCloseTo(1, 12);
+    });
+  });
+  it('halves the coefficient of a constant column of 2s and leaves the rest', () => {
+    const fit = fitOls({
+      design: { ...design, columns: [new Float64Array(n).fill(2), ...design.columns.slice(1)] },
+      y,
+      covariance: { type: 'HC3' },
+    });
+    expect(fit.coefficients[0]! * 2).toBeCloseTo(reference.coefficients[0] as number, 12);
+    expect((fit.standardErrors[0]! * 2) / reference.standardErrors[0]!).toBeCloseTo(1, 12);
+    for (let j = 1; j < 4; j++)
+      expect(fit.coefficients[j]).toBeCloseTo(reference.coefficients[j] as number, 12);
+    expect(fit.rSquared).toBeCloseTo(reference.rSquared, 12);
+  });
+  it('refuses a second constant column, naming it', () => {
+    const run = () =>
+      fitOls({
+        design: {
+          n,
+          p: 5,
+          columns: [...design.columns, new Float64Array(n).fill(3)],
+          names: [...design.names, 'three'],
+        },
+        y,
+      });
+    expect(run).toThrow(MeasureError);
+    expect(run).toThrow(/"three" is constant, a multiple of "\(Intercept\)"/);
+  });
+  it('rows of weight 0 (whole blocks of them) leave the fit as if they were dropped', () => {
+    // 4 copies of the fixture rows; the first 2 copies (> one block) get weight 0.
+    const copies = 4;
+    const big = (column: Float64Array) =>
+      Float64Array.from({ length: n * copies }, (_, i) => column[i % n] as number);
+    const weights = Float64Array.from({ length: n * copies }, (_, i) =>
+      i < 2 * n ? 0 : (fixture.weights[i % n] as number),
+    );
+    const tail = (column: Float64Array) => big(column).subarray(2 * n);
+    const full = fitOls({
+      design: { n: n * copies, p: 4, columns: design.columns.map(big), names: design.names },
+      y: big(y),
+      weights,
+      covariance: { type: 'HC0' },
+    });
+    const dropped = fitOls({
+      design: { n: 2 * n, p: 4, columns: design.columns.map(tail), names: design.names },
+      y: tail(y),
+      weights: weights.subarray(2 * n),
+      covariance: { type: 'HC0' },
+    });
+    expectRelative(full.coefficients, [...dropped.coefficients], 1e-12, 'coefficients');
+    expectRelative(full.standardErrors, [...dropped.standardErrors], 1e-12, 'HC0 SE');
+    expect(full.rss / dropped.rss).toBeCloseTo(1, 12);
+  });
+});
