@@ -2,18 +2,7 @@ import { z } from 'zod';
 import { epochDayOf, isCalendarDate } from '../calendar/dates';
 import { CATEGORIES } from '../catalog/categories';
 
-/**
- * Metrics of the daily panel, in funnel order (also the keys of the ground truth's `metrics`).
- *
- * @example
- * ```ts
- * for (const metric of METRICS) console.log(metric, truth.metrics[metric].att_absolute);
- * ```
- */
-export const METRICS = ['impressions', 'visits', 'add_to_cart', 'orders', 'units', 'revenue'] as const;
-
-/** One of the panel {@link METRICS}. */
-export type MetricName = (typeof METRICS)[number];
+export { METRICS, type MetricName } from './metrics';
 
 /**
  * Where a treatment enters the funnel (`treatment.metric`).

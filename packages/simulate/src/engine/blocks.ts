@@ -1,4 +1,4 @@
-import { METRICS } from '../config/schema';
+import { METRICS } from '../config/metrics';
 
 const METRIC_COUNT = METRICS.length;
 

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SimulationConfig } from '../config/schema';
 import { BLOCK_SUMS, type BlockOutputs } from './blocks';
-import { type DayColumns, SimulationRun } from './run';
+import { CellEngine, type DayColumns } from './cells';
+import type { SimulationRun } from './run';
 
 /** Products per block: the unit of work a thread claims (all days of those products). */
 export const BLOCK_PRODUCTS = 256;
@@ -88,7 +89,7 @@ const stateIndex = (block: number): number => 1 + block;
 const progressIndex = (shared: SharedRun, block: number): number => 1 + shared.blockCount + block;
 
 /** Generate block `block` of `run` into the shared memory and mark it done. */
-function fillSharedBlock(run: SimulationRun, v: SharedViews, block: number): void {
+function fillSharedBlock(run: CellEngine, v: SharedViews, block: number): void {
   const n = run.catalog.size;
   const progress = progressIndex(v.shared, block);
   const outputs = { ...v.outputs, sumsOffset: block * BLOCK_SUMS };
@@ -111,14 +112,14 @@ function fillSharedBlock(run: SimulationRun, v: SharedViews, block: number): voi
  */
 export function workOnSharedRun(shared: SharedRun): number {
   const v = views(shared);
-  let run: SimulationRun | undefined;
+  let run: CellEngine | undefined;
   let done = 0;
   for (;;) {
     const block = Atomics.add(v.control, 0, 1);
     if (block >= shared.blockCount) return done;
     Atomics.store(v.control, stateIndex(block), CLAIMED);
     try {
-      run ??= new SimulationRun(shared.config);
+      run ??= new CellEngine(shared.config);
       fillSharedBlock(run, v, block);
       done += 1;
     } catch {
@@ -178,7 +179,7 @@ export interface ParallelStats {
   callerBlocks: number;
 }
 
-function allocateShared(run: SimulationRun, blockProducts: number): SharedRun {
+function allocateShared(run: CellEngine, blockProducts: number): SharedRun {
   const n = run.catalog.size;
   const rows = n * run.calendar.dayCount;
   const blockCount = Math.ceil(n / blockProducts);
@@ -200,7 +201,7 @@ function allocateShared(run: SimulationRun, blockProducts: number): SharedRun {
 }
 
 /** Wait until `block` is done; if its thread failed or stalled, generate it here. Returns whether it did. */
-function awaitBlock(run: SimulationRun, v: SharedViews, block: number): boolean {
+function awaitBlock(run: CellEngine, v: SharedViews, block: number): boolean {
   const state = stateIndex(block);
   const progress = progressIndex(v.shared, block);
   let lastProgress = -1;

@@ -1,7 +1,7 @@
 import { ConfigError, createTable, parseConfig, type Table } from '@impact/contracts';
 import { z } from 'zod';
 import { epochDayOf } from '../calendar/dates';
-import { catalogTable } from '../catalog/catalog';
+import { catalogTable } from '../catalog/catalog-table';
 import { type SimulationConfig, type SimulationConfigInput, SimulationConfigSchema } from '../config/schema';
 import type { GroundTruth } from '../ground-truth/schema';
 import { defaultThreads, fillInParallel } from './parallel';

@@ -8,6 +8,12 @@ import {
   RECIPROCALS,
 } from './distributions';
 
+// Module-local copies of the rate modes the lookups compare against (see the note in
+// ../engine/funnel): no getter call per lookup where the sources run through a CommonJS transform.
+const MODE_NONE = BinomialRateMode.none;
+const MODE_ALL = BinomialRateMode.all;
+const MODE_UPPER = BinomialRateMode.upper;
+
 /** Largest number of trials (binomial) or multiple of the base mean (Poisson) a table covers. */
 export const TABLE_MAX_TRIALS = 16;
 
@@ -84,9 +90,9 @@ export class BinomialCdfTables {
     }
     if (trials <= 0) return 0;
     const mode = this.rates[rateOffset] as number;
-    if (mode === BinomialRateMode.none) return 0;
-    if (mode === BinomialRateMode.all) return trials;
-    const upper = mode === BinomialRateMode.upper;
+    if (mode === MODE_NONE) return 0;
+    if (mode === MODE_ALL) return trials;
+    const upper = mode === MODE_UPPER;
     const u = upper ? 1 - (uniforms[uIndex] as number) : (uniforms[uIndex] as number);
     const cumulative = this.cumulative;
     const row = slot * BINOMIAL_BLOCK + trials * BINOMIAL_ROW;

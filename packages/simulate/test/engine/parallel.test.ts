@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, stableStringify, type Table } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
-import { catalogTable } from '../../src/catalog/catalog';
+import { catalogTable } from '../../src/catalog/catalog-table';
 import { fillInParallel } from '../../src/engine/parallel';
 import { allocateDayColumns, type DayColumns, SimulationRun } from '../../src/engine/run';
 import { formatCsv, parseSimulationConfig, type SimulationConfigInput, simulate } from '../../src/index';
