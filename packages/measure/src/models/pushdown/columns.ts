@@ -2,7 +2,7 @@ import { MeasureError } from '../../errors';
 import type { JsonValue } from '../../models/model';
 import { missingDiagnostics, missingValueError } from '../../sources/missing';
 import { doubleLiteral, stringLiteral } from '../../sql/dialect';
-import { queryAggregateParts, queryAggregateRow } from '../../sql/engine';
+import { type PartCombine, queryAggregateParts, queryAggregateRow } from '../../sql/engine';
 import type { SqlRelation } from '../../sql/relation';
 
 /** The rows a pushdown model uses, after the `missing:` policy, with the checks the in-memory path makes. */
@@ -23,6 +23,20 @@ export function numberSql(relation: SqlRelation, column: string): string {
   return `CAST(${dialect.quoteIdentifier(column)} AS ${dialect.doubleType})`;
 }
 
+/** The columns a pushdown model uses, by how they are checked. */
+export interface UsedColumns {
+  numeric: string[];
+  binary: string[];
+  other: string[];
+}
+
+/** Aggregates that check the used columns, and how to read their combined row ({@link rowChecks}). */
+export interface RowChecks {
+  aggregates: string[];
+  combine(name: string): PartCombine;
+  finish(row: Record<string, number>): Promise<PushdownRows>;
+}
+
 /**
  * Check the columns a model uses and read their sums over the kept rows, in one aggregate query: every
  * column must exist; `numeric` ones must be numbers in the engine and finite; `binary` ones 0/1. NULLs in
@@ -31,9 +45,35 @@ export function numberSql(relation: SqlRelation, column: string): string {
  */
 export async function pushdownRows(
   relation: SqlRelation,
-  used: { numeric: string[]; binary: string[]; other: string[] },
+  used: UsedColumns,
   roles: Record<string, string>,
 ): Promise<PushdownRows> {
+  const checks = rowChecks(relation, used, roles);
+  // Per part of the data when the relation has parts (added in order; extremes for min/max).
+  const row = await queryAggregateParts(
+    relation.engine,
+    (relation.parts ?? [relation.from]).map((from) => `SELECT ${checks.aggregates.join(', ')} FROM ${from}`),
+    checks.combine,
+  );
+  return checks.finish(row);
+}
+
+/**
+ * The checks of {@link pushdownRows} as aggregates to run in any scan of the relation (the columns read
+ * through `column`, by default the quoted name) and the function that reads their combined row. Throws at
+ * once for a column that is absent or not numeric in the engine.
+ *
+ * @example
+ * ```ts
+ * const checks = rowChecks(relation, { numeric: ['y'], binary: ['d'], other: [] }, { y: 'outcome' });
+ * ```
+ */
+export function rowChecks(
+  relation: SqlRelation,
+  used: UsedColumns,
+  roles: Record<string, string>,
+  column: (name: string) => string = relation.engine.dialect.quoteIdentifier,
+): RowChecks {
   const { dialect } = relation.engine;
   const q = (name: string) => dialect.quoteIdentifier(name);
   const all = [...new Set([...used.numeric, ...used.binary, ...used.other])];
@@ -55,7 +95,8 @@ export async function pushdownRows(
       );
     }
   }
-  const complete = all.map((name) => `${q(name)} IS NOT NULL`).join(' AND ');
+  const complete = all.map((name) => `${column(name)} IS NOT NULL`).join(' AND ');
+  const value = (name: string) => `CAST(${column(name)} AS ${dialect.doubleType})`;
   const dropping = relation.missing.policy === 'drop';
   // One scan; under `missing: error` no per-row CASE is needed (any NULL fails the run anyway).
   const kept = (expression: string) =>
@@ -65,24 +106,36 @@ export async function pushdownRows(
     `${dropping ? `SUM(CASE WHEN ${complete} THEN 1 ELSE 0 END)` : 'COUNT(*)'} AS ${q('kept')}`,
   ];
   all.forEach((name, k) => {
-    aggregates.push(`COUNT(${q(name)}) AS ${q(`present_${k}`)}`);
+    aggregates.push(`COUNT(${column(name)}) AS ${q(`present_${k}`)}`);
   });
   const numeric = [...new Set([...used.numeric, ...used.binary])];
   numeric.forEach((name, k) => {
-    aggregates.push(`${dialect.sum(kept(numberSql(relation, name)))} AS ${q(`sum_${k}`)}`);
+    aggregates.push(`${dialect.sum(kept(value(name)))} AS ${q(`sum_${k}`)}`);
   });
   // 0/1 check: min ≥ 0, max ≤ 1 and Σ t(1 − t) = 0 (each term is ≥ 0 on [0, 1] and 0 only at 0 and 1).
   used.binary.forEach((name, k) => {
-    const value = kept(numberSql(relation, name));
-    aggregates.push(`MIN(${value}) AS ${q(`min_${k}`)}`, `MAX(${value}) AS ${q(`max_${k}`)}`);
-    aggregates.push(`${dialect.sum(`${value} * (1 - ${value})`)} AS ${q(`spread_${k}`)}`);
+    const binary = kept(value(name));
+    aggregates.push(`MIN(${binary}) AS ${q(`min_${k}`)}`, `MAX(${binary}) AS ${q(`max_${k}`)}`);
+    aggregates.push(`${dialect.sum(`${binary} * (1 - ${binary})`)} AS ${q(`spread_${k}`)}`);
   });
-  // Per part of the data when the relation has parts (added in order; extremes for min/max).
-  const row = await queryAggregateParts(
-    relation.engine,
-    (relation.parts ?? [relation.from]).map((from) => `SELECT ${aggregates.join(', ')} FROM ${from}`),
-    (name) => (name.startsWith('min_') ? 'min' : name.startsWith('max_') ? 'max' : 'sum'),
-  );
+  return {
+    aggregates,
+    combine: (name) => (name.startsWith('min_') ? 'min' : name.startsWith('max_') ? 'max' : 'sum'),
+    finish: (row) => finishRowChecks(relation, { all, numeric, binary: used.binary }, roles, row, dropping),
+  };
+}
+
+/** Read the combined row of {@link rowChecks}: refuse what the in-memory path refuses, else the kept rows. */
+async function finishRowChecks(
+  relation: SqlRelation,
+  used: { all: string[]; numeric: string[]; binary: string[] },
+  roles: Record<string, string>,
+  row: Record<string, number>,
+  dropping: boolean,
+): Promise<PushdownRows> {
+  const q = (name: string) => relation.engine.dialect.quoteIdentifier(name);
+  const { all, numeric } = used;
+  const complete = all.map((name) => `${q(name)} IS NOT NULL`).join(' AND ');
   const rows = row.rows as number;
   const missingByColumn: Record<string, number> = {};
   all.forEach((name, k) => {

@@ -5,6 +5,7 @@ import type { SqlRelation } from '../../sql/relation';
 import { type ExperimentParams, experimentEstimateFromFit, experimentFormula } from '../experiment';
 import type { JsonValue, ModelContext, ModelEstimate } from '../model';
 import { categoricalLevels, numberSql, pushdownRows } from './columns';
+import { oneScanApplies, oneScanExperiment } from './experiment-one-scan';
 import { fitOlsInSql, type SqlCovariance, type SqlDesign } from './sql-ols';
 import { PushdownUnsupported } from './unsupported';
 
@@ -20,7 +21,8 @@ interface SqlFactor {
  * centered factors), same CUPED adjustment Y − θ(X − X̄), same covariances; the finishing math
  * (relative lift, SRM, diagnostics) is the in-memory model's {@link experimentEstimateFromFit}.
  * Passes: column checks and sums; levels of each `C()` column; X'X, X'y and (with `pre_period_metric`)
- * the CUPED moments in one scan; residual sums and the sandwich meat.
+ * the CUPED moments in one scan; residual sums and the sandwich meat. Over fixed parts with numeric main
+ * effects only, the checks ride along with X'X ({@link oneScanExperiment}).
  *
  * @example
  * ```ts
@@ -55,7 +57,10 @@ export async function pushdownExperiment(
     other.push(params.cluster);
     roles[params.cluster] ??= 'cluster';
   }
-  const rows = await pushdownRows(relation, { numeric, binary: [treatmentName], other }, roles);
+  const used = { numeric, binary: [treatmentName], other };
+  if (oneScanApplies(relation, params, formula))
+    return oneScanExperiment(relation, params, context, { formula, treatmentName, used, roles });
+  const rows = await pushdownRows(relation, used, roles);
   const { n, where } = rows;
   const mean = (name: string) => (rows.sums[name] as number) / n;
   const nTreated = rows.sums[treatmentName] as number;

@@ -1,6 +1,6 @@
 import { MeasureError } from '../../errors';
 import { doubleLiteral, type SqlDialect } from '../../sql/dialect';
-import { queryAggregateParts, queryAggregateRow, type SqlEngine } from '../../sql/engine';
+import { type PartCombine, queryAggregateParts, queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { type OlsFit, sandwichCovariance, solveCrossProducts } from '../../stats/ols';
 import { unshiftIntercept } from './shifted-design';
 
@@ -63,6 +63,20 @@ export type SqlOlsFit = { totalSumOfSquares: number } & Pick<
   | 'clusterCount'
 >;
 
+/**
+ * More work for the cross-product scan, so a caller's checks need no scan of their own: `columns` (each
+ * `<expression> AS <alias>`, over the relation) pass through the design's derived tables and `aggregates`
+ * over those aliases join X'X's; `finish` reads the combined row (its checks may throw) and returns the
+ * design's {@link SqlDesign.shifts} when they depend on it.
+ */
+export interface FirstScanExtra {
+  columns: string[];
+  aggregates: string[];
+  /** How parts combine each extra aggregate (default: sum). */
+  combine?: (name: string) => PartCombine;
+  finish(row: Record<string, number>): Promise<number[] | undefined>;
+}
+
 /** The SQL statements of a pushdown fit, in the order they run (kept for snapshots and diagnostics). */
 export interface SqlOlsQueries {
   crossProducts: string;
@@ -117,7 +131,11 @@ function weightedSum(
  * crossProductsSql(duckdbDialect, design);
  * ```
  */
-export function crossProductsSql(dialect: SqlDialect, design: SqlDesign): string {
+export function crossProductsSql(
+  dialect: SqlDialect,
+  design: SqlDesign,
+  extraScan?: Pick<FirstScanExtra, 'columns' | 'aggregates'>,
+): string {
   const y = alias(dialect, 'y');
   const yc = alias(dialect, 'yc');
   const w = alias(dialect, 'w');
@@ -145,7 +163,10 @@ export function crossProductsSql(dialect: SqlDialect, design: SqlDesign): string
     centered.push(w);
   }
   // The outcome is computed once per row (it may be a window expression); y − c one level up.
-  const columns = [...design.names.map((_, j) => alias(dialect, `x${j}`)), y, ...centered];
+  const through = (extraScan?.columns ?? []).map((column) => column.slice(column.lastIndexOf(' AS ') + 4));
+  extra.push(...(extraScan?.columns ?? []));
+  aggregates.push(...(extraScan?.aggregates ?? []));
+  const columns = [...design.names.map((_, j) => alias(dialect, `x${j}`)), y, ...centered, ...through];
   return `SELECT ${aggregates.join(', ')} FROM (SELECT ${columns.join(', ')} FROM ${designRows(dialect, design, extra)}) AS impact_centered`;
 }
 
@@ -268,13 +289,18 @@ export async function fitOlsInSql(
   engine: SqlEngine,
   design: SqlDesign,
   covariance: SqlCovariance,
+  extraScan?: FirstScanExtra,
 ): Promise<{ fit: SqlOlsFit; queries: SqlOlsQueries; cuped?: SqlCuped }> {
   const { dialect } = engine;
   const p = design.names.length;
-  const crossProducts = crossProductsSql(dialect, design);
-  const sumParts = (build: (from: string) => string) =>
-    queryAggregateParts(engine, (design.parts ?? [design.from]).map(build), () => 'sum');
-  const first = await sumParts((from) => crossProductsSql(dialect, { ...design, from }));
+  const crossProducts = crossProductsSql(dialect, design, extraScan);
+  const sumParts = (build: (from: string) => string, combine: (name: string) => PartCombine = () => 'sum') =>
+    queryAggregateParts(engine, (design.parts ?? [design.from]).map(build), combine);
+  const first = await sumParts(
+    (from) => crossProductsSql(dialect, { ...design, from }, extraScan),
+    extraScan?.combine,
+  );
+  const shifts = (await extraScan?.finish(first)) ?? design.shifts;
   const n = first.n as number;
   if (n <= p) {
     throw new MeasureError(
@@ -369,13 +395,13 @@ export async function fitOlsInSql(
     }
   }
   let reported = coefficients;
-  if (design.shifts?.some((shift, j) => j > 0 && shift !== 0)) {
-    if (!intercept || design.shifts[0] !== 0)
+  if (shifts?.some((shift, j) => j > 0 && shift !== 0)) {
+    if (!intercept || shifts[0] !== 0)
       throw new RangeError('shifted design columns need an unshifted intercept column 0');
     ({ coefficients: reported, covariance: covarianceMatrix } = unshiftIntercept(
       coefficients,
       covarianceMatrix,
-      design.shifts,
+      shifts,
       p,
     ));
   }
