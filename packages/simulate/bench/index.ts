@@ -11,6 +11,7 @@
  *
  *   pnpm --filter @impact/simulate bench
  *   pnpm --filter @impact/simulate bench --only quality --rounds 9
+ *   pnpm --filter @impact/simulate bench --only quality --threads 1   # simulate(config, { threads: 1 })
  *   git worktree add /tmp/simulate-base HEAD~1 && ln -s "$PWD/node_modules" /tmp/simulate-base/ \
  *     && ln -s "$PWD/packages/simulate/node_modules" /tmp/simulate-base/packages/simulate/ \
  *     && pnpm --filter @impact/simulate bench --only quality --baseline /tmp/simulate-base/packages/simulate
@@ -20,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { SimulationConfigInput } from '../src/index';
+import type { SimulationConfigInput, SimulationResult } from '../src/index';
 
 const year: SimulationConfigInput = {
   seed: 42,
@@ -86,7 +87,16 @@ async function runScenario(name: string, source: string): Promise<Measurement> {
     rows = (scenario.config.products ?? 0) * 365;
     heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   } else {
-    const result = simulator.simulate(scenario.config);
+    // --threads n passes { threads: n } (an engine without the option ignores it); default: its own.
+    const threads = option('--threads');
+    const simulateWith = simulator.simulate as (
+      config: SimulationConfigInput,
+      options?: object,
+    ) => SimulationResult;
+    const result = simulateWith(
+      scenario.config,
+      threads === undefined ? undefined : { threads: Number(threads) },
+    );
     rows = result.metrics.rowCount;
     heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   }
@@ -113,7 +123,15 @@ function measureInChild(name: string, source: string): Measurement {
   const script = fileURLToPath(import.meta.url);
   const output = execFileSync(
     process.execPath,
-    [...process.execArgv, script, '--scenario', name, '--source', source],
+    [
+      ...process.execArgv,
+      script,
+      '--scenario',
+      name,
+      '--source',
+      source,
+      ...(option('--threads') === undefined ? [] : ['--threads', option('--threads') as string]),
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   return JSON.parse(output) as Measurement;

@@ -26,6 +26,7 @@ export {
   MAX_IN_MEMORY_ROWS,
   parseSimulationConfig,
   type SimulatedDay,
+  type SimulateOptions,
   type SimulationResult,
   type SimulationStream,
   simulate,

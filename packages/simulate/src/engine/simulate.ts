@@ -42,22 +42,24 @@ export function parseSimulationConfig(input: SimulationConfigInput | SimulationC
   return parseConfig(input, SimulationConfigSchema);
 }
 
+/** `values` repeated `times` times, by the engine's bulk array copies (a few spread arguments at a time). */
+function repeated(values: readonly string[], times: number): string[] {
+  const chunk: (readonly string[])[] = new Array(Math.min(times, 1024)).fill(values);
+  let out: string[] = [];
+  for (let done = 0; done < times; done += chunk.length) {
+    out = out.concat(...(times - done >= chunk.length ? chunk : chunk.slice(0, times - done)));
+  }
+  return out;
+}
+
 function metricsTable(run: SimulationRun, columns: DayColumns, firstDay: number, dayCount: number): Table {
   const n = run.catalog.size;
-  const rows = n * dayCount;
-  const productIds: string[] = new Array(rows);
-  const categories: string[] = new Array(rows);
-  const dates: string[] = new Array(rows);
-  const { productIds: ids, categories: productCategories } = run.catalog;
+  const dates: string[] = new Array(n * dayCount);
   for (let day = 0; day < dayCount; day += 1) {
-    const date = run.calendar.dates[firstDay + day] as string;
-    const offset = day * n;
-    for (let i = 0; i < n; i += 1) {
-      productIds[offset + i] = ids[i] as string;
-      categories[offset + i] = productCategories[i] as string;
-      dates[offset + i] = date;
-    }
+    dates.fill(run.calendar.dates[firstDay + day] as string, day * n, (day + 1) * n);
   }
+  const productIds = repeated(run.catalog.productIds, dayCount);
+  const categories = repeated(run.catalog.categories, dayCount);
   return createTable({
     product_id: productIds,
     category: categories,
