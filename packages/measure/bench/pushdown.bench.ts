@@ -6,7 +6,9 @@
  * pushed down (they must agree); the 1 M-row subsample as CSV against pandas `read_csv` + statsmodels
  * (alternating order, medians, ratio); and an 18 M-row (~475 MB) CSV through DuckDB, pushed down and loaded
  * whole. Data is generated in /tmp by DuckDB itself (deterministic hash-based noise) and deleted afterwards.
- * `PUSHDOWN_BENCH_ROUNDS` (default 3), `PUSHDOWN_BENCH_SKIP_CSV=1`.
+ * `PUSHDOWN_BENCH_ROUNDS` (default 3), `PUSHDOWN_BENCH_SKIP_CSV=1`. `PUSHDOWN_BENCH_BASELINE=<dir>` (the
+ * measure package of another checkout, e.g. a `git worktree` of an older commit) also runs that
+ * checkout's child on 2 threads, alternating with this one's, and prints the median CPU and wall ratios.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -45,10 +47,10 @@ function dataSql(rows: number): string {
       FROM range(${rows}))`;
 }
 
-function child(args: string[]): Sample {
+function child(args: string[], bench = here): Sample {
   const result = spawnSync(
     process.execPath,
-    [...process.execArgv, join(here, 'pushdown-child.ts'), ...args],
+    [...process.execArgv, join(bench, 'pushdown-child.ts'), ...args],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
@@ -87,6 +89,28 @@ function line(label: string, sample: Sample): string {
   return `${label.padEnd(44)} ${sample.seconds.toFixed(2).padStart(7)} s  ${(sample.rows_per_second / 1e6).toFixed(1).padStart(6)} M rows/s  peak RSS ${sample.max_rss_mb.toFixed(0).padStart(5)} MB`;
 }
 
+/**
+ * The baseline checkout's child on 2 threads, `rounds` times, each run next to one of this checkout's
+ * (alternating which goes first); medians and ratios of CPU and wall time.
+ */
+function compareWithBaseline(bench: string, parquet: string, rounds: number, current: Sample[]): void {
+  const ours: Sample[] = [];
+  const theirs: Sample[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const who of r % 2 === 0 ? ['baseline', 'current'] : ['current', 'baseline']) {
+      console.log(`  load before run: ${loadAverage()}`);
+      const args = ['pushdown', parquet, 'parquet', '-', '2'];
+      (who === 'baseline' ? theirs : ours).push(child(args, who === 'baseline' ? bench : here));
+    }
+  }
+  const cpu = (runs: Sample[]) => median(runs.map((s) => s.cpu_seconds ?? 0));
+  const wall = (runs: Sample[]) => median(runs.map((s) => s.seconds));
+  const all = [...ours, ...current];
+  console.log(
+    `baseline ${bench}, 2 threads, ${rounds} runs each side by side: CPU median ${cpu(theirs).toFixed(1)} s vs ${cpu(ours).toFixed(1)} s (ratio ${(cpu(ours) / cpu(theirs)).toFixed(2)}), wall median ${wall(theirs).toFixed(1)} s vs ${wall(ours).toFixed(1)} s (ratio ${(wall(ours) / wall(theirs)).toFixed(2)}); this checkout over ${all.length} runs: ${((all[0]?.n ?? 0) / wall(all) / 1e6).toFixed(2)} M rows/s at the median wall`,
+  );
+}
+
 export async function run(): Promise<void> {
   const rows = Number(process.env.PUSHDOWN_BENCH_ROWS ?? 10_000_000);
   const rounds = Number(process.env.PUSHDOWN_BENCH_ROUNDS ?? 3);
@@ -123,6 +147,9 @@ export async function run(): Promise<void> {
         `  all runs: ${times.map((s) => s.toFixed(2)).join(', ')} s wall; CPU ${runs.map((s) => (s.cpu_seconds ?? 0).toFixed(1)).join(', ')} s; max peak RSS ${Math.max(...runs.map((s) => s.max_rss_mb)).toFixed(0)} MB`,
       );
     }
+    const baseline = process.env.PUSHDOWN_BENCH_BASELINE;
+    if (baseline !== undefined)
+      compareWithBaseline(join(baseline, 'bench'), parquet, rounds, byThreads['2'] ?? []);
     const fingerprints = new Set(Object.values(byThreads).flatMap((runs) => runs.map((s) => s.fingerprint)));
     console.log(
       `  results byte-identical across ${rounds * 2} runs on 1 and 2 threads: ${fingerprints.size === 1 ? 'yes' : `NO (${fingerprints.size} distinct)`}`,
