@@ -4,7 +4,8 @@
  * peer / ours ratio (absolute times on shared machines are noise; ratios from one run are not).
  *
  * Peers (Debian packages, run with /usr/bin/python3 through scripts/bench-peers.py):
- * - OLS with HC1 errors, 1 M × 6: statsmodels (`python3-statsmodels`, `python3-numpy`).
+ * - OLS with HC1 errors, 1 M × 6, as drawn and with 1e6 added to one regressor: statsmodels
+ *   (`python3-statsmodels`, `python3-numpy`).
  * - Minimax-regret MILP, 50 and 1,000 initiatives at budgets of 7 % and 30 %: PuLP + CBC
  *   (`python3-pulp`, `coinor-cbc`), three V*_s knapsacks then the regret MILP. Ours also proves the
  *   tie-break, which the peer does not do.
@@ -108,46 +109,52 @@ async function benchOls(folder: string): Promise<Row[]> {
     }
     y[i] = value + (uniform() - 0.5) * 4 * (1 + (columns[2] as Float64Array)[i]! / 5);
   }
-  const rowMajor = new Float64Array(n * p);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < p; j++) rowMajor[i * p + j] = (columns[j] as Float64Array)[i]!;
-  writeFileSync(join(folder, 'X.f64'), new Uint8Array(rowMajor.buffer));
-  writeFileSync(join(folder, 'y.f64'), new Uint8Array(y.buffer));
-  writeFileSync(join(folder, 'shape.json'), JSON.stringify({ n, p }));
-  const design = { n, p, columns, names: ['(Intercept)', 'treated', 'x2', 'x3', 'x4', 'x5'] };
-  const ours = () => fitOls({ design, y, covariance: { type: 'HC1' } });
-  ours(); // warm-up (the peer's imports are not timed either)
-  let last: Record<string, unknown> = {};
-  const times = await sideBySide(
-    () => {
-      const started = performance.now();
-      ours();
-      return performance.now() - started;
-    },
-    () => {
-      const result = peer(['ols', folder]);
-      if (!result.ok) throw new Error(`statsmodels peer failed: ${result.message}`);
-      last = result.value;
-      return Number(result.value.ms);
-    },
-  );
-  const fit = ours();
-  let worst = 0;
-  (last.coefficients as number[]).forEach((value, j) => {
-    worst = Math.max(worst, Math.abs(value / (fit.coefficients[j] as number) - 1));
-  });
-  (last.standard_errors as number[]).forEach((value, j) => {
-    worst = Math.max(worst, Math.abs(value / (fit.standardErrors[j] as number) - 1));
-  });
-  return [
-    {
-      task: 'OLS HC1, 1 M × 6',
+  const rows: Row[] = [];
+  // The same data, then with 1e6 added to x2 (sd 2.9): raw cross products would lose 12 digits there.
+  for (const offset of [0, 1e6]) {
+    const shifted = columns.map((column, j) =>
+      j === 2 && offset !== 0 ? column.map((x) => x + offset) : column,
+    );
+    const rowMajor = new Float64Array(n * p);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < p; j++) rowMajor[i * p + j] = (shifted[j] as Float64Array)[i]!;
+    writeFileSync(join(folder, 'X.f64'), new Uint8Array(rowMajor.buffer));
+    writeFileSync(join(folder, 'y.f64'), new Uint8Array(y.buffer));
+    writeFileSync(join(folder, 'shape.json'), JSON.stringify({ n, p }));
+    const design = { n, p, columns: shifted, names: ['(Intercept)', 'treated', 'x2', 'x3', 'x4', 'x5'] };
+    const ours = () => fitOls({ design, y, covariance: { type: 'HC1' } });
+    ours(); // warm-up (the peer's imports are not timed either)
+    let last: Record<string, unknown> = {};
+    const times = await sideBySide(
+      () => {
+        const started = performance.now();
+        ours();
+        return performance.now() - started;
+      },
+      () => {
+        const result = peer(['ols', folder]);
+        if (!result.ok) throw new Error(`statsmodels peer failed: ${result.message}`);
+        last = result.value;
+        return Number(result.value.ms);
+      },
+    );
+    const fit = ours();
+    let worst = 0;
+    (last.coefficients as number[]).forEach((value, j) => {
+      worst = Math.max(worst, Math.abs(value / (fit.coefficients[j] as number) - 1));
+    });
+    (last.standard_errors as number[]).forEach((value, j) => {
+      worst = Math.max(worst, Math.abs(value / (fit.standardErrors[j] as number) - 1));
+    });
+    rows.push({
+      task: offset === 0 ? 'OLS HC1, 1 M × 6' : 'OLS HC1, 1 M × 6, x2 + 1e6',
       ours: times.ours,
       peerName: 'statsmodels',
       peer: times.peer,
       agreement: `coef & SE max rel. diff ${worst.toExponential(1)}`,
-    },
-  ];
+    });
+  }
+  return rows;
 }
 
 /** The allocation benchmark's instance family: costs 1k–50k, returns scaled to cost. */
