@@ -1,7 +1,7 @@
 """Offline what-ifs on a saved decision-benchmark run (`study:decisions --json run.json`).
 
 Re-decides every world from its saved per-initiative pilots (valued estimate, SE, cost, design) with
-alternative priors, funds the exact knapsack of posterior net returns, and scores the true net return like
+alternative priors (including the default full-Bayes average over tau and the population prior), funds the exact knapsack of posterior net returns, and scores the true net return like
 the benchmark (Σ net ÷ Σ oracle, and the paired difference from the naive rule ± SE). Used to check which
 prior changes could close the gap to the known-prior ceiling before changing the TypeScript defaults.
 
@@ -73,6 +73,31 @@ def reml_policy(shape, exclude=()):
     return choose
 
 
+def integrated(shape):
+    """Full Bayes over tau (the loop's default tau_fit: integrate): mu flat, p(tau) ∝ tau^(shape-1), grid in log tau²."""
+
+    def choose(world):
+        ds = world["initiativeDetails"]
+        est = [i["estimatedReturn"] for i in ds]
+        ses = [i["estimatedReturnSe"] for i in ds]
+        scale = st.variance(est) + st.mean([s * s for s in ses])
+        logs, means = [], []
+        for k in range(553):
+            tau2 = scale * 1e-8 * (1e12 ** (k / 552))
+            w = [1 / (tau2 + s * s) for s in ses]
+            mu = sum(a * b for a, b in zip(w, est)) / sum(w)
+            ll = -0.5 * sum(math.log(1 / a) + a * (e - mu) ** 2 for a, e in zip(w, est)) - 0.5 * math.log(sum(w))
+            logs.append(ll + shape / 2 * math.log(tau2))
+            means.append([mu + tau2 / (tau2 + s * s) * (e - mu) for e, s in zip(est, ses)])
+        top = max(logs)
+        p = [math.exp(v - top) for v in logs]
+        total = sum(p)
+        theta = [sum(p[k] * means[k][j] for k in range(553)) / total for j in range(len(ds))]
+        return knapsack([(i["id"], i["cost"], t - i["cost"]) for i, t in zip(ds, theta)], world["budget"])
+
+    return choose
+
+
 def known_prior(world):
     truth = [i["trueReturn"] for i in world["initiativeDetails"]]
     return shrink(world, st.mean(truth), st.pstdev(truth))
@@ -82,12 +107,13 @@ POLICIES = {
     "naive (estimate > 0)": naive,
     "naive_net (estimate > cost)": lambda w: naive(w, True),
     "no shrinkage, knapsack": lambda w: shrink(w, 0.0, 1e12),
-    "penalised REML, shape 2 (the default)": reml_policy(2),
+    "penalised REML, shape 2 (tau_fit: mode)": reml_policy(2),
     "penalised REML, shape 3": reml_policy(3),
     "penalised REML, shape 4": reml_policy(4),
     "shape 2, IPW left out of the prior fit": reml_policy(2, ("ipw",)),
     "shape 2, matching and IPW left out": reml_policy(2, ("ipw", "matching")),
-    "known prior (ceiling)": known_prior,
+    "integrated over tau, shape 2 (the default)": integrated(2),
+    "known realised mean and SD (beyond any prior)": known_prior,
 }
 
 
@@ -99,7 +125,19 @@ def main(path):
         detail = {i["id"]: i for i in world["initiativeDetails"]}
         return sum(detail[c]["trueReturn"] - detail[c]["cost"] for c in chosen)
 
-    nets = {name: [net(w, choose(w)) for w in worlds] for name, choose in POLICIES.items()}
+    policies = dict(POLICIES)
+    # The Bayes rule with the population prior: mean and SD of every other world's true returns.
+    truth = [(k, i["trueReturn"]) for k, w in enumerate(worlds) for i in w["initiativeDetails"]]
+
+    def population(world, index=None):
+        others = [t for k, t in truth if k != index]
+        return shrink(world, st.mean(others), st.stdev(others))
+
+    policies["population prior (other worlds' truth)"] = None
+    nets = {
+        name: [net(w, population(w, k) if choose is None else choose(w)) for k, w in enumerate(worlds)]
+        for name, choose in policies.items()
+    }
     reference = nets["naive (estimate > 0)"]
     print(f"{len(worlds)} worlds from {path}")
     print("| policy | Σ net ÷ Σ oracle | vs naive (paired ± SE) |\n|---|---:|---:|")
