@@ -183,18 +183,36 @@ async function solveRule(
 > {
   const { problem, layout, runner, timeLimitMs } = session;
   const incumbentOf = (selections: Float64Array[]): number | null =>
-    bestIncumbent(layout, selections, evaluate, objective.sense);
+    bestIncumbent(layout, selections, evaluate, objective.sense)?.value ?? null;
   const mainModel = buildModel(layout, objective);
   const mainRelaxation = await runner.relaxRun(mainModel, 0.2);
-  const mainIncumbent =
+  const known =
     mainRelaxation === null
       ? null
-      : incumbentOf([...session.seenSelections, roundDown(layout, mainRelaxation.values)]);
-  const main = await runner.solveOnCore(mainModel, mainRelaxation, mainIncumbent, (values) =>
+      : bestIncumbent(
+          layout,
+          [...session.seenSelections, roundDown(layout, mainRelaxation.values)],
+          evaluate,
+          objective.sense,
+        );
+  const main = await runner.solveOnCore(mainModel, mainRelaxation, known?.value ?? null, (values) =>
     incumbentOf([toSelection(layout, values)]),
   );
   if (main.status === 'infeasible') return infeasible(session, 'rule');
-  if (main.status === 'no_solution') throw timeLimitError(timeLimitMs);
+  if (main.status === 'no_solution') {
+    if (known === null || mainRelaxation === null) throw timeLimitError(timeLimitMs);
+    // Stopped before the engine found a portfolio: answer with the best known one (a per-scenario optimum
+    // or the rounded LP optimum), its gap measured against the LP relaxation's bound.
+    const bound = mainRelaxation.objective;
+    return {
+      selection: known.selection,
+      best: known.value,
+      status: 'time_limit',
+      gap: Math.abs(known.value - bound) / Math.max(1e-12, Math.abs(known.value)),
+      bound,
+      tieBreak: { candidates: 1, complete: false },
+    };
+  }
   let selection = toSelection(layout, main.values);
   let best = evaluate(selection);
   let status: PortfolioSolution['status'] =
@@ -231,22 +249,23 @@ async function solveRule(
   return { selection, best, status, gap, bound, tieBreak };
 }
 
-/** The best rule objective among selections that meet the shared constraints (null when none does). */
+/** The best selection by the rule's objective among those that meet the shared constraints (null when none does). */
 function bestIncumbent(
   layout: ModelLayout,
   selections: Float64Array[],
   evaluate: (selection: ArrayLike<number>) => number,
   sense: 'min' | 'max',
-): number | null {
+): { selection: Float64Array; value: number } | null {
   const shared = buildModel(layout, { sense: 'max', itemCoefficients: new Float64Array(layout.n) });
-  let bestValue: number | null = null;
+  let best: { selection: Float64Array; value: number } | null = null;
   for (const candidate of selections) {
     if (!satisfies(shared, candidate)) continue;
     const value = evaluate(candidate);
     if (!Number.isFinite(value)) continue;
-    if (bestValue === null || (sense === 'min' ? value < bestValue : value > bestValue)) bestValue = value;
+    if (best === null || (sense === 'min' ? value < best.value : value > best.value))
+      best = { selection: candidate, value };
   }
-  return bestValue;
+  return best;
 }
 
 /**
@@ -311,9 +330,13 @@ async function optimizeLinear(
   const model = buildModel(layout, { sense, itemCoefficients: coefficients });
   const relaxation = await runner.relaxRun(model, share * 0.2);
   let incumbent: number | null = null;
+  let fallback: Float64Array | null = null;
   if (relaxation !== null) {
     const rounded = roundDown(layout, relaxation.values);
-    if (satisfies(model, rounded)) incumbent = dot(coefficients, rounded);
+    if (satisfies(model, rounded)) {
+      incumbent = dot(coefficients, rounded);
+      fallback = rounded;
+    }
   }
   const portfolioValue = (values: Float64Array): number | null => {
     const selection = roundDown(
@@ -324,7 +347,14 @@ async function optimizeLinear(
   };
   const outcome = await runner.solveOnCore(model, relaxation, incumbent, portfolioValue, share);
   if (outcome.status === 'infeasible') return infeasible(session, 'problem');
-  if (outcome.status === 'no_solution') throw timeLimitError(session.timeLimitMs);
+  if (outcome.status === 'no_solution') {
+    if (fallback === null) throw timeLimitError(session.timeLimitMs);
+    // Stopped before the engine found a portfolio: the rounded LP optimum is feasible, so answer with it
+    // (not proved optimal: the allocation reports `time_limit` and `v_star_exact: false`).
+    session.anyStoppedEarly = true;
+    session.seenSelections.push(fallback);
+    return { value: dot(coefficients, fallback), selection: fallback, status: 'feasible' };
+  }
   if (outcome.status === 'feasible') session.anyStoppedEarly = true;
   const selection = toSelection(layout, outcome.values);
   session.seenSelections.push(selection);
