@@ -131,7 +131,7 @@ export function workOnSharedRun(shared: SharedRun): number {
 }
 
 /** Start one worker on `shared`, or `undefined` where workers cannot be started. */
-function startWorker(shared: SharedRun): Worker | undefined {
+function startPackageWorker(shared: SharedRun): Worker | undefined {
   const here = import.meta.url;
   try {
     let worker: Worker;
@@ -150,9 +150,6 @@ function startWorker(shared: SharedRun): Worker | undefined {
       const entry = new URL(`./simulation-worker${here.endsWith('.cjs') ? '.cjs' : '.js'}`, here);
       worker = new Worker(entry, { workerData: shared });
     }
-    // A worker that fails to start or dies leaves its blocks to the caller (see fillInParallel).
-    worker.on('error', () => undefined);
-    worker.unref();
     return worker;
   } catch {
     return undefined;
@@ -171,6 +168,8 @@ export interface ParallelOptions {
   blockProducts?: number;
   /** `false` leaves every block to the workers (the caller only waits, or steps in after a failure). */
   callerWorks?: boolean;
+  /** How a worker is started (default: the package's worker entry); `undefined` when it cannot be. */
+  startWorker?: (shared: SharedRun) => Worker | undefined;
 }
 
 /** How many of the blocks the calling thread generated. */
@@ -239,27 +238,37 @@ export function fillInParallel(
   threads: number,
   options: ParallelOptions = {},
 ): { columns: DayColumns; stats: ParallelStats } {
-  const { blockProducts = BLOCK_PRODUCTS, callerWorks = true } = options;
+  const { blockProducts = BLOCK_PRODUCTS, callerWorks = true, startWorker = startPackageWorker } = options;
   const shared = allocateShared(run, blockProducts);
   const v = views(shared);
   const workers: Worker[] = [];
   for (let t = 1; t < threads; t += 1) {
     const worker = startWorker(shared);
-    if (worker) workers.push(worker);
+    if (!worker) continue;
+    // A worker that fails to start or dies leaves its blocks to the caller (see awaitBlock).
+    worker.on('error', () => undefined);
+    worker.unref();
+    workers.push(worker);
   }
   let callerBlocks = 0;
-  try {
-    if (callerWorks || workers.length === 0) {
-      for (;;) {
-        const block = Atomics.add(v.control, 0, 1);
-        if (block >= shared.blockCount) break;
-        Atomics.store(v.control, stateIndex(block), CLAIMED);
-        fillSharedBlock(run, v, block);
-        callerBlocks += 1;
-      }
+  /** Claim and generate blocks until none is left unclaimed. */
+  const claimRest = (): void => {
+    for (;;) {
+      const block = Atomics.add(v.control, 0, 1);
+      if (block >= shared.blockCount) return;
+      Atomics.store(v.control, stateIndex(block), CLAIMED);
+      fillSharedBlock(run, v, block);
+      callerBlocks += 1;
     }
+  };
+  try {
+    if (callerWorks || workers.length === 0) claimRest();
     for (let block = 0; block < shared.blockCount; block += 1) {
-      if (awaitBlock(run, v, block)) callerBlocks += 1;
+      // After a failed or stalled block the workers may be gone: take every block still unclaimed.
+      if (awaitBlock(run, v, block)) {
+        callerBlocks += 1;
+        claimRest();
+      }
     }
   } finally {
     // Stop workers still starting (every block is claimed, so they would find nothing to do).

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { ConfigError, stableStringify, type Table } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
 import { catalogTable } from '../../src/catalog/catalog-table';
-import { fillInParallel } from '../../src/engine/parallel';
+import { fillInParallel, type SharedRun } from '../../src/engine/parallel';
 import { allocateDayColumns, type DayColumns, SimulationRun } from '../../src/engine/run';
 import { formatCsv, parseSimulationConfig, type SimulationConfigInput, simulate } from '../../src/index';
 import { engineConfigs } from '../fixtures/engine-outputs';
@@ -65,6 +66,30 @@ describe('simulation in blocks of products', () => {
     // Every block came from a worker: the caller only waited.
     expect(workers.callerBlocks).toBe(0);
     expect(workers.hash).toBe(sequential(config));
+  });
+
+  it('generates the blocks itself when no worker can be started', () => {
+    const config = engineConfigs['quality additive, selection, ramp'] as SimulationConfigInput;
+    const alone = inBlocks(config, 3, { blockProducts: 8, callerWorks: false, startWorker: () => undefined });
+    expect(alone.callerBlocks).toBe(8);
+    expect(alone.hash).toBe(sequential(config));
+  });
+
+  it('generates the block of a worker that failed, and every block left after it', () => {
+    // A worker that claims one block and reports it failed, as the worker loop does after an error.
+    const failing = (shared: SharedRun): Worker =>
+      new Worker(
+        `const { workerData } = require('node:worker_threads');
+         const control = new Int32Array(workerData.control);
+         const block = Atomics.add(control, 0, 1);
+         Atomics.store(control, 1 + block, 3);
+         Atomics.notify(control, 1 + block);`,
+        { eval: true, workerData: shared },
+      );
+    const config = engineConfigs['revenue additive'] as SimulationConfigInput;
+    const recovered = inBlocks(config, 2, { blockProducts: 8, callerWorks: false, startWorker: failing });
+    expect(recovered.callerBlocks).toBe(8);
+    expect(recovered.hash).toBe(sequential(config));
   });
 
   it('simulate gives the same bytes with 1 and with 3 threads', () => {
