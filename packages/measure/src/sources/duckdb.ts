@@ -7,7 +7,7 @@ import { createDuckDbEngine, type DuckDbLibrary } from '../sql/duckdb';
 import type { SqlEngine } from '../sql/engine';
 import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
 import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
-import { lineOfCell } from './csv/locate';
+import { lineOfCell, lineOfRecordCell } from './csv/locate';
 import { resolveMissingPolicy } from './missing';
 
 /**
@@ -179,6 +179,10 @@ export function createDuckDbSource(
               fromSql.locateCastFailure = async (cast, found) => {
                 const line = lineOfCell(path, cast.source, found);
                 return line === undefined ? undefined : `${path}:${line}`;
+              };
+              fromSql.locateRow = (column, row) => {
+                const cell = lineOfRecordCell(path, column, row);
+                return cell && { where: `${path}:${cell.line}`, text: cell.text };
               };
             }
             if (spec.pushdown && files.format === 'parquet')

@@ -51,6 +51,8 @@ export interface SqlRelation {
   missing: MissingPolicy;
   /** What the relation reads, for messages (`table orders`, `query`, a file path). */
   label: string;
+  /** Optional: where a column's cell in a 1-based row is, and its text (see `buildSqlRelation`). */
+  locateRow?: (column: string, row: number) => { where: string; text: string } | undefined;
   /**
    * Optional: disjoint parts of `from` (same columns, each usable after FROM) whose union is `from`, in a
    * fixed order. Pushdown models compute row-wise sums per part — concurrently when the engine has
@@ -80,6 +82,11 @@ export async function buildSqlRelation(
     parts?: string[];
     /** Finds a failed declared cast's cell as `file:line` (a CSV file's scan); else a row is named. */
     locateCastFailure?: CastFailureLocator;
+    /**
+     * The cell of a column (name in the data) in a 1-based row, as `file:line` and its text, when the rows
+     * come in file order (a CSV file); missing-value errors then name the line.
+     */
+    locateRow?: (column: string, row: number) => { where: string; text: string } | undefined;
   },
 ): Promise<SqlRelation> {
   const { dialect } = engine;
@@ -179,6 +186,12 @@ export async function buildSqlRelation(
     types: { ...(spec.types ?? {}) },
     missing,
     label,
+    ...(fromSql?.locateRow
+      ? {
+          locateRow: (column: string, row: number) =>
+            fromSql.locateRow?.(sourceNames[columnNames.indexOf(column)] ?? column, row),
+        }
+      : {}),
     ...(fromSql?.parts
       ? { parts: fromSql.parts.map((part) => `(SELECT ${select} FROM ${part}) AS impact_source`) }
       : {}),
@@ -253,6 +266,12 @@ export async function loadSqlRelation(
     const policed = missingIn === undefined || missingIn.has(column.name);
     if (column.nulls && policed && relation.missing.policy === 'error') {
       const row = column.nulls.indexOf(1);
+      // In file order (a CSV file read by DuckDB) the cell is named by its line, if it is a marker there.
+      const cell = relation.locateRow?.(column.name, row + 1);
+      if (cell && relation.missing.markers.includes(cell.text.trim())) {
+        const line = Number(cell.where.slice(cell.where.lastIndexOf(':') + 1));
+        throw missingValueError(cell.where, column.name, cell.text, line);
+      }
       throw missingValueError(`${relation.label} row ${row + 1}`, column.name, 'NULL', row + 1);
     }
     columns[column.name] = typedColumn(column, relation.types[column.name], relation.label);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lineOfCell } from '../../../src/sources/csv/locate';
+import { lineOfCell, lineOfRecordCell } from '../../../src/sources/csv/locate';
 
 const dir = mkdtempSync(join(tmpdir(), 'measure-locate-'));
 afterAll(() => {
@@ -21,6 +21,11 @@ describe('lineOfCell', () => {
     expect(lineOfCell(path, 'qty', 'absent')).toBeUndefined();
     expect(lineOfCell(path, 'no_such_column', '1')).toBeUndefined();
     expect(lineOfCell(join(dir, 'no-such-file.csv'), 'qty', '1')).toBeUndefined();
+    // By record: the 2nd data record's qty sits on line 4; its 3rd record's note on line 5.
+    expect(lineOfRecordCell(path, 'qty', 2)).toEqual({ line: 4, text: '2' });
+    expect(lineOfRecordCell(path, 'note', 3)).toEqual({ line: 5, text: 'ok' });
+    expect(lineOfRecordCell(path, 'qty', 3)).toEqual({ line: 5, text: ' n/a\t' });
+    expect(lineOfRecordCell(path, 'qty', 9)).toBeUndefined();
   });
 
   it('finds a cell past the first chunk of a large file', () => {
