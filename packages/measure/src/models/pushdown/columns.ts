@@ -34,7 +34,8 @@ export interface UsedColumns {
 export interface RowChecks {
   aggregates: string[];
   combine(name: string): PartCombine;
-  finish(row: Record<string, number>): Promise<PushdownRows>;
+  /** `sums`: the numeric columns' sums when the caller computed them (see `rowChecks`' `withSums`). */
+  finish(row: Record<string, number>, sums?: Record<string, number>): Promise<PushdownRows>;
 }
 
 /**
@@ -73,6 +74,8 @@ export function rowChecks(
   used: UsedColumns,
   roles: Record<string, string>,
   column: (name: string) => string = relation.engine.dialect.quoteIdentifier,
+  /** False when the scan sums the non-binary numeric columns anyway (then `finish` takes them). */
+  withSums = true,
 ): RowChecks {
   const { dialect } = relation.engine;
   const q = (name: string) => dialect.quoteIdentifier(name);
@@ -109,8 +112,10 @@ export function rowChecks(
     aggregates.push(`COUNT(${column(name)}) AS ${q(`present_${k}`)}`);
   });
   const numeric = [...new Set([...used.numeric, ...used.binary])];
+  // A 0/1 column's sum is always its own aggregate: an exact count of ones.
   numeric.forEach((name, k) => {
-    aggregates.push(`${dialect.sum(kept(value(name)))} AS ${q(`sum_${k}`)}`);
+    if (withSums || used.binary.includes(name))
+      aggregates.push(`${dialect.sum(kept(value(name)))} AS ${q(`sum_${k}`)}`);
   });
   // 0/1 check: min ≥ 0, max ≤ 1 and Σ t(1 − t) = 0 (each term is ≥ 0 on [0, 1] and 0 only at 0 and 1).
   used.binary.forEach((name, k) => {
@@ -121,7 +126,13 @@ export function rowChecks(
   return {
     aggregates,
     combine: (name) => (name.startsWith('min_') ? 'min' : name.startsWith('max_') ? 'max' : 'sum'),
-    finish: (row) => finishRowChecks(relation, { all, numeric, binary: used.binary }, roles, row, dropping),
+    finish: (row, sums) => {
+      const combined = { ...row };
+      numeric.forEach((name, k) => {
+        if (sums?.[name] !== undefined && !used.binary.includes(name)) combined[`sum_${k}`] = sums[name];
+      });
+      return finishRowChecks(relation, { all, numeric, binary: used.binary }, roles, combined, dropping);
+    },
   };
 }
 

@@ -58,7 +58,8 @@ export async function oneScanExperiment(
   const q = (name: string) => dialect.quoteIdentifier(name);
   const all = [...new Set([...used.numeric, ...used.binary, ...used.other])];
   const through = (name: string) => q(`impact_r${all.indexOf(name)}`);
-  const checks = rowChecks(relation, used, roles, through);
+  // The design sums the outcome and covariates (centered), so the checks sum only the 0/1 treatment.
+  const checks = rowChecks(relation, used, roles, through, false);
   const centers = await sampleMeans(relation, [
     ...new Set([formula.outcome, ...used.binary, ...used.numeric]),
   ]);
@@ -93,9 +94,18 @@ export async function oneScanExperiment(
     aggregates: checks.aggregates,
     combine: checks.combine,
     async finish(row) {
-      rows = await checks.finish(row);
-      const { n, sums } = rows;
-      const treated = sums[treatmentName] as number;
+      // Σx = Σ(x − c) + n·c: the intercept row of X'X, X'(y − c)'s first entry for the outcome.
+      const n = row.n as number;
+      const sums: Record<string, number> = {
+        [formula.outcome]: (row.sum_yc as number) + n * center(formula.outcome),
+      };
+      columns.forEach((column, j) => {
+        if (j > 0 && column !== treatmentName)
+          sums[column] = (row[`g_0_${j}`] as number) + n * center(column);
+      });
+      rows = await checks.finish(row, sums);
+      const kept = rows.sums;
+      const treated = kept[treatmentName] as number;
       if (treated === 0 || treated === n) {
         throw new MeasureError(
           'DATA_EMPTY_GROUP',
@@ -109,7 +119,7 @@ export async function oneScanExperiment(
           ? 0
           : column === treatmentName
             ? center(column)
-            : center(column) - (sums[column] as number) / n,
+            : center(column) - (kept[column] as number) / n,
       );
     },
   });
