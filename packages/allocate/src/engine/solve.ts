@@ -185,30 +185,31 @@ async function solveRule(
   const incumbentOf = (selections: Float64Array[]): number | null =>
     bestIncumbent(layout, selections, evaluate, objective.sense)?.value ?? null;
   const mainModel = buildModel(layout, objective);
-  const mainRelaxation = await runner.relaxRun(mainModel, 0.2);
-  const known =
-    mainRelaxation === null
-      ? null
-      : bestIncumbent(
-          layout,
-          [...session.seenSelections, roundDown(layout, mainRelaxation.values)],
-          evaluate,
-          objective.sense,
-        );
+  // Half the time left: at 10,000 initiatives the LP takes seconds under load, and without it no core.
+  const mainRelaxation = await runner.relaxRun(mainModel, 0.5);
+  const known = bestIncumbent(
+    layout,
+    [
+      ...session.seenSelections,
+      ...(mainRelaxation === null ? [] : [roundDown(layout, mainRelaxation.values)]),
+    ],
+    evaluate,
+    objective.sense,
+  );
   const main = await runner.solveOnCore(mainModel, mainRelaxation, known?.value ?? null, (values) =>
     incumbentOf([toSelection(layout, values)]),
   );
   if (main.status === 'infeasible') return infeasible(session, 'rule');
   if (main.status === 'no_solution') {
-    if (known === null || mainRelaxation === null) throw timeLimitError(timeLimitMs);
+    if (known === null) throw timeLimitError(timeLimitMs);
     // Stopped before the engine found a portfolio: answer with the best known one (a per-scenario optimum
-    // or the rounded LP optimum), its gap measured against the LP relaxation's bound.
-    const bound = mainRelaxation.objective;
+    // or the rounded LP optimum), its gap measured against the LP relaxation's bound (unknown without it).
+    const bound = mainRelaxation?.objective ?? null;
     return {
       selection: known.selection,
       best: known.value,
       status: 'time_limit',
-      gap: Math.abs(known.value - bound) / Math.max(1e-12, Math.abs(known.value)),
+      gap: bound === null ? null : Math.abs(known.value - bound) / Math.max(1e-12, Math.abs(known.value)),
       bound,
       tieBreak: { candidates: 1, complete: false },
     };
