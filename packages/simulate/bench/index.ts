@@ -11,7 +11,7 @@
  *
  *   pnpm --filter @impact/simulate bench
  *   pnpm --filter @impact/simulate bench --only quality --rounds 9
- *   pnpm --filter @impact/simulate bench --only quality --threads 1   # simulate(config, { threads: 1 })
+ *   pnpm --filter @impact/simulate bench --only quality --threads auto   # simulate(config, { threads: 'auto' }); default 1
  *   git worktree add /tmp/simulate-base HEAD~1 && ln -s "$PWD/node_modules" /tmp/simulate-base/ \
  *     && ln -s "$PWD/packages/simulate/node_modules" /tmp/simulate-base/packages/simulate/ \
  *     && pnpm --filter @impact/simulate bench --only quality --baseline /tmp/simulate-base/packages/simulate
@@ -95,7 +95,7 @@ async function runScenario(name: string, source: string): Promise<Measurement> {
     ) => SimulationResult;
     const result = simulateWith(
       scenario.config,
-      threads === undefined ? undefined : { threads: Number(threads) },
+      threads === undefined ? undefined : { threads: threads === 'auto' ? 'auto' : Number(threads) },
     );
     rows = result.metrics.rowCount;
     heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;

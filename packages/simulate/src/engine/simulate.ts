@@ -82,15 +82,17 @@ function metricsTable(run: SimulationRun, columns: DayColumns, firstDay: number,
 /** How `simulate` runs (not what it simulates: the result is the same for every choice). */
 export interface SimulateOptions {
   /**
-   * Threads to generate the panel with: 1 runs on the calling thread only; more adds worker threads
-   * that each take blocks of products. The output is byte-identical for every value. Default: one per
-   * available core (at most 8) from 400,000 product-days, 1 below.
+   * Threads to generate the panel with: 1 (the default) runs on the calling thread only; a number adds
+   * worker threads that each take blocks of products; `auto` uses one per available core (at most 8)
+   * from 400,000 product-days and 1 below. The output is byte-identical for every value. Threads are
+   * opt-in because on a busy machine a second thread gained nothing and the built ESM package ran
+   * slower with two (docs/simulate.md).
    */
-  threads?: number;
+  threads?: number | 'auto';
 }
 
 const SimulateOptionsSchema = z.strictObject({
-  threads: z.number().int().min(1).max(64).optional(),
+  threads: z.union([z.number().int().min(1).max(64), z.literal('auto')]).optional(),
 });
 
 /**
@@ -136,7 +138,7 @@ export function simulate(
   const run = new SimulationRun(parsed);
   const n = run.catalog.size;
   let columns: DayColumns;
-  const threadCount = threads ?? defaultThreads(rows);
+  const threadCount = threads === 'auto' ? defaultThreads(rows) : (threads ?? 1);
   if (threadCount > 1 && n > 0) {
     columns = fillInParallel(run, threadCount).columns;
   } else {
