@@ -199,7 +199,7 @@ async function main(): Promise<void> {
               .toFixed(1)
               .padStart(
                 9,
-              )} | ${`${tally.optimal}/${reps}`.padStart(7)} | ${tally.worstGap.toExponential(1).padStart(8)} | ${(tally.solves / reps).toFixed(1).padStart(6)} | ${`${tally.tiesProved}/${reps}`.padStart(11)} | ${peerMedian.toFixed(1).padStart(8)} | ${`${(peerMedian / ours).toFixed(2)}×`.padStart(7)} | ${worstDisagreement.toExponential(1).padStart(9)} |`,
+              )} | ${`${tally.optimal}/${reps}`.padStart(7)} | ${tally.worstGap.toExponential(1).padStart(8)} | ${(tally.solves / reps).toFixed(1).padStart(6)} | ${`${tally.tiesProved}/${reps}`.padStart(11)} | ${(peerTimes.length > 0 ? peerMedian.toFixed(1) : '—').padStart(8)} | ${(peerTimes.length > 0 ? `${(peerMedian / ours).toFixed(2)}×` : '—').padStart(7)} | ${(peerTimes.length > 0 ? worstDisagreement.toExponential(1) : '—').padStart(9)} |`,
           );
           console.log(rows.at(-1));
         }
