@@ -1,4 +1,4 @@
-import { DEFAULT_CHUNK_BYTES, fileBytes } from './reader';
+import { DEFAULT_CHUNK_BYTES, fileBytes, scanCsvBytes } from './reader';
 import { CsvScanner, type CsvSink } from './scanner';
 
 /** Stops the scan once the cell is found. */
@@ -87,26 +87,9 @@ function findCell(
     return undefined;
   }
   const scanner = new CsvScanner(new CellFinder(column, target), path);
-  let buffer = Buffer.allocUnsafe(DEFAULT_CHUNK_BYTES);
-  let length = 0;
-  let first = true;
   try {
-    for (;;) {
-      if (length === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, length);
-        buffer = bigger;
-      }
-      const n = bytes.read(buffer, length, buffer.length - length);
-      length += n;
-      const bom = first && length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
-      first = false;
-      const start = bom ? 3 : 0;
-      const consumed = scanner.scan(buffer, start, length, n === 0);
-      if (n === 0) return undefined;
-      buffer.copy(buffer, 0, consumed, length);
-      length -= consumed;
-    }
+    scanCsvBytes(bytes, scanner, DEFAULT_CHUNK_BYTES);
+    return undefined;
   } catch (error) {
     if (error instanceof Found) return { line: error.line, text: error.text };
     return undefined;

@@ -161,6 +161,46 @@ class ColumnSink implements CsvSink {
   }
 }
 
+/**
+ * Feed `bytes` through `scanner` in chunks of at most `chunk` bytes until the end: skips a UTF-8 byte-order
+ * mark, keeps the unconsumed tail of each chunk for the next, and doubles the buffer when one record is
+ * longer than it. `afterChunk` gets the bytes of records consumed from each chunk (not at the end). The
+ * caller closes `bytes`.
+ *
+ * @example
+ * ```ts
+ * scanCsvBytes(fileBytes(path), new CsvScanner(sink, path), DEFAULT_CHUNK_BYTES);
+ * ```
+ */
+export function scanCsvBytes(
+  bytes: ByteSource,
+  scanner: CsvScanner,
+  chunk: number,
+  afterChunk?: (consumed: number) => void,
+): void {
+  let buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(bytes.size, 1)));
+  let length = 0;
+  let first = true;
+  for (;;) {
+    if (length === buffer.length) {
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    const n = bytes.read(buffer, length, Math.min(chunk, buffer.length - length));
+    length += n;
+    let start = 0;
+    if (first && length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+    if (first && length < 3 && n > 0) continue;
+    first = false;
+    const consumed = scanner.scan(buffer, start, length, n === 0);
+    if (n === 0) return;
+    afterChunk?.(consumed - start);
+    buffer.copy(buffer, 0, consumed, length);
+    length -= consumed;
+  }
+}
+
 function readOnce(
   source: () => ByteSource,
   options: ReadCsvOptions,
@@ -170,36 +210,18 @@ function readOnce(
   const sink = new ColumnSink(options, bytes.size, kinds);
   const scanner = new CsvScanner(sink, options.file);
   const chunk = Math.max(1, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-  let buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(bytes.size, 1)));
-  let length = 0;
-  let first = true;
   let seen = 0;
   let reserved = false;
   try {
-    for (;;) {
-      if (length === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, length);
-        buffer = bigger;
-      }
-      const n = bytes.read(buffer, length, Math.min(chunk, buffer.length - length));
-      length += n;
-      let start = 0;
-      if (first && length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
-      if (first && length < 3 && n > 0) continue;
-      first = false;
-      const consumed = scanner.scan(buffer, start, length, n === 0);
-      if (n === 0) break;
-      seen += consumed - start;
+    scanCsvBytes(bytes, scanner, chunk, (consumed) => {
+      seen += consumed;
       if (!reserved && sink.rows >= 256) {
         // Size every column once from the bytes per row seen so far (+2%), instead of growing it repeatedly.
         reserved = true;
         const rows = Math.ceil(sink.rows * (bytes.size / seen) * 1.02) + 16;
         for (const builder of sink.builders) builder?.reserve(rows);
       }
-      buffer.copy(buffer, 0, consumed, length);
-      length -= consumed;
-    }
+    });
   } finally {
     bytes.close();
   }
