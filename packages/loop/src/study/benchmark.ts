@@ -56,26 +56,40 @@ export interface DecisionBenchmarkOptions {
   onWorld?: (outcome: WorldOutcome) => void;
 }
 
-function outcomeOf(
+/** What scoring a funded set needs of one initiative: its cost, its true return and what was predicted. */
+export interface ScoredInitiative {
+  cost: number;
+  trueReturn: number;
+  predicted: number;
+}
+
+/**
+ * Score a funded set: true net return, spend, funded initiatives that truly lose money and Σ (predicted −
+ * true). Ids not in `initiatives` (failed pilots) are skipped.
+ *
+ * @example
+ * ```ts
+ * scoreFunded('mine', ['a'], new Map([['a', { cost: 10, trueReturn: 25, predicted: 30 }]])).trueNetReturn; // 15
+ * ```
+ */
+export function scoreFunded(
   policy: string,
   funded: readonly string[],
-  pilots: readonly PilotView[],
-  predicted?: ReadonlyMap<string, number>,
+  initiatives: ReadonlyMap<string, ScoredInitiative>,
 ): PolicyOutcome {
-  const byId = new Map(pilots.map((pilot) => [pilot.id, pilot]));
   let overPromise = 0;
   let trueNetReturn = 0;
   let spent = 0;
   let fundedNegativeTrue = 0;
   let fundedNegativeNet = 0;
   for (const id of funded) {
-    const pilot = byId.get(id);
-    if (pilot === undefined) continue;
-    trueNetReturn += pilot.trueReturn - pilot.cost;
-    spent += pilot.cost;
-    if (pilot.trueReturn < 0) fundedNegativeTrue += 1;
-    if (pilot.trueReturn < pilot.cost) fundedNegativeNet += 1;
-    overPromise += (predicted?.get(id) ?? estimatedReturn(pilot)) - pilot.trueReturn;
+    const initiative = initiatives.get(id);
+    if (initiative === undefined) continue;
+    trueNetReturn += initiative.trueReturn - initiative.cost;
+    spent += initiative.cost;
+    if (initiative.trueReturn < 0) fundedNegativeTrue += 1;
+    if (initiative.trueReturn < initiative.cost) fundedNegativeNet += 1;
+    overPromise += initiative.predicted - initiative.trueReturn;
   }
   return {
     policy,
@@ -86,6 +100,28 @@ function outcomeOf(
     fundedNegativeNet,
     overPromise,
   };
+}
+
+function outcomeOf(
+  policy: string,
+  funded: readonly string[],
+  pilots: readonly PilotView[],
+  predicted?: ReadonlyMap<string, number>,
+): PolicyOutcome {
+  return scoreFunded(
+    policy,
+    funded,
+    new Map(
+      pilots.map((pilot) => [
+        pilot.id,
+        {
+          cost: pilot.cost,
+          trueReturn: pilot.trueReturn,
+          predicted: predicted?.get(pilot.id) ?? estimatedReturn(pilot),
+        },
+      ]),
+    ),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { hindsightOptimum } from '../cycles/hindsight';
-import type { PolicyOutcome, WorldOutcome } from './benchmark';
+import { scoreFunded, type WorldOutcome } from './benchmark';
 
 /** Name of the policy {@link withPopulationPrior} adds. */
 export const POPULATION_PRIOR_POLICY = 'population_prior';
@@ -59,25 +59,16 @@ export function withPopulationPrior(worlds: readonly WorldOutcome[]): WorldOutco
       })),
       world.budget,
     ).selected;
-    const outcome: PolicyOutcome = {
-      policy: POPULATION_PRIOR_POLICY,
-      funded: [...funded],
-      trueNetReturn: 0,
-      spent: 0,
-      fundedNegativeTrue: 0,
-      fundedNegativeNet: 0,
-      overPromise: 0,
-    };
-    const byId = new Map(world.initiativeDetails.map((detail) => [detail.id, detail]));
-    for (const id of funded) {
-      const detail = byId.get(id);
-      if (detail === undefined) continue;
-      outcome.trueNetReturn += detail.trueReturn - detail.cost;
-      outcome.spent += detail.cost;
-      if (detail.trueReturn < 0) outcome.fundedNegativeTrue += 1;
-      if (detail.trueReturn < detail.cost) outcome.fundedNegativeNet += 1;
-      outcome.overPromise += (posterior.get(id) as number) - detail.trueReturn;
-    }
+    const outcome = scoreFunded(
+      POPULATION_PRIOR_POLICY,
+      funded,
+      new Map(
+        world.initiativeDetails.map((detail) => [
+          detail.id,
+          { cost: detail.cost, trueReturn: detail.trueReturn, predicted: posterior.get(detail.id) as number },
+        ]),
+      ),
+    );
     const outcomes = world.outcomes.filter((entry) => entry.policy !== POPULATION_PRIOR_POLICY);
     // Listed just before the oracle, next to the other references.
     const oracleAt = outcomes.findIndex((entry) => entry.policy === 'oracle');
