@@ -169,6 +169,7 @@ export function fitEventStudy(
         clusterCodes: panel.unitCodes,
         clusterCount: panel.unitCount,
         names,
+        keepResiduals: false,
       }),
       absorbed,
     );

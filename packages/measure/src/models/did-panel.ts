@@ -40,10 +40,23 @@ export function readPanel(table: Table, params: DifferenceInDifferencesParams): 
   const times = encodeFactor(timeValues);
   const n = y.length;
 
+  const unitGroup = new Int8Array(units.levels.length).fill(-1);
+  // One pass: the post values seen in each period (bit 1: a 0, bit 2: a 1) and the first row whose treatment
+  // group differs from its unit's earlier rows; the row-by-row checks below run only to name a failure.
+  const postSeen = new Uint8Array(times.levels.length);
+  let groupConflict = -1;
+  for (let i = 0; i < n; i++) {
+    const t = times.codes[i] as number;
+    postSeen[t] = (postSeen[t] as number) | (postRow[i] === 1 ? 2 : 1);
+    const u = units.codes[i] as number;
+    const g = treatedRow[i] as number;
+    if (unitGroup[u] === -1) unitGroup[u] = g;
+    else if (unitGroup[u] !== g && groupConflict < 0) groupConflict = i;
+  }
   // Common timing: post must be 0 before the first post period and 1 from it on.
   let firstPostTime = times.levels.length;
-  for (let i = 0; i < n; i++)
-    if (postRow[i] === 1) firstPostTime = Math.min(firstPostTime, times.codes[i] as number);
+  for (let t = 0; t < postSeen.length && firstPostTime === times.levels.length; t++)
+    if (((postSeen[t] as number) & 2) !== 0) firstPostTime = t;
   if (firstPostTime === times.levels.length) {
     throw new MeasureError(
       'DATA_NO_POST_PERIOD',
@@ -58,31 +71,19 @@ export function readPanel(table: Table, params: DifferenceInDifferencesParams): 
       { column: params.post },
     );
   }
-  for (let i = 0; i < n; i++) {
-    if (((times.codes[i] as number) >= firstPostTime ? 1 : 0) !== postRow[i]) {
-      throw new MeasureError(
-        'MODEL_PARAMS_INVALID',
-        `post-period column "${params.post}" must be 1 exactly from period ${times.levels[firstPostTime]} on (common treatment start; for staggered adoption use the did_staggered model); row ${i} at ${times.levels[times.codes[i] as number]} has ${postRow[i]}`,
-        { column: params.post, row: i },
-      );
-    }
-  }
-  // Treatment group constant within unit.
-  const unitGroup = new Int8Array(units.levels.length).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const u = units.codes[i] as number;
-    const g = treatedRow[i] as number;
-    if (unitGroup[u] === -1) unitGroup[u] = g;
-    else if (unitGroup[u] !== g) {
-      throw new MeasureError(
-        'MODEL_PARAMS_INVALID',
-        `treatment-group column "${params.treated}" changes within unit ${units.levels[u]} (row ${i}); it must be constant per unit`,
-        {
-          column: params.treated,
-          row: i,
-        },
-      );
-    }
+  let commonTiming = true;
+  for (let t = 0; t < postSeen.length; t++)
+    if ((postSeen[t] as number) === (t >= firstPostTime ? 1 : 2) || postSeen[t] === 3) commonTiming = false;
+  if (!commonTiming) refuseTiming(postRow, times, firstPostTime, params.post);
+  if (groupConflict >= 0) {
+    throw new MeasureError(
+      'MODEL_PARAMS_INVALID',
+      `treatment-group column "${params.treated}" changes within unit ${units.levels[units.codes[groupConflict] as number]} (row ${groupConflict}); it must be constant per unit`,
+      {
+        column: params.treated,
+        row: groupConflict,
+      },
+    );
   }
   let treatedUnits = 0;
   for (const g of unitGroup) if (g === 1) treatedUnits++;
@@ -107,4 +108,21 @@ export function readPanel(table: Table, params: DifferenceInDifferencesParams): 
     treatedUnits,
     controlUnits,
   };
+}
+
+/** Throw the common-timing error at the first row whose post value disagrees with its period. */
+function refuseTiming(
+  postRow: Uint8Array,
+  times: { codes: Int32Array; levels: (string | number)[] },
+  firstPostTime: number,
+  post: string,
+): never {
+  const n = postRow.length;
+  let i = 0;
+  while (i < n && ((times.codes[i] as number) >= firstPostTime ? 1 : 0) === postRow[i]) i++;
+  throw new MeasureError(
+    'MODEL_PARAMS_INVALID',
+    `post-period column "${post}" must be 1 exactly from period ${times.levels[firstPostTime]} on (common treatment start; for staggered adoption use the did_staggered model); row ${i} at ${times.levels[times.codes[i] as number]} has ${postRow[i]}`,
+    { column: post, row: i },
+  );
 }

@@ -107,6 +107,7 @@ function fitTreatmentSlope(
       clusterCount: panel.unitCount,
       names: ['treated_x_post'],
       checkGram: (gram) => refuseNoVariation(gram[0] as number),
+      keepResiduals: false,
     });
     return { yWithin, slopeFit };
   }

@@ -284,6 +284,29 @@ describe('difference_in_differences: bad input', () => {
   it('rejects staggered post indicators (not a function of time)', () => {
     expect(fail({ post: Float64Array.of(0, 1, 0, 0) }).code).toBe('MODEL_PARAMS_INVALID');
   });
+  it('names the first row whose post value disagrees with its period, and the period', () => {
+    const error = fail({ post: Float64Array.of(0, 1, 0, 0) });
+    expect([error.column, error.row]).toEqual(['post', 3]);
+    expect(error.message).toMatch(/row 3 at 1 has 0/);
+    // Post switching back off: period 2 is 0 after period 1 was 1.
+    const back = fail({
+      unit: ['a', 'a', 'a', 'b', 'b', 'b'],
+      time: Float64Array.of(0, 1, 2, 0, 1, 2),
+      treated: Float64Array.of(1, 1, 1, 0, 0, 0),
+      post: Float64Array.of(0, 1, 0, 0, 1, 0),
+      y: Float64Array.of(1, 2, 3, 4, 5, 7),
+    });
+    expect([back.code, back.row]).toEqual(['MODEL_PARAMS_INVALID', 2]);
+  });
+  it('names the first row where the treatment group changes within a unit', () => {
+    const error = fail({ treated: Float64Array.of(1, 1, 0, 1) });
+    expect([error.code, error.column, error.row]).toEqual(['MODEL_PARAMS_INVALID', 'treated', 3]);
+    expect(error.message).toMatch(/changes within unit b \(row 3\)/);
+  });
+  it('reports a timing error before a treatment-group error when both are present', () => {
+    const error = fail({ treated: Float64Array.of(1, 1, 0, 1), post: Float64Array.of(0, 1, 0, 0) });
+    expect([error.column, error.row]).toEqual(['post', 3]);
+  });
   it('rejects unknown parameters', () => {
     expect(() => DifferenceInDifferencesParamsSchema.parse({ outcom: 'y' })).toThrow();
   });

@@ -78,21 +78,27 @@ function encodeSmallIntegers(values: Float64Array | Int32Array | Uint8Array): Fa
   }
   const span = max - min + 1;
   if (!(span <= Math.max(4 * n, 1024))) return undefined;
-  const slot = new Int32Array(span);
-  for (let i = 0; i < n; i++) slot[((values[i] as number) - min) | 0] = 1;
+  // Offsets from the minimum, with their counts, in one pass; gaps (values absent) are then closed by one
+  // renumbering pass, which ids 0…G−1 and periods without holes never need.
+  const codes = new Int32Array(n);
+  const spanCounts = new Int32Array(span);
+  for (let i = 0; i < n; i++) {
+    const offset = ((values[i] as number) - min) | 0;
+    codes[i] = offset;
+    spanCounts[offset] = (spanCounts[offset] as number) + 1;
+  }
   const levels: number[] = [];
+  const slot = new Int32Array(span);
   for (let k = 0; k < span; k++) {
-    if (slot[k] === 1) {
+    if ((spanCounts[k] as number) > 0) {
       slot[k] = levels.length;
       levels.push(min + k);
     }
   }
-  const codes = new Int32Array(n);
+  if (levels.length === span) return { codes, levels, counts: spanCounts };
   const counts = new Int32Array(levels.length);
-  for (let i = 0; i < n; i++) {
-    const code = slot[((values[i] as number) - min) | 0] as number;
-    codes[i] = code;
-    counts[code] = (counts[code] as number) + 1;
-  }
+  for (let k = 0; k < span; k++)
+    if ((spanCounts[k] as number) > 0) counts[slot[k] as number] = spanCounts[k] as number;
+  for (let i = 0; i < n; i++) codes[i] = slot[codes[i] as number] as number;
   return { codes, levels, counts };
 }

@@ -17,6 +17,12 @@ export interface IndicatorWithinInput {
   names: string[];
   /** Called with X̃'X̃ (p × p) before solving, e.g. to refuse a regressor the fixed effects absorb. */
   checkGram?: (gram: Float64Array) => void;
+  /**
+   * Materialise the n residuals and fitted values (default true). With false the fit's `residuals` and
+   * `fitted` are empty arrays: for callers that use only coefficients, covariance and rss (the DiD
+   * estimates), sparing two n-long allocations and their writes.
+   */
+  keepResiduals?: boolean;
 }
 
 /**
@@ -69,43 +75,17 @@ export function fitIndicatorWithinOls(input: IndicatorWithinInput): OlsFit {
   // Residuals e = ỹ − X̃β with X̃β = β_k(i) − (Aβ)_a − (Bβ)_b, and cluster scores Σ_i x̃_k(i)·e_i.
   const aFit = shiftTimesBeta(aShift, aCount, coefficients, p);
   const bFit = shiftTimesBeta(bShift, bCount, coefficients, p);
-  const residuals = new Float64Array(n);
-  const fitted = new Float64Array(n);
+  const keep = input.keepResiduals !== false;
+  const residuals = new Float64Array(keep ? n : 0);
+  const fitted = new Float64Array(keep ? n : 0);
   const scores = new Float64Array(clusterCount * p);
-  const clustersAreA = clusterCodes === aCodes && clusterCount === aCount;
-  const clusterResidual = new Float64Array(clustersAreA ? clusterCount : 0);
-  let rss = 0;
-  let totalSs = 0;
-  for (let i = 0; i < n; i++) {
-    const k = regressorOfRow[i] as number;
-    const a = aCodes[i] as number;
-    const b = bCodes[i] as number;
-    const prediction = (k >= 0 ? (coefficients[k] as number) : 0) - (aFit[a] as number) - (bFit[b] as number);
-    const y = yWithin[i] as number;
-    const e = y - prediction;
-    fitted[i] = prediction;
-    residuals[i] = e;
-    rss += e * e;
-    totalSs += y * y;
-    const cluster = clusterCodes[i] as number;
-    const row = cluster * p;
-    const bRow = b * p;
-    for (let j = 0; j < p; j++)
-      scores[row + j] = (scores[row + j] as number) - (bShift[bRow + j] as number) * e;
-    if (k >= 0) scores[row + k] = (scores[row + k] as number) + e;
-    if (clustersAreA) clusterResidual[cluster] = (clusterResidual[cluster] as number) + e;
-    else {
-      const aRow = a * p;
-      for (let j = 0; j < p; j++)
-        scores[row + j] = (scores[row + j] as number) - (aShift[aRow + j] as number) * e;
-    }
-  }
-  // Clusters = the a levels (units): the a shift is constant within a cluster, Σ_i A_ak·e_i = A_ak·Σ_i e_i.
-  if (clustersAreA)
-    for (let g = 0; g < clusterCount; g++)
-      for (let j = 0; j < p; j++)
-        scores[g * p + j] =
-          (scores[g * p + j] as number) - (aShift[g * p + j] as number) * (clusterResidual[g] as number);
+  const sums = residualScores(
+    { yWithin, regressorOfRow, aCodes, bCodes, clusterCodes, coefficients, aFit, bFit, aShift, bShift, p },
+    clusterCodes === aCodes && clusterCount === aCount,
+    keep ? { residuals, fitted } : null,
+    scores,
+  );
+  const { rss, totalSs } = sums;
   const meat = new Float64Array(p * p);
   for (let g = 0; g < clusterCount; g++)
     for (let r = 0; r < p; r++) {
@@ -174,4 +154,104 @@ function shiftTimesBeta(shift: Float64Array, levels: number, beta: Float64Array,
     out[level] = sum;
   }
   return out;
+}
+
+/** What {@link residualScores} reads. */
+interface ScoreInputs {
+  yWithin: Float64Array;
+  regressorOfRow: Int32Array;
+  aCodes: Int32Array;
+  bCodes: Int32Array;
+  clusterCodes: Int32Array;
+  coefficients: Float64Array;
+  aFit: Float64Array;
+  bFit: Float64Array;
+  aShift: Float64Array;
+  bShift: Float64Array;
+  p: number;
+}
+
+/**
+ * One pass: residuals e = ỹ − X̃β with X̃β = β_k(i) − (Aβ)_a − (Bβ)_b (written to `out` when given), rss, Σ ỹ²,
+ * and each cluster's scores Σ_i x̃_k(i)·e_i into `scores`. When the clusters are the a levels (units) the a
+ * shift is constant within a cluster, so Σ_i A_ak·e_i = A_ak·Σ_i e_i is applied once per cluster at the end.
+ * The DiD case (clusters = a, nothing stored) has its own loop without the invariant branches.
+ */
+function residualScores(
+  inputs: ScoreInputs,
+  clustersAreA: boolean,
+  out: { residuals: Float64Array; fitted: Float64Array } | null,
+  scores: Float64Array,
+): { rss: number; totalSs: number } {
+  const {
+    yWithin,
+    regressorOfRow,
+    aCodes,
+    bCodes,
+    clusterCodes,
+    coefficients,
+    aFit,
+    bFit,
+    aShift,
+    bShift,
+    p,
+  } = inputs;
+  const n = yWithin.length;
+  const clusterResidual = new Float64Array(clustersAreA ? scores.length / p : 0);
+  let rss = 0;
+  let totalSs = 0;
+  if (clustersAreA && !out) {
+    // The DiD case (clusters = units = a, nothing stored): the general loop without its invariant branches.
+    for (let i = 0; i < n; i++) {
+      const k = regressorOfRow[i] as number;
+      const a = aCodes[i] as number;
+      const b = bCodes[i] as number;
+      const prediction =
+        (k >= 0 ? (coefficients[k] as number) : 0) - (aFit[a] as number) - (bFit[b] as number);
+      const y = yWithin[i] as number;
+      const e = y - prediction;
+      rss += e * e;
+      totalSs += y * y;
+      const row = a * p;
+      const bRow = b * p;
+      for (let j = 0; j < p; j++)
+        scores[row + j] = (scores[row + j] as number) - (bShift[bRow + j] as number) * e;
+      if (k >= 0) scores[row + k] = (scores[row + k] as number) + e;
+      clusterResidual[a] = (clusterResidual[a] as number) + e;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const k = regressorOfRow[i] as number;
+      const a = aCodes[i] as number;
+      const b = bCodes[i] as number;
+      const prediction =
+        (k >= 0 ? (coefficients[k] as number) : 0) - (aFit[a] as number) - (bFit[b] as number);
+      const y = yWithin[i] as number;
+      const e = y - prediction;
+      if (out) {
+        out.fitted[i] = prediction;
+        out.residuals[i] = e;
+      }
+      rss += e * e;
+      totalSs += y * y;
+      const cluster = clusterCodes[i] as number;
+      const row = cluster * p;
+      const bRow = b * p;
+      for (let j = 0; j < p; j++)
+        scores[row + j] = (scores[row + j] as number) - (bShift[bRow + j] as number) * e;
+      if (k >= 0) scores[row + k] = (scores[row + k] as number) + e;
+      if (clustersAreA) clusterResidual[cluster] = (clusterResidual[cluster] as number) + e;
+      else {
+        const aRow = a * p;
+        for (let j = 0; j < p; j++)
+          scores[row + j] = (scores[row + j] as number) - (aShift[aRow + j] as number) * e;
+      }
+    }
+  }
+  if (clustersAreA)
+    for (let g = 0; g < clusterResidual.length; g++)
+      for (let j = 0; j < p; j++)
+        scores[g * p + j] =
+          (scores[g * p + j] as number) - (aShift[g * p + j] as number) * (clusterResidual[g] as number);
+  return { rss, totalSs };
 }

@@ -9,6 +9,14 @@ describe('encodeFactor', () => {
     expect([...factor.counts]).toEqual([2, 1, 3]);
   });
 
+  it('codes gap-free integer ids (unit ids, periods) as offsets from the minimum', () => {
+    const factor = encodeFactor(Float64Array.of(12, 10, 11, 10, 12));
+    expect(factor.levels).toEqual([10, 11, 12]);
+    expect([...factor.codes]).toEqual([2, 0, 1, 0, 2]);
+    expect([...factor.counts]).toEqual([2, 1, 2]);
+    expect([...encodeFactor(Int32Array.of(3, 1, 3, 5)).codes]).toEqual([1, 0, 1, 2]);
+  });
+
   it('gives the same codes through the hashed path for fractional or widely spread numbers', () => {
     const spread = encodeFactor(Float64Array.of(1e12, 5, 1e12, -3));
     expect(spread.levels).toEqual([-3, 5, 1e12]);
