@@ -125,5 +125,9 @@ export function explainCastFailures(
   if (many)
     wrapped.queryMany = (sqls) =>
       many(sqls).catch((error) => (sqls.some(reads) ? explain(error) : Promise.reject(error)));
+  const stream = engine.streamNumeric?.bind(engine);
+  if (stream)
+    wrapped.streamNumeric = (sqls, visit) =>
+      stream(sqls, visit).catch((error) => (sqls.some(reads) ? explain(error) : Promise.reject(error)));
   return wrapped;
 }

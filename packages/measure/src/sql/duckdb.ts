@@ -3,6 +3,7 @@ import { MeasureError } from '../errors';
 import { duckdbDialect } from './dialect';
 import {
   defineSqlEngine,
+  type SqlChunk,
   type SqlColumn,
   type SqlEngine,
   type SqlEngineOptions,
@@ -146,6 +147,94 @@ async function runQuery(connection: DuckDBConnection, sql: string): Promise<SqlR
   return { rowCount, columns: builders.map((builder) => builder.finish()) };
 }
 
+/** What a DuckDB vector of a DOUBLE column holds at run time (`items`/`validity` are not in its typings). */
+interface DoubleVectorData {
+  items?: unknown;
+  validity?: { data?: unknown; itemValid?: (i: number) => boolean };
+}
+
+/**
+ * A chunk column as numbers, and its NULL count: a DOUBLE vector's own Float64Array (no copy) when the
+ * package exposes it, else each value converted (slower, same numbers).
+ */
+function numericColumn(vector: DuckDBVector, rowCount: number): { values: Float64Array; nulls: number } {
+  const raw = vector as unknown as DoubleVectorData;
+  const { items, validity } = raw;
+  if (
+    items instanceof Float64Array &&
+    items.length === rowCount &&
+    validity !== undefined &&
+    typeof validity.itemValid === 'function'
+  ) {
+    let nulls = 0;
+    // A null bitmap means every row is valid; otherwise count the invalid ones (rare: a NULL fails or
+    // drops the row before any statistic is used).
+    if (validity.data) for (let i = 0; i < rowCount; i++) if (!validity.itemValid(i)) nulls++;
+    return { values: items, nulls };
+  }
+  const values = new Float64Array(rowCount);
+  let nulls = 0;
+  for (let i = 0; i < rowCount; i++) {
+    const value = vector.getItem(i);
+    if (value === null) {
+      nulls++;
+      values[i] = Number.NaN;
+    } else values[i] = toNumber(value);
+  }
+  return { values, nulls };
+}
+
+function queryFailed(error: unknown): MeasureError {
+  return new MeasureError('DATA_FILE_INVALID', `DuckDB query failed: ${(error as Error).message}`, {
+    cause: error,
+    parameter: 'data.query',
+  });
+}
+
+/**
+ * Stream one query's chunks to `visit` as numeric columns. The next chunk is requested before the
+ * current one is visited, so DuckDB reads and decodes it (on a worker thread) while JS uses this one.
+ */
+async function streamQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  visit: (chunk: SqlChunk) => void,
+): Promise<void> {
+  let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+  try {
+    result = await connection.stream(sql);
+  } catch (error) {
+    throw queryFailed(error);
+  }
+  const k = result.columnCount;
+  let next = result.fetchChunk();
+  try {
+    for (;;) {
+      let chunk: DuckDBDataChunk | null;
+      try {
+        chunk = await next;
+      } catch (error) {
+        throw queryFailed(error);
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      next = result.fetchChunk();
+      const rowCount = chunk.rowCount;
+      const columns: Float64Array[] = new Array(k);
+      const nullCounts = new Uint32Array(k);
+      for (let j = 0; j < k; j++) {
+        const column = numericColumn(chunk.getColumnVector(j), rowCount);
+        columns[j] = column.values;
+        nullCounts[j] = column.nulls;
+      }
+      visit({ rowCount, columns, nullCounts });
+    }
+  } catch (error) {
+    // The chunk already requested is not awaited any more.
+    next.catch(() => undefined);
+    throw error;
+  }
+}
+
 /**
  * Create a DuckDB {@link SqlEngine}: an in-process database (`:memory:` or a `.duckdb` file) that reads
  * Parquet, CSV and JSON files directly. `settings` become DuckDB config options (e.g. `threads`,
@@ -203,6 +292,27 @@ export async function createDuckDbEngine(
         }),
       );
       return results;
+    },
+    async streamNumeric(sqls, visit) {
+      let next = 0;
+      let failed: unknown;
+      // As queryMany: each connection streams the next statement when it is free; after a failure the
+      // others stop at their next chunk, so no stream outlives the call.
+      const settled = await Promise.allSettled(
+        pool.slice(0, sqls.length).map(async (worker) => {
+          try {
+            for (let k = next++; k < sqls.length && failed === undefined; k = next++)
+              await streamQuery(worker, sqls[k] as string, (chunk) => {
+                if (failed !== undefined) throw failed;
+                visit(k, chunk);
+              });
+          } catch (error) {
+            failed ??= error;
+            throw error;
+          }
+        }),
+      );
+      if (settled.some((outcome) => outcome.status === 'rejected')) throw failed;
     },
     async close() {
       for (const worker of pool) worker.closeSync();

@@ -34,8 +34,26 @@ export interface SqlEngine {
    * order. {@link queryAll} falls back to running them one by one.
    */
   queryMany?(sqls: readonly string[]): Promise<SqlResult[]>;
+  /**
+   * Optional: stream the rows of independent statements whose columns are all numbers (e.g. `CAST(x AS
+   * DOUBLE)`) as typed chunks, without building a result in memory: `visit(statement, chunk)` sees each
+   * statement's rows in its result order, chunk after chunk; chunks of different statements may
+   * interleave (they can run concurrently), and a chunk's arrays are valid only during the call. An
+   * engine in the same process (DuckDB) has it, so the pushdown models feed its rows to the in-memory
+   * OLS kernels ({@link SqlChunk}); without it they compute their sums as SQL aggregates.
+   */
+  streamNumeric?(sqls: readonly string[], visit: (statement: number, chunk: SqlChunk) => void): Promise<void>;
   /** Release connections; called once when the measurement is done. */
   close(): Promise<void>;
+}
+
+/** One chunk of rows from {@link SqlEngine.streamNumeric}. */
+export interface SqlChunk {
+  rowCount: number;
+  /** One array per SELECT column, `rowCount` long; a NULL's slot holds an unspecified number. */
+  columns: Float64Array[];
+  /** NULLs per column in this chunk. */
+  nullCounts: Uint32Array;
 }
 
 /** Options an engine factory receives (from YAML `data.connection`, or code). */

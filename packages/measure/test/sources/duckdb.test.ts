@@ -161,7 +161,9 @@ describe('evaluateImpact with pushdown', () => {
   it('gives the in-memory result to 1e-9 and says it was pushed down', async () => {
     const inMemory = await evaluateImpact({ config: config(false, experiment) });
     const pushed = await evaluateImpact({ config: config(true, experiment) });
-    expect(pushed.result.diagnostics.data_path).toBe('pushdown (duckdb)');
+    expect(pushed.result.diagnostics.data_path).toBe(
+      'pushdown (duckdb, rows streamed to the in-memory OLS kernels)',
+    );
     const { data_path: _, ...diagnostics } = pushed.result.diagnostics;
     expect(relativeMismatches({ ...pushed.result, diagnostics }, inMemory.result, 1e-9)).toEqual([]);
   });
@@ -213,7 +215,13 @@ describe('evaluateImpact with pushdown', () => {
       expect(
         relativeMismatches(
           JSON.parse(first),
-          { ...whole, diagnostics: { ...rest, data_path: 'pushdown (duckdb)' } },
+          {
+            ...whole,
+            diagnostics: {
+              ...rest,
+              data_path: 'pushdown (duckdb, rows streamed to the in-memory OLS kernels)',
+            },
+          },
           1e-8,
         ),
       ).toEqual([]);

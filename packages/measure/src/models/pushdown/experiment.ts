@@ -6,6 +6,7 @@ import { type ExperimentParams, experimentEstimateFromFit, experimentFormula } f
 import type { JsonValue, ModelContext, ModelEstimate } from '../model';
 import { categoricalLevels, numberSql, pushdownRows } from './columns';
 import { oneScanApplies, oneScanExperiment } from './experiment-one-scan';
+import { streamedApplies, streamedExperiment } from './experiment-streamed';
 import { fitOlsInSql, type SqlCovariance, type SqlDesign } from './sql-ols';
 import { PushdownUnsupported } from './unsupported';
 
@@ -58,6 +59,8 @@ export async function pushdownExperiment(
     roles[params.cluster] ??= 'cluster';
   }
   const used = { numeric, binary: [treatmentName], other };
+  if (streamedApplies(relation, params, formula))
+    return streamedExperiment(relation, params, context, { formula, treatmentName, used, roles });
   if (oneScanApplies(relation, params, formula))
     return oneScanExperiment(relation, params, context, { formula, treatmentName, used, roles });
   const rows = await pushdownRows(relation, used, roles);

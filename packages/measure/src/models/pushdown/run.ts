@@ -5,6 +5,7 @@ import { isSqlDataSource } from '../../sql/sql-source';
 import type { JsonValue, ModelAdapter, ModelContext, ModelEstimate } from '../model';
 import { pushdownDifferenceInDifferences } from './did';
 import { pushdownExperiment } from './experiment';
+import { streamedFrom } from './stream-ols';
 import { PushdownUnsupported } from './unsupported';
 
 type PushdownFitter = (relation: SqlRelation, params: never, context: ModelContext) => Promise<ModelEstimate>;
@@ -83,7 +84,9 @@ export async function pushdownIfRequested(
   const relation = await adapter.openRelation(spec, sourceContext);
   try {
     const estimate = await fitter(relation, params as never, context);
-    const dataPath = `pushdown (${relation.engine.dialect.name})`;
+    // Streamed: the engine (DuckDB, in this process) sent the rows to the in-memory OLS kernels.
+    const how = streamedFrom(relation.engine) ? ', rows streamed to the in-memory OLS kernels' : '';
+    const dataPath = `pushdown (${relation.engine.dialect.name}${how})`;
     estimate.diagnostics.data_path = dataPath;
     // No rows leave the engine, so the job id hashes what did: the relation and the statistics.
     const fingerprint = hashValue({

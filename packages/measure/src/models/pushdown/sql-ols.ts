@@ -11,6 +11,7 @@ import {
   type SqlCovariance,
   type SqlDesign,
 } from './sql-passes';
+import { canStream, fitOlsStreamed } from './stream-ols';
 
 export { crossProductsSql, type FirstScanExtra, residualSql, type SqlCovariance, type SqlDesign };
 
@@ -57,7 +58,10 @@ function centeredMoments(first: Record<string, number>, n: number, cuped: boolea
  * Least squares inside a SQL engine: one aggregate query for X'X, X'y, Σ(y − ȳ)² (and CUPED's moments),
  * the normal equations solved here by {@link solveCrossProducts} (the in-memory code), then one aggregate
  * query for the residual sums and the sandwich meat, and the same small-sample factors as {@link fitOls}:
- * n/(n−p) for HC1, G/(G−1)·(N−1)/(N−K) for clusters. Only O(p²) numbers leave the engine.
+ * n/(n−p) for HC1, G/(G−1)·(N−1)/(N−K) for clusters. Only O(p²) numbers leave the engine. When the
+ * engine streams typed chunks ({@link SqlEngine.streamNumeric}: DuckDB, in this process) and column 0 is
+ * the intercept, the rows go through the in-memory kernels instead ({@link fitOlsStreamed}): cheaper
+ * per row than dozens of SQL aggregates, same results.
  *
  * @example
  * ```ts
@@ -70,6 +74,8 @@ export async function fitOlsInSql(
   covariance: SqlCovariance,
   extraScan?: FirstScanExtra,
 ): Promise<{ fit: SqlOlsFit; queries: SqlOlsQueries; cuped?: SqlCuped }> {
+  // An engine in this process streams the design's rows to the in-memory kernels instead.
+  if (extraScan === undefined && canStream(engine, design)) return fitOlsStreamed(engine, design, covariance);
   const { dialect } = engine;
   const p = design.names.length;
   const crossProducts = crossProductsSql(dialect, design, extraScan);

@@ -24,7 +24,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await duckdb.close();
 });
-describeExperimentAgreement('DuckDB', () => duckdb, 'experiment');
+describeExperimentAgreement('DuckDB (rows streamed to the OLS kernels)', () => duckdb, 'experiment');
+// The same engine without streaming computes every sum as a SQL aggregate (the path of PostgreSQL and
+// warehouses), so both paths are checked here even where no PostgreSQL server runs.
+describeExperimentAgreement(
+  'DuckDB (SQL aggregates)',
+  () => {
+    const { streamNumeric: _, ...aggregatesOnly } = duckdb;
+    return aggregatesOnly;
+  },
+  'experiment',
+);
 describeDidAgreement('DuckDB', () => duckdb);
 
 describe('pushdown data checks (DuckDB)', () => {

@@ -51,28 +51,63 @@ const run = async (file: string, pushdown: boolean, params: Record<string, unkno
   ).result;
 
 describe('experiment pushdown in two scans (checks with X′X)', () => {
-  it('reads the data twice: checks ride along with the cross products', async () => {
+  /** The relation of data.parquet, its scans recorded, and (streamed: false) without the engine's streaming. */
+  const openRecorded = async (streamed: boolean) => {
     const relation = await duckDbSource.openRelation(
       DuckDbSourceSpecSchema.parse({ path: join(folder, 'data.parquet'), pushdown: true }),
       { baseDir: folder, seed: 0 },
     );
     const scans: string[] = [];
-    const { queryMany } = relation.engine;
+    const streams: string[] = [];
+    const { queryMany, streamNumeric } = relation.engine;
     relation.engine.queryMany = (sqls) => {
       scans.push(sqls[0] as string);
       return (queryMany as NonNullable<typeof queryMany>)(sqls);
     };
+    if (streamed)
+      relation.engine.streamNumeric = (sqls, visit) => {
+        streams.push(sqls[0] as string);
+        return (streamNumeric as NonNullable<typeof streamNumeric>)(sqls, visit);
+      };
+    else delete relation.engine.streamNumeric;
+    return { relation, scans, streams };
+  };
+  const fitted = async (relation: Awaited<ReturnType<typeof openRecorded>>['relation'], raw = {}) => {
     try {
-      await pushdownExperiment(relation, ExperimentParamsSchema.parse({ formula }), {
+      return await pushdownExperiment(relation, ExperimentParamsSchema.parse({ formula, ...raw }), {
         ciLevel: 0.95,
         seed: 0,
       });
     } finally {
       await relation.engine.close();
     }
+  };
+
+  it('SQL aggregates (no streaming engine): reads the data twice, checks ride along with the cross products', async () => {
+    const { relation, scans, streams } = await openRecorded(false);
+    await fitted(relation);
     expect(scans).toHaveLength(2);
+    expect(streams).toHaveLength(0);
     expect(scans[0]).toMatch(/"g_1_2".*"present_0"/);
   });
+
+  it('streamed (DuckDB): reads the parts twice as typed chunks and runs no aggregate over them', async () => {
+    const { relation, scans, streams } = await openRecorded(true);
+    await fitted(relation);
+    expect(scans).toHaveLength(0);
+    expect(streams).toHaveLength(2);
+    expect(streams[0]).toMatch(
+      /^SELECT CAST\("treated" AS DOUBLE\) AS "c0", .* FROM \(SELECT .* file_row_number >= 0 /,
+    );
+  });
+
+  for (const raw of [{ covariance: 'HC1' }, { covariance: 'HC3' }, { cluster: 'store' }]) {
+    it(`streamed and SQL-aggregate fits agree to 1e-9 relative: ${JSON.stringify(raw)}`, async () => {
+      const streamed = await fitted((await openRecorded(true)).relation, raw);
+      const aggregates = await fitted((await openRecorded(false)).relation, raw);
+      expect(relativeMismatches(streamed, aggregates, 1e-9)).toEqual([]);
+    });
+  }
 
   for (const params of [
     { covariance: 'classical' },
@@ -85,7 +120,9 @@ describe('experiment pushdown in two scans (checks with X′X)', () => {
     it(`equals the in-memory fit to 1e-9 relative: ${JSON.stringify(params)}`, async () => {
       const inMemory = await run('data.parquet', false, params);
       const pushed = await run('data.parquet', true, params);
-      expect(pushed.diagnostics.data_path).toBe('pushdown (duckdb)');
+      expect(pushed.diagnostics.data_path).toBe(
+        'pushdown (duckdb, rows streamed to the in-memory OLS kernels)',
+      );
       const { data_path: _, ...diagnostics } = pushed.diagnostics;
       expect(relativeMismatches({ ...pushed, diagnostics }, inMemory, 1e-9)).toEqual([]);
     });
