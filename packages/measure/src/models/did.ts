@@ -52,10 +52,8 @@ export function estimateDifferenceInDifferences(
   // Main estimate: y_it = a_i + l_t + δ·D_it + e_it, D = treated·post (or group instead of unit effects).
   const clusters = { type: 'cluster' as const, clusters: panel.unitCodes };
   const headline = headlineCovariance(params, clusters, absorbed, byUnit ? panel.unitCount - 1 : 0);
-  const { yWithin, slopeFit } = fitTreatmentSlope(panel, params, solver, headline.spec);
+  const { yWithin, slopeFit, totalSs } = fitTreatmentSlope(panel, params, solver, headline.spec);
   const fit = absorbFixedEffectsDf(slopeFit, headline.absorbedInK);
-  let totalSs = 0;
-  for (let i = 0; i < n; i++) totalSs += (yWithin[i] as number) ** 2;
   // Event study: y_it = a_i + l_t + Σ_k β_k·treated_i·1[t − t0 = k] + e_it, k = −1 omitted.
   const eventStudy = byUnit
     ? fitEventStudy(panel, params, context, { yWithin, solver, clusters, absorbed, balanced }, options)
@@ -75,15 +73,16 @@ export function estimateDifferenceInDifferences(
 }
 
 /**
- * The within-transformed outcome and the OLS of it on the transformed D = treated × post. CR1 by unit uses the
- * structured fit of a 0/1 regressor (D̃ never materialised, clusters not hashed); classical and HC1 `fitOls`.
+ * The within-transformed outcome, the OLS of it on the transformed D = treated × post, and Σ ỹ². CR1 by unit
+ * uses the structured fit of a 0/1 regressor (D̃ never materialised, clusters not hashed); classical and HC1
+ * `fitOls`.
  */
 function fitTreatmentSlope(
   panel: PanelData,
   params: DifferenceInDifferencesParams,
   solver: WithinSolver,
   covariance: CovarianceSpec,
-): { yWithin: Float64Array; slopeFit: OlsFit } {
+): { yWithin: Float64Array; slopeFit: OlsFit; totalSs: number } {
   const n = panel.y.length;
   const refuseNoVariation = (dVariation: number): void => {
     if (!(dVariation > 1e-10 * n)) {
@@ -109,7 +108,7 @@ function fitTreatmentSlope(
       checkGram: (gram) => refuseNoVariation(gram[0] as number),
       keepResiduals: false,
     });
-    return { yWithin, slopeFit };
+    return { yWithin, slopeFit, totalSs: slopeFit.totalSs };
   }
   const treatment = new Float64Array(n);
   for (let i = 0; i < n; i++) treatment[i] = (panel.treatedRow[i] as number) * (panel.postRow[i] as number);
@@ -118,14 +117,18 @@ function fitTreatmentSlope(
     Float64Array,
   ];
   let dVariation = 0;
-  for (let i = 0; i < n; i++) dVariation += (dWithin[i] as number) ** 2;
+  let totalSs = 0;
+  for (let i = 0; i < n; i++) {
+    dVariation += (dWithin[i] as number) ** 2;
+    totalSs += (yWithin[i] as number) ** 2;
+  }
   refuseNoVariation(dVariation);
   const slopeFit = fitOls({
     design: { n, p: 1, columns: [dWithin], names: ['treated_x_post'] },
     y: yWithin,
     covariance,
   });
-  return { yWithin, slopeFit };
+  return { yWithin, slopeFit, totalSs };
 }
 
 /**

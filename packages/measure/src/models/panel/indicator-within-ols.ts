@@ -31,14 +31,15 @@ export interface IndicatorWithinInput {
  * materialising the n × p design. The solver gives M x_k = x_k − a_k(a) − b_k(b) from the level counts of
  * each indicator, so X̃'X̃ = X'X̃ comes from those counts and shifts, X̃'ỹ = X'ỹ from one pass, and residuals
  * and each cluster's scores Σ x̃_k e from one more. The numbers are OLS with cluster covariance on the
- * materialised design (`fitOls`, G/(G−1)·(N−1)/(N−p); tested to 1e-9), in O(n·p + levels·p²).
+ * materialised design (`fitOls`, G/(G−1)·(N−1)/(N−p); tested to 1e-9), in O(n·p + levels·p²). Also returns
+ * Σ ỹ² (`totalSs`, accumulated in the same pass).
  *
  * @example
  * ```ts
  * const fit = fitIndicatorWithinOls({ yWithin, regressorOfRow, solver, clusterCodes: unitCodes, clusterCount: unitCount, names });
  * ```
  */
-export function fitIndicatorWithinOls(input: IndicatorWithinInput): OlsFit {
+export function fitIndicatorWithinOls(input: IndicatorWithinInput): OlsFit & { totalSs: number } {
   const { yWithin, regressorOfRow, solver, clusterCodes, clusterCount, names } = input;
   const p = names.length;
   const n = yWithin.length;
@@ -95,7 +96,7 @@ export function fitIndicatorWithinOls(input: IndicatorWithinInput): OlsFit {
     }
   const factor = (clusterCount / (clusterCount - 1)) * ((n - 1) / (n - p));
   const covariance = sandwichCovariance(xtxInverse, meat, p).map((value) => value * factor);
-  return withinOlsFit({
+  const fit = withinOlsFit({
     coefficients,
     covariance,
     residuals,
@@ -108,6 +109,7 @@ export function fitIndicatorWithinOls(input: IndicatorWithinInput): OlsFit {
     names: [...names],
     clusterCount,
   });
+  return { ...fit, totalSs };
 }
 
 /**

@@ -11,23 +11,43 @@ export interface FactorStructure {
   bSize: Float64Array;
 }
 
-/** Level sizes of both factors, in one pass. */
+/**
+ * Level sizes of both factors, in one pass. When the panel fills at least half of the a × b table (the
+ * dense layout of {@link cellVectors}) the same pass also counts the rows of every cell.
+ */
 export function factorStructure(
   aCodes: Int32Array,
   aCount: number,
   bCodes: Int32Array,
   bCount: number,
-): FactorStructure {
+): FactorStructure & { cellCounts?: Int32Array } {
   const n = aCodes.length;
   const aSize = new Float64Array(aCount);
   const bSize = new Float64Array(bCount);
+  if (!denseLayout(aCount, bCount, n)) {
+    for (let i = 0; i < n; i++) {
+      const a = aCodes[i] as number;
+      const b = bCodes[i] as number;
+      aSize[a] = (aSize[a] as number) + 1;
+      bSize[b] = (bSize[b] as number) + 1;
+    }
+    return { n, aCodes, aCount, aSize, bCodes, bCount, bSize };
+  }
+  const cellCounts = new Int32Array(aCount * bCount);
   for (let i = 0; i < n; i++) {
     const a = aCodes[i] as number;
     const b = bCodes[i] as number;
     aSize[a] = (aSize[a] as number) + 1;
     bSize[b] = (bSize[b] as number) + 1;
+    const cell = a * bCount + b;
+    cellCounts[cell] = (cellCounts[cell] as number) + 1;
   }
-  return { n, aCodes, aCount, aSize, bCodes, bCount, bSize };
+  return { n, aCodes, aCount, aSize, bCodes, bCount, bSize, cellCounts };
+}
+
+/** Whether the panel fills at least half of the a × b table (then cell counts are kept in a dense table). */
+function denseLayout(aCount: number, bCount: number, n: number): boolean {
+  return aCount * bCount <= 2 * n;
 }
 
 /**
@@ -66,9 +86,10 @@ class EntryList {
 
 /**
  * Build the {@link CellVectors}: from a dense a × b count table when the panel fills at least half of it
- * (one pass, no sort), else from the rows grouped by a (counting sort).
+ * (`cellCounts` from {@link factorStructure}, else one pass; no sort), else from the rows grouped by a
+ * (counting sort).
  */
-export function cellVectors(s: FactorStructure): CellVectors {
+export function cellVectors(s: FactorStructure, cellCounts?: Int32Array): CellVectors {
   const { aCount, bCount } = s;
   const entries = new EntryList();
   const rowStart = new Int32Array(aCount + 1);
@@ -95,7 +116,7 @@ export function cellVectors(s: FactorStructure): CellVectors {
     rowStart[a + 1] = entries.used;
     work += (entries.used - first) ** 2;
   };
-  if (aCount * bCount <= 2 * s.n) denseCells(s, emit);
+  if (denseLayout(aCount, bCount, s.n)) denseCells(s, emit, cellCounts);
   else sortedCells(s, emit);
   return {
     rowStart,
@@ -115,13 +136,16 @@ type Emit = (
   touched?: Int32Array,
 ) => void;
 
-/** Cell counts from a dense a × b table (the panel covers at least half of it). */
-function denseCells(s: FactorStructure, emit: Emit): void {
+/** Cell counts from a dense a × b table (the panel covers at least half of it; counted by factorStructure). */
+function denseCells(s: FactorStructure, emit: Emit, cellCounts?: Int32Array): void {
   const { n, aCodes, bCodes, aCount, bCount } = s;
-  const count = new Int32Array(aCount * bCount);
-  for (let i = 0; i < n; i++) {
-    const cell = (aCodes[i] as number) * bCount + (bCodes[i] as number);
-    count[cell] = (count[cell] as number) + 1;
+  let count = cellCounts;
+  if (!count) {
+    count = new Int32Array(aCount * bCount);
+    for (let i = 0; i < n; i++) {
+      const cell = (aCodes[i] as number) * bCount + (bCodes[i] as number);
+      count[cell] = (count[cell] as number) + 1;
+    }
   }
   for (let a = 0; a < aCount; a++) {
     const base = a * bCount;

@@ -122,11 +122,11 @@ export function createWithinSolver(
 ): WithinSolver {
   if (options.balanced) return balancedSolver(firstCodes, firstCount, secondCodes, secondCount);
   const eliminateFirst = firstCount >= secondCount;
-  const s = eliminateFirst
+  const { cellCounts, ...s } = eliminateFirst
     ? factorStructure(firstCodes, firstCount, secondCodes, secondCount)
     : factorStructure(secondCodes, secondCount, firstCodes, firstCount);
   const m = s.bCount;
-  const cells = cellVectors(s);
+  const cells = cellVectors(s, cellCounts);
   const limit = options.directWorkLimit ?? 5e7;
   const direct = m ** 3 / 6 + cells.work <= limit;
   const factor = direct ? semidefiniteCholesky(schurComplement(s, cells), m) : undefined;
