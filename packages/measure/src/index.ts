@@ -82,6 +82,14 @@ export {
   type SqlOlsFit,
   type SqlOlsQueries,
 } from './models/pushdown/sql-ols';
+export {
+  canStream,
+  fitOlsStreamed,
+  type StreamChecks,
+  type StreamedOls,
+  type StreamFirstPass,
+  streamedFrom,
+} from './models/pushdown/stream-ols';
 export { PushdownUnsupported } from './models/pushdown/unsupported';
 export {
   estimateStaggeredDid,
@@ -203,6 +211,7 @@ export { createDuckDbEngine, type DuckDbLibrary, duckDbEngine, importDuckDb } fr
 export {
   defineSqlEngine,
   queryAggregateRow,
+  type SqlChunk,
   type SqlColumn,
   type SqlEngine,
   type SqlEngineFactory,

@@ -54,7 +54,15 @@ export interface StreamChecks {
   finish(first: StreamFirstPass): Promise<number[] | undefined>;
 }
 
-/** Running n, means and centred cross products, merged exactly (Chan, Golub & LeVeque 1983). */
+/**
+ * Running n, means and centred cross products, merged exactly (Chan, Golub & LeVeque 1983).
+ *
+ * @example
+ * ```ts
+ * const total = new CentredMoments(2);
+ * total.merge(rows, pass.means, pass.products); // pass = momentPass(columns, null, rows, true)
+ * ```
+ */
 export class CentredMoments {
   n = 0;
   readonly means: Float64Array;
@@ -134,7 +142,14 @@ function statements(design: SqlDesign, columns: string[], dialect: SqlDialect): 
   return (design.parts ?? [design.from]).map((from) => selectSql(dialect, columns, from, design.where));
 }
 
-/** Whether {@link fitOlsStreamed} applies: the engine streams, and design column 0 alone is the intercept. */
+/**
+ * Whether {@link fitOlsStreamed} applies: the engine streams, and design column 0 alone is the intercept.
+ *
+ * @example
+ * ```ts
+ * const streamed = canStream(relation.engine, design); // true on DuckDB for the experiment's design
+ * ```
+ */
 export function canStream(engine: SqlEngine, design: SqlDesign): boolean {
   const { dialect } = engine;
   return (
@@ -144,7 +159,15 @@ export function canStream(engine: SqlEngine, design: SqlDesign): boolean {
   );
 }
 
-/** Pass one: means and centred cross products of [design columns 1…p−1, (CUPED metric,) outcome]. */
+/**
+ * Pass one: means and centred cross products of [design columns 1…p−1, (CUPED metric,) outcome], with the
+ * NULL counts and 0/1 statistics `checks` asks for.
+ *
+ * @example
+ * ```ts
+ * const { moments, first } = await momentsPass(engine, design, undefined);
+ * ```
+ */
 export async function momentsPass(
   engine: SqlEngine,
   design: SqlDesign,
@@ -215,7 +238,15 @@ function binaryBlock(values: Float64Array, rows: number, stats: BinaryStats): vo
   Object.assign(stats, { min, max, spread, ones });
 }
 
-/** Pass two: RSS and (HC0–HC3) the meat in the centred basis, block by block, parts added in order. */
+/**
+ * Pass two: RSS and (power ≥ 0: HC0/HC1, 1: HC2, 2: HC3) the meat in the centred basis, block by block,
+ * parts added in order.
+ *
+ * @example
+ * ```ts
+ * const { rss, meat } = await meatPass(engine, design, design.outcome, { shifts, beta, inverse }, 0);
+ * ```
+ */
 export async function meatPass(
   engine: SqlEngine,
   design: SqlDesign,
