@@ -5,7 +5,9 @@ import {
   normalQuantile,
   PREPARED_RATE_STRIDE,
   poissonCornishFisher,
+  poissonCornishFisherFast,
   poissonSearch,
+  prepareCornishFisherTerms,
 } from '../random/distributions';
 import type { ProductParameters } from './product-parameters';
 
@@ -15,6 +17,8 @@ import type { ProductParameters } from './product-parameters';
 const quantileForRate = binomialQuantileForRate;
 const normal = normalQuantile;
 const cornishFisher = poissonCornishFisher;
+const cornishFisherFast = poissonCornishFisherFast;
+const cornishFisherTerms = prepareCornishFisherTerms;
 const search = poissonSearch;
 const EXACT_MAX = EXACT_INVERSION_MAX_MEAN;
 const RATE_STRIDE = PREPARED_RATE_STRIDE;
@@ -38,9 +42,11 @@ export const CART_RATE = PREPARED_RATE_STRIDE;
 
 /** Slot of {@link FunnelDraw.parameters} the caller writes: the draw's expected impressions. */
 export const IMPRESSION_MEAN = 0;
+const UNITS_MEAN = 1;
+const UNITS_NORMAL = 2;
+/** Φ⁻¹ of the impressions uniform, then its Cornish–Fisher terms (see `prepareCornishFisherTerms`). */
 const IMPRESSION_NORMAL = 3;
-const UNITS_MEAN = 4;
-const UNITS_NORMAL = 5;
+const EXTRA_UNITS_PER_ORDER = 7;
 
 /**
  * Draws product-days through the funnel by inversion of six uniforms per cell (common random numbers):
@@ -55,7 +61,9 @@ const UNITS_NORMAL = 5;
  * values per product, so one product's many draws share the per-probability arithmetic, and orders and
  * extra units, whose parameters few products share, are looked up in cached CDFs; the results are
  * exactly those of `poissonQuantile` and `binomialQuantile`. A cell drawn twice (Y0, then Y1 from
- * a later stage) computes Φ⁻¹ of its impressions uniform once.
+ * a later stage) computes Φ⁻¹ of its impressions uniform and its Cornish–Fisher terms once, and the
+ * second draw keeps the first one's orders, units and revenue wherever a stage's input and parameters
+ * are the same (same uniform, same quantile).
  *
  * @example
  * ```ts
@@ -73,18 +81,21 @@ export class FunnelDraw {
    * The next draw's expected impressions at `[IMPRESSION_MEAN]`, written by the caller, and scratch
    * (numbers travel in arrays, not as arguments, so calls that are not inlined box nothing).
    */
-  readonly parameters = new Float64Array(6);
+  readonly parameters = new Float64Array(8);
   /**
    * One product-day's outcomes, in funnel order: impressions, visits, add_to_cart, orders, units,
    * revenue. Stages before a draw's `fromStage` keep the previous draw's values.
    */
   readonly outcome = new Float64Array(6);
-  /** Whether `parameters[IMPRESSION_NORMAL]` holds Φ⁻¹(uniforms[1]) of the current cell. */
+  /** Whether `parameters[IMPRESSION_NORMAL…]` hold Φ⁻¹(uniforms[1]) of the current cell and its terms. */
   private hasImpressionNormal = false;
+  /** The parameters of the current cell's previous draw (whose outcomes `outcome` holds), if any. */
+  private previous: ProductParameters | undefined = undefined;
 
   /** Begin a new cell (its uniforms are in place): forget what was derived from the previous one. */
   startCell(): void {
     this.hasImpressionNormal = false;
+    this.previous = undefined;
   }
 
   constructor(
@@ -96,7 +107,8 @@ export class FunnelDraw {
    * Draw product `i` of `product` from `fromStage` on, with the expected impressions in
    * `parameters[IMPRESSION_MEAN]`; earlier stages keep the values of the previous draw of the cell (a
    * treatment redraws only what it can change). Orders and units come from the shared CDF tables when
-   * the product's order rate and extra units per order have a slot there.
+   * the product's order rate and extra units per order have a slot there. After a draw of the same cell,
+   * a stage whose input equals that draw's and whose parameters are the same arrays keeps its value.
    */
   draw(fromStage: number, product: ProductParameters, i: number): void {
     const outcome = this.outcome;
@@ -115,28 +127,46 @@ export class FunnelDraw {
     if (fromStage <= FunnelStage.addToCart) {
       carts = quantileForRate(uniforms, 3, visits, rates, rateOffset + CART_RATE);
     }
-    if (fromStage <= FunnelStage.orders) {
+    const previous = this.previous;
+    const sameOrders =
+      previous !== undefined &&
+      carts === outcome[2] &&
+      product.orderSlots === previous.orderSlots &&
+      product.orderRates === previous.orderRates;
+    if (fromStage <= FunnelStage.orders && !sameOrders) {
       const slot = product.orderSlots[i] as number;
       orders =
         slot >= 0
           ? this.binomialTables.quantile(uniforms, 4, carts, slot)
           : quantileForRate(uniforms, 4, carts, product.orderRates, i * RATE_STRIDE);
     }
-    if (fromStage <= FunnelStage.units) {
+    const sameUnits =
+      previous !== undefined &&
+      orders === outcome[3] &&
+      product.unitSlots === previous.unitSlots &&
+      product.extraUnits === previous.extraUnits;
+    if (fromStage <= FunnelStage.units && !sameUnits) {
       units = 0;
       if (orders > 0) {
         const slot = product.unitSlots[i] as number;
         let extra = slot >= 0 ? this.poissonTables.quantile(uniforms, 5, orders, slot) : -1;
-        if (extra < 0) extra = this.extraUnits(orders, product.extraUnits[i] as number);
+        if (extra < 0) {
+          this.parameters[EXTRA_UNITS_PER_ORDER] = product.extraUnits[i] as number;
+          extra = this.extraUnits(orders);
+        }
         units = orders + extra;
       }
+    }
+    if (!(previous !== undefined && units === outcome[4] && product.unitPrices === previous.unitPrices)) {
+      // 0 × a price (never negative) is +0, whose rounding is +0: no arithmetic for the many zero days.
+      outcome[5] = units === 0 ? 0 : Math.round(units * (product.unitPrices[i] as number) * 100) / 100;
     }
     outcome[0] = impressions;
     outcome[1] = visits;
     outcome[2] = carts;
     outcome[3] = orders;
     outcome[4] = units;
-    outcome[5] = Math.round(units * (product.unitPrices[i] as number) * 100) / 100;
+    this.previous = product;
   }
 
   /** `poissonQuantile(uniforms[1], impression mean)`, reusing the cell's Φ⁻¹(uniforms[1]) once computed. */
@@ -147,15 +177,16 @@ export class FunnelDraw {
     if (mean <= EXACT_MAX) return search(this.uniforms, 1, parameters, IMPRESSION_MEAN);
     if (!this.hasImpressionNormal) {
       parameters[IMPRESSION_NORMAL] = normal(this.uniforms[1] as number);
+      cornishFisherTerms(parameters, IMPRESSION_NORMAL);
       this.hasImpressionNormal = true;
     }
-    return cornishFisher(parameters, IMPRESSION_NORMAL, parameters, IMPRESSION_MEAN);
+    return cornishFisherFast(parameters, IMPRESSION_NORMAL, parameters, IMPRESSION_MEAN);
   }
 
-  /** `poissonQuantile(uniforms[5], orders × extra units per order)`. */
-  private extraUnits(orders: number, extraUnitsPerOrder: number): number {
+  /** `poissonQuantile(uniforms[5], orders × parameters[EXTRA_UNITS_PER_ORDER])`. */
+  private extraUnits(orders: number): number {
     const parameters = this.parameters;
-    const mean = orders * extraUnitsPerOrder;
+    const mean = orders * (parameters[EXTRA_UNITS_PER_ORDER] as number);
     if (!(mean > 0)) return 0;
     parameters[UNITS_MEAN] = mean;
     if (mean <= EXACT_MAX) return search(this.uniforms, 5, parameters, UNITS_MEAN);

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { binomialQuantile, normalQuantile, poissonQuantile } from '../../src/index';
 import {
   binomialQuantileForRate,
+  CORNISH_FISHER_TERMS,
   EXACT_INVERSION_MAX_MEAN,
   PREPARED_RATE_STRIDE,
   poissonCornishFisher,
+  poissonCornishFisherFast,
   poissonSearch,
   prepareBinomialRate,
+  prepareCornishFisherTerms,
 } from '../../src/random/distributions';
 import golden from '../fixtures/quantiles.json';
 
@@ -107,6 +110,62 @@ describe('quantile functions against SciPy', () => {
       for (const p of [u, u / 1e3, 1 - u / 1e3, 0.02425, 1 - 0.02425, 1.1641532182693481e-10]) {
         expect(normalQuantile(p), `p=${p}`).toBe(referenceNormalQuantile(p));
       }
+    }
+  });
+});
+
+describe('poissonCornishFisherFast', () => {
+  const terms = new Float64Array(CORNISH_FISHER_TERMS);
+  const means = new Float64Array(1);
+  const exact = (z: number, mean: number): number => {
+    terms[0] = z;
+    prepareCornishFisherTerms(terms, 0);
+    means[0] = mean;
+    return poissonCornishFisher(terms, 0, means, 0);
+  };
+  const fast = (z: number, mean: number): number => {
+    terms[0] = z;
+    prepareCornishFisherTerms(terms, 0);
+    means[0] = mean;
+    return poissonCornishFisherFast(terms, 0, means, 0);
+  };
+
+  it('equals poissonCornishFisher bit for bit over the whole range of z and means', () => {
+    for (let step = 1; step < 800; step += 1) {
+      const z = normalQuantile(step / 800);
+      for (const mean of [40.000001, 41, 57.3, 120, 999.9, 12_345.6, 1e7, 3e9]) {
+        expect(Object.is(fast(z, mean), exact(z, mean)), `z=${z} λ=${mean}`).toBe(true);
+      }
+    }
+    // Far below a small mean the value before rounding is negative or in (−1, 0], where Math.ceil
+    // gives −0: both clamp to +0.
+    let clamped = 0;
+    for (let z = -12; z < -5; z += 0.001) {
+      for (const mean of [40.5, 41, 43]) {
+        expect(Object.is(fast(z, mean), exact(z, mean)), `z=${z} λ=${mean}`).toBe(true);
+        if (Object.is(exact(z, mean), 0)) clamped += 1;
+      }
+    }
+    expect(clamped).toBeGreaterThan(0);
+  });
+
+  it('hands values on a rounding boundary to the exact evaluation', () => {
+    for (const u of [0.001, 0.2, 0.5, 0.77, 0.999]) {
+      const z = normalQuantile(u);
+      // Bisect the mean down to two neighbouring doubles between which the exact quantile steps up:
+      // there the exact value before rounding is within an ulp of an integer.
+      let low = 50;
+      let high = 60;
+      const start = exact(z, low);
+      for (;;) {
+        const middle = (low + high) / 2;
+        if (middle === low || middle === high) break;
+        if (exact(z, middle) === start) low = middle;
+        else high = middle;
+      }
+      expect(exact(z, high), `u=${u}`).toBeGreaterThan(exact(z, low));
+      expect(fast(z, low), `u=${u} λ=${low}`).toBe(exact(z, low));
+      expect(fast(z, high), `u=${u} λ=${high}`).toBe(exact(z, high));
     }
   });
 });
