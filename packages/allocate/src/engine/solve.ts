@@ -6,8 +6,8 @@ import type { AllocationRule, LinearOptimum, RuleContext, RuleObjective } from '
 import type { SolverAdapter } from '../solvers/model';
 import { buildModel, type ModelLayout, modelLayout, roundDown, toSelection } from './milp-build';
 import { satisfies } from './reduce';
-import { SolveRunner, timeLimitError } from './solve-run';
-import { breakTies } from './tie-break';
+import { FIX_TOLERANCE, SolveRunner, timeLimitError } from './solve-run';
+import { breakTies, MAX_TIE_CANDIDATES } from './tie-break';
 
 /** How the chosen portfolio was reached. */
 export interface PortfolioSolution {
@@ -29,6 +29,10 @@ export interface PortfolioSolution {
   solves: number;
   /** Milliseconds spent inside the solver. */
   solverTimeMs: number;
+  /** Core solves answered by the built-in branch and bound (not counted in `solves`). */
+  builtinSolves: number;
+  /** Milliseconds spent in the built-in branch and bound. */
+  builtinTimeMs: number;
   /** Tie-breaking summary. */
   tieBreak: { candidates: number; complete: boolean };
   /** Extra JSON from the rule. */
@@ -58,6 +62,11 @@ export interface SolvePortfolioOptions {
   timeLimitMs?: number;
   /** Solve on the reduced-cost core from this many initiatives on (default {@link CORE_MIN_INITIATIVES}). */
   coreMinInitiatives?: number;
+  /**
+   * Solve small cores with the built-in exact branch and bound before asking the engine (default true;
+   * false sends every core to the engine, for comparisons).
+   */
+  builtinCores?: boolean;
 }
 
 /** The state of one {@link solvePortfolio} call shared by its solves. */
@@ -103,7 +112,7 @@ export async function solvePortfolio(
     !fractional &&
     typeof solver.relax === 'function' &&
     n >= (options.coreMinInitiatives ?? CORE_MIN_INITIATIVES);
-  const runner = new SolveRunner(solver, deadline, canReduce, n);
+  const runner = new SolveRunner(solver, deadline, canReduce, n, options.builtinCores ?? true);
   const session: SolveSession = {
     problem,
     layout,
@@ -142,6 +151,8 @@ export async function solvePortfolio(
       bound: null,
       solves: runner.solves,
       solverTimeMs: runner.solverTimeMs,
+      builtinSolves: runner.builtinSolves,
+      builtinTimeMs: runner.builtinTimeMs,
       tieBreak: { candidates: 1, complete: true },
       ruleDetail: rule.detail?.(problem, state, selection, context) ?? {},
     };
@@ -164,6 +175,8 @@ export async function solvePortfolio(
     bound,
     solves: runner.solves,
     solverTimeMs: runner.solverTimeMs,
+    builtinSolves: runner.builtinSolves,
+    builtinTimeMs: runner.builtinTimeMs,
     tieBreak,
     ruleDetail: rule.detail?.(problem, state, selection, context) ?? {},
   };
@@ -196,8 +209,16 @@ async function solveRule(
     evaluate,
     objective.sense,
   );
-  const main = await runner.solveOnCore(mainModel, mainRelaxation, known?.value ?? null, (values) =>
-    incumbentOf([toSelection(layout, values)]),
+  // Binary cores solved by the built-in branch and bound also collect the tie region (the tie-break's
+  // candidates), which then needs no enumeration of its own.
+  const ties = layout.fractional ? undefined : { slack: FIX_TOLERANCE, max: MAX_TIE_CANDIDATES };
+  const main = await runner.solveOnCore(
+    mainModel,
+    mainRelaxation,
+    known?.value ?? null,
+    (values) => incumbentOf([toSelection(layout, values)]),
+    1,
+    ties,
   );
   if (main.status === 'infeasible') return infeasible(session, 'rule');
   if (main.status === 'no_solution') {
@@ -239,6 +260,7 @@ async function solveRule(
       selection,
       best,
       evaluate,
+      ...(main.ties === undefined ? {} : { ties: main.ties.map((values) => toSelection(layout, values)) }),
     });
     tieBreak = tie.tieBreak;
     selection = tie.selection;

@@ -38,6 +38,11 @@ export interface TieBreakInput {
   selection: Float64Array;
   best: number;
   evaluate: (selection: ArrayLike<number>) => number;
+  /**
+   * Every portfolio in the tie region (objective within the fix slack of the optimum), when the main
+   * solve collected them completely: then they are the candidates and nothing is enumerated.
+   */
+  ties?: Float64Array[];
 }
 
 /**
@@ -79,6 +84,9 @@ export async function breakTies(input: TieBreakInput): Promise<{
       candidates.push(toSelection(layout, cheapest.values));
       complete = true;
     }
+  } else if (input.ties !== undefined && input.ties.length > 0) {
+    candidates.splice(0, candidates.length, ...input.ties);
+    complete = true;
   } else {
     complete = await enumerateTies(input, fixRow, costObjective, tieFixing, candidates);
   }

@@ -41,6 +41,8 @@ describe('a large allocation stopped before the engine finds a portfolio', () =>
         objective: 'gross',
         confidencePenalty: 'never',
         solver: outOfTime(resolveSolver(name)),
+        // Every core goes to the engine (the built-in branch and bound would answer them in time).
+        builtinCores: false,
       });
       expect(result.status).toBe('time_limit');
       expect(result.detail.v_star_exact).toBe(false);
