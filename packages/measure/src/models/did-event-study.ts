@@ -157,10 +157,10 @@ export function fitEventStudy(
       absorbed,
     });
   } else if (!options.generalEventStudy) {
-    const regressorOfRow = new Int32Array(n).fill(-1);
+    const { treatedRow, timeCodes } = panel;
+    const regressorOfRow = new Int32Array(n);
     for (let i = 0; i < n; i++)
-      if (panel.treatedRow[i] === 1)
-        regressorOfRow[i] = regressorOfTime[panel.timeCodes[i] as number] as number;
+      regressorOfRow[i] = treatedRow[i] === 1 ? (regressorOfTime[timeCodes[i] as number] as number) : -1;
     fit = absorbFixedEffectsDf(
       fitIndicatorWithinOls({
         yWithin,

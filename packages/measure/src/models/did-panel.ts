@@ -41,23 +41,25 @@ export function readPanel(table: Table, params: DifferenceInDifferencesParams): 
   const n = y.length;
 
   const unitGroup = new Int8Array(units.levels.length).fill(-1);
-  // One pass: the post values seen in each period (bit 1: a 0, bit 2: a 1) and the first row whose treatment
-  // group differs from its unit's earlier rows; the row-by-row checks below run only to name a failure.
-  const postSeen = new Uint8Array(times.levels.length);
+  // One pass: the post values seen in each period (seen[t]: a 0, seen[T + t]: a 1; stores only, no
+  // read-modify-write chain) and the first row whose treatment group differs from its unit's earlier rows;
+  // the row-by-row checks below run only to name a failure.
+  const periods = times.levels.length;
+  const seen = new Uint8Array(2 * periods);
+  const timeCodes = times.codes;
   let groupConflict = -1;
   for (let i = 0; i < n; i++) {
-    const t = times.codes[i] as number;
-    postSeen[t] = (postSeen[t] as number) | (postRow[i] === 1 ? 2 : 1);
+    seen[(timeCodes[i] as number) + (postRow[i] === 1 ? periods : 0)] = 1;
     const u = units.codes[i] as number;
     const g = treatedRow[i] as number;
     if (unitGroup[u] === -1) unitGroup[u] = g;
     else if (unitGroup[u] !== g && groupConflict < 0) groupConflict = i;
   }
   // Common timing: post must be 0 before the first post period and 1 from it on.
-  let firstPostTime = times.levels.length;
-  for (let t = 0; t < postSeen.length && firstPostTime === times.levels.length; t++)
-    if (((postSeen[t] as number) & 2) !== 0) firstPostTime = t;
-  if (firstPostTime === times.levels.length) {
+  let firstPostTime = periods;
+  for (let t = 0; t < periods && firstPostTime === periods; t++)
+    if (seen[periods + t] === 1) firstPostTime = t;
+  if (firstPostTime === periods) {
     throw new MeasureError(
       'DATA_NO_POST_PERIOD',
       `post-period column "${params.post}" is 0 in every row: no post-period`,
@@ -71,9 +73,9 @@ export function readPanel(table: Table, params: DifferenceInDifferencesParams): 
       { column: params.post },
     );
   }
+  // Before the first post period no 1 can occur (by its definition); from it on no 0 may.
   let commonTiming = true;
-  for (let t = 0; t < postSeen.length; t++)
-    if ((postSeen[t] as number) === (t >= firstPostTime ? 1 : 2) || postSeen[t] === 3) commonTiming = false;
+  for (let t = firstPostTime; t < periods; t++) if (seen[t] === 1) commonTiming = false;
   if (!commonTiming) refuseTiming(postRow, times, firstPostTime, params.post);
   if (groupConflict >= 0) {
     throw new MeasureError(

@@ -95,9 +95,9 @@ function fitTreatmentSlope(
   };
   if (covariance.type === 'cluster') {
     const [yWithin] = solver.demeanInPlace([panel.y.slice()]) as [Float64Array];
+    const { treatedRow, postRow } = panel;
     const regressorOfRow = new Int32Array(n);
-    for (let i = 0; i < n; i++)
-      regressorOfRow[i] = (panel.treatedRow[i] as number) * (panel.postRow[i] as number) - 1;
+    for (let i = 0; i < n; i++) regressorOfRow[i] = (treatedRow[i] as number) * (postRow[i] as number) - 1;
     const slopeFit = fitIndicatorWithinOls({
       yWithin,
       regressorOfRow,

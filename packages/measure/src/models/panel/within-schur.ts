@@ -13,7 +13,8 @@ export interface FactorStructure {
 
 /**
  * Level sizes of both factors, in one pass. When the panel fills at least half of the a × b table (the
- * dense layout of {@link cellVectors}) the same pass also counts the rows of every cell.
+ * dense layout of {@link cellVectors}) that pass counts the rows of every cell instead (`cellCounts`,
+ * b-major) and the sizes are its sums.
  */
 export function factorStructure(
   aCodes: Int32Array,
@@ -33,14 +34,22 @@ export function factorStructure(
     }
     return { n, aCodes, aCount, aSize, bCodes, bCount, bSize };
   }
+  // b-major (cell = b·aCount + a): rows ordered by period or by unit both walk it with a small working set.
+  // The level sizes are then its row and column sums, so the row pass updates one counter, not three.
   const cellCounts = new Int32Array(aCount * bCount);
   for (let i = 0; i < n; i++) {
-    const a = aCodes[i] as number;
-    const b = bCodes[i] as number;
-    aSize[a] = (aSize[a] as number) + 1;
-    bSize[b] = (bSize[b] as number) + 1;
-    const cell = a * bCount + b;
+    const cell = (bCodes[i] as number) * aCount + (aCodes[i] as number);
     cellCounts[cell] = (cellCounts[cell] as number) + 1;
+  }
+  for (let b = 0; b < bCount; b++) {
+    const base = b * aCount;
+    let total = 0;
+    for (let a = 0; a < aCount; a++) {
+      const c = cellCounts[base + a] as number;
+      aSize[a] = (aSize[a] as number) + c;
+      total += c;
+    }
+    bSize[b] = total;
   }
   return { n, aCodes, aCount, aSize, bCodes, bCount, bSize, cellCounts };
 }
@@ -136,27 +145,29 @@ type Emit = (
   touched?: Int32Array,
 ) => void;
 
-/** Cell counts from a dense a × b table (the panel covers at least half of it; counted by factorStructure). */
+/** Cell counts from a dense b-major table (the panel covers at least half of it; counted by factorStructure). */
 function denseCells(s: FactorStructure, emit: Emit, cellCounts?: Int32Array): void {
   const { n, aCodes, bCodes, aCount, bCount } = s;
   let count = cellCounts;
   if (!count) {
     count = new Int32Array(aCount * bCount);
     for (let i = 0; i < n; i++) {
-      const cell = (aCodes[i] as number) * bCount + (bCodes[i] as number);
+      const cell = (bCodes[i] as number) * aCount + (aCodes[i] as number);
       count[cell] = (count[cell] as number) + 1;
     }
   }
+  // Level a's counts gathered from the b-major table (bCount strided reads that stay in cache across a).
+  const row = new Int32Array(bCount);
   for (let a = 0; a < aCount; a++) {
-    const base = a * bCount;
     let distinct = 0;
     let repeated = 0;
     for (let b = 0; b < bCount; b++) {
-      const c = count[base + b] as number;
+      const c = count[b * aCount + a] as number;
+      row[b] = c;
       if (c > 0) distinct++;
       if (c > 1) repeated++;
     }
-    emit(a, count, base, distinct, repeated);
+    emit(a, row, 0, distinct, repeated);
   }
 }
 
