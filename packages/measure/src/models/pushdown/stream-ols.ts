@@ -1,10 +1,10 @@
 import { MeasureError } from '../../errors';
-import { doubleLiteral } from '../../sql/dialect';
+import { doubleLiteral, type SqlDialect } from '../../sql/dialect';
 import { queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { sandwichCovariance, solveCrossProducts } from '../../stats/ols';
 import { unshiftIntercept } from './shifted-design';
 import { residualSql, type SqlCovariance, type SqlDesign } from './sql-passes';
-import { meatPass, momentsPass, type StreamChecks } from './stream-passes';
+import { type CentredMoments, meatPass, momentsPass, type StreamChecks } from './stream-passes';
 
 export {
   type BinaryStats,
@@ -71,7 +71,6 @@ export async function fitOlsStreamed(
 ): Promise<StreamedOls> {
   const { dialect } = engine;
   const p = design.names.length;
-  const q = p - 1;
   streamedEngines.add(engine);
   const { moments, first, sql: crossProducts } = await momentsPass(engine, design, checks);
   const designShifts = (await checks?.finish(first)) ?? design.shifts;
@@ -85,41 +84,7 @@ export async function fitOlsStreamed(
       },
     );
   }
-  const k = moments.k;
-  const c = (a: number, b: number) => moments.products[a * k + b] as number;
-  const yIndex = k - 1;
-  // X̃'X̃ and X̃'y in the centred basis (intercept orthogonal to the centred columns).
-  const gram = new Float64Array(p * p);
-  const moment = new Float64Array(p);
-  gram[0] = n;
-  let meanY = moments.means[yIndex] as number;
-  for (let s = 0; s < q; s++) {
-    for (let t = 0; t < q; t++) gram[(s + 1) * p + t + 1] = c(s, t);
-    moment[s + 1] = c(s, yIndex);
-  }
-  let totalSs = c(yIndex, yIndex);
-  let cuped: StreamedOls['cuped'];
-  let outcome = design.outcome;
-  if (design.cuped !== undefined) {
-    const w = q;
-    const [sxx, sxy, syy] = [c(w, w), c(w, yIndex), totalSs];
-    if (!(sxx > 0)) {
-      throw new MeasureError(
-        'MODEL_SINGULAR_DESIGN',
-        'CUPED pre-period metric is constant: it cannot explain any variance',
-        {
-          parameter: 'pre_period_metric',
-        },
-      );
-    }
-    const theta = sxy / sxx;
-    cuped = { theta, varianceReduction: syy > 0 ? (sxy * sxy) / (sxx * syy) : 0 };
-    for (let s = 0; s < q; s++) moment[s + 1] = (moment[s + 1] as number) - theta * c(s, w);
-    meanY -= theta * (moments.means[w] as number);
-    totalSs = syy - 2 * theta * sxy + theta * theta * sxx;
-    outcome = `(${design.outcome} - ${doubleLiteral(dialect, theta)} * (${design.cuped}))`;
-  }
-  moment[0] = n * meanY;
+  const { gram, moment, totalSs, cuped, outcome } = normalEquations(moments, design, dialect);
   const { coefficients, xtxInverse } = solveCrossProducts(gram, moment, design.names);
   const shifts = new Float64Array(p);
   for (let j = 1; j < p; j++) shifts[j] = moments.means[j - 1] as number;
@@ -151,6 +116,53 @@ export async function fitOlsStreamed(
     queries: { crossProducts, residuals: second.sql },
     ...(cuped ? { cuped } : {}),
   };
+}
+
+/**
+ * X̃'X̃ and X̃'y in the centred basis (the intercept orthogonal to the centred columns) from pass one's
+ * moments, Σ(y − ȳ)², and with CUPED θ = cov(w, y)/var(w), the adjusted moments X̃'(y − θw) and the SQL
+ * of the adjusted outcome for pass two.
+ */
+function normalEquations(moments: CentredMoments, design: SqlDesign, dialect: SqlDialect) {
+  const { n } = moments;
+  const p = design.names.length;
+  const q = p - 1;
+  const k = moments.k;
+  const c = (a: number, b: number) => moments.products[a * k + b] as number;
+  const yIndex = k - 1;
+  // X̃'X̃ and X̃'y in the centred basis (intercept orthogonal to the centred columns).
+  const gram = new Float64Array(p * p);
+  const moment = new Float64Array(p);
+  gram[0] = n;
+  let meanY = moments.means[yIndex] as number;
+  for (let s = 0; s < q; s++) {
+    for (let t = 0; t < q; t++) gram[(s + 1) * p + t + 1] = c(s, t);
+    moment[s + 1] = c(s, yIndex);
+  }
+  let totalSs = c(yIndex, yIndex);
+  let cuped: StreamedOls['cuped'] | undefined;
+  let outcome = design.outcome;
+  if (design.cuped !== undefined) {
+    const w = q;
+    const [sxx, sxy, syy] = [c(w, w), c(w, yIndex), totalSs];
+    if (!(sxx > 0)) {
+      throw new MeasureError(
+        'MODEL_SINGULAR_DESIGN',
+        'CUPED pre-period metric is constant: it cannot explain any variance',
+        {
+          parameter: 'pre_period_metric',
+        },
+      );
+    }
+    const theta = sxy / sxx;
+    cuped = { theta, varianceReduction: syy > 0 ? (sxy * sxy) / (sxx * syy) : 0 };
+    for (let s = 0; s < q; s++) moment[s + 1] = (moment[s + 1] as number) - theta * c(s, w);
+    meanY -= theta * (moments.means[w] as number);
+    totalSs = syy - 2 * theta * sxy + theta * theta * sxx;
+    outcome = `(${design.outcome} - ${doubleLiteral(dialect, theta)} * (${design.cuped}))`;
+  }
+  moment[0] = n * meanY;
+  return { gram, moment, totalSs, cuped, outcome };
 }
 
 /** RSS and the meat in the centred basis: streamed for classical and HC0–HC3, SQL score sums for clusters. */
