@@ -20,11 +20,11 @@ export interface DenseLp {
 /** How {@link solveDenseLp} ended: `stalled` when the iteration cap was hit (callers fall back). */
 export interface DenseLpResult {
   status: 'optimal' | 'infeasible' | 'unbounded' | 'stalled';
-  /** Column values (meaningful when optimal). */
+  /** Column values (meaningful when optimal; a view into the workspace). */
   x: Float64Array;
   /** `Σ cost·x` at `x`. */
   objective: number;
-  /** Reduced cost of every column at the optimum (0 for basic columns). */
+  /** Reduced cost of every column (first the columns, then the row activities; 0 when basic). */
   reduced: Float64Array;
   /** The final basis, to warm-start a solve of the same rows with other column bounds. */
   basis: LpBasis;
@@ -37,6 +37,30 @@ export interface LpBasis {
   rowOf: Int32Array;
   values: Float64Array;
 }
+
+/**
+ * Scratch arrays of one LP size, reused across solves (branch and bound solves thousands of LPs of the
+ * same shape: allocating typed arrays per solve cost more than the pivots). A solve given a workspace
+ * returns `x` and `reduced` as views into it, valid until the next solve with the same workspace.
+ */
+export interface LpWorkspace {
+  lower: Float64Array;
+  upper: Float64Array;
+  tolerance: Float64Array;
+  cost: Float64Array;
+  reduced: Float64Array;
+  x: Float64Array;
+}
+
+/** A workspace for LPs with `columns` columns and `rows` rows. */
+export const createWorkspace = (columns: number, rows: number): LpWorkspace => ({
+  lower: new Float64Array(columns + rows),
+  upper: new Float64Array(columns + rows),
+  tolerance: new Float64Array(columns + rows),
+  cost: new Float64Array(columns + rows),
+  reduced: new Float64Array(columns + rows),
+  x: new Float64Array(columns),
+});
 
 /** An independent copy of a basis (solves write to the one they start from). */
 export const copyBasis = (basis: LpBasis): LpBasis => ({
@@ -68,12 +92,11 @@ interface Tableau {
   values: Float64Array;
 }
 
-function initialTableau(lp: DenseLp, start: LpBasis | undefined): Tableau {
+function initialTableau(lp: DenseLp, start: LpBasis | undefined, workspace: LpWorkspace): Tableau {
   const k = lp.cost.length;
   const m = lp.rows.length;
   const width = k + m;
-  const lower = new Float64Array(width);
-  const upper = new Float64Array(width);
+  const { lower, upper, tolerance } = workspace;
   for (let j = 0; j < k; j++) {
     lower[j] = lp.columnLower[j] ?? 0;
     upper[j] = lp.columnUpper[j] ?? 0;
@@ -82,7 +105,6 @@ function initialTableau(lp: DenseLp, start: LpBasis | undefined): Tableau {
     lower[k + r] = row.lower;
     upper[k + r] = row.upper;
   });
-  const tolerance = new Float64Array(width);
   for (let j = 0; j < width; j++) {
     const lo = lower[j] as number;
     const hi = upper[j] as number;
@@ -163,20 +185,25 @@ function pivot(tab: Tableau, row: number, column: number): void {
  * lp.objective; // -4 (x = [1, 0.5])
  * ```
  */
-export function solveDenseLp(lp: DenseLp, start?: LpBasis, maxIterations = 2000): DenseLpResult {
+export function solveDenseLp(
+  lp: DenseLp,
+  start?: LpBasis,
+  workspace: LpWorkspace = createWorkspace(lp.cost.length, lp.rows.length),
+  maxIterations = 2000,
+): DenseLpResult {
   const k = lp.cost.length;
-  const tab = initialTableau(lp, start);
+  const tab = initialTableau(lp, start, workspace);
   const { m, width, t, basis, rowOf, lower, upper, tolerance, values } = tab;
   let costScale = 1;
   for (let j = 0; j < k; j++) costScale = Math.max(costScale, Math.abs(lp.cost[j] ?? 0));
-  const cost = new Float64Array(width);
-  const reduced = new Float64Array(width);
+  const { cost, reduced } = workspace;
+  cost.fill(0);
   let degenerate = 0;
   if (start !== undefined) {
     // A warm start after a bound change keeps the parent's optimal reduced costs: dual simplex.
     for (let j = 0; j < k; j++) cost[j] = lp.cost[j] ?? 0;
     const dual = dualSimplex(tab, cost, reduced, 1e-9 * costScale, maxIterations);
-    if (dual === 'infeasible') return finish(lp, tab, 'infeasible', reduced);
+    if (dual === 'infeasible') return finish(lp, tab, 'infeasible', workspace);
   }
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     updateBasics(tab);
@@ -222,8 +249,7 @@ export function solveDenseLp(lp: DenseLp, start?: LpBasis, maxIterations = 2000)
       }
     }
     if (entering < 0) {
-      if (phaseOne) return finish(lp, tab, 'infeasible', reduced);
-      return finish(lp, tab, 'optimal', reduced);
+      return finish(lp, tab, phaseOne ? 'infeasible' : 'optimal', workspace);
     }
     // Ratio test: the first bound (or, in phase 1, violated bound) a basic variable reaches.
     const own =
@@ -266,7 +292,7 @@ export function solveDenseLp(lp: DenseLp, start?: LpBasis, maxIterations = 2000)
         leavingPivot = Math.abs(entry);
       }
     }
-    if (!Number.isFinite(step)) return finish(lp, tab, phaseOne ? 'stalled' : 'unbounded', reduced);
+    if (!Number.isFinite(step)) return finish(lp, tab, phaseOne ? 'stalled' : 'unbounded', workspace);
     degenerate = step <= 1e-12 * Math.max(1, Math.abs(values[entering] as number)) ? degenerate + 1 : 0;
     if (leavingRow < 0) {
       // A bound flip: the entering variable reaches its other bound first.
@@ -278,7 +304,7 @@ export function solveDenseLp(lp: DenseLp, start?: LpBasis, maxIterations = 2000)
     pivot(tab, leavingRow, entering);
     values[leaving] = leavingValue;
   }
-  return finish(lp, tab, 'stalled', reduced);
+  return finish(lp, tab, 'stalled', workspace);
 }
 
 /** `d_j = c_j − Σ_r c_{basis[r]}·t[r,j]` for nonbasic j, 0 for basic ones. */
@@ -378,12 +404,15 @@ function finish(
   lp: DenseLp,
   tab: Tableau,
   status: DenseLpResult['status'],
-  reduced: Float64Array,
+  workspace: LpWorkspace,
 ): DenseLpResult {
   const k = lp.cost.length;
-  const x = tab.values.slice(0, k);
+  const { x } = workspace;
   let objective = 0;
-  for (let j = 0; j < k; j++) objective += (lp.cost[j] ?? 0) * (x[j] as number);
+  for (let j = 0; j < k; j++) {
+    x[j] = tab.values[j] as number;
+    objective += (lp.cost[j] ?? 0) * (x[j] as number);
+  }
   const { t, basis, rowOf, values } = tab;
-  return { status, x, objective, reduced: reduced.slice(0, k), basis: { t, basis, rowOf, values } };
+  return { status, x, objective, reduced: workspace.reduced, basis: { t, basis, rowOf, values } };
 }
