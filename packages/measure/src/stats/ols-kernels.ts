@@ -85,12 +85,20 @@ export function momentKernel(k: number, weighted: boolean): MomentKernel | null 
   return momentKernels.get(key) ?? null;
 }
 
-/** The pass-two kernel for q varying columns, or null (use the fallback). */
-export function residualKernel(q: number, weighted: boolean, power: -1 | 0 | 1 | 2): ResidualKernel | null {
+/**
+ * The pass-two kernel for q varying columns, or null (use the fallback). With `store` false it writes no
+ * fitted values or residuals (the arrays it is given are not touched), only `out`.
+ */
+export function residualKernel(
+  q: number,
+  weighted: boolean,
+  power: -1 | 0 | 1 | 2,
+  store = true,
+): ResidualKernel | null {
   if (q + 1 > MAX_KERNEL_COLUMNS) return null;
-  const key = `${q}:${weighted}:${power}`;
+  const key = `${q}:${weighted}:${power}:${store}`;
   if (!residualKernels.has(key))
-    residualKernels.set(key, compile<ResidualKernel>(residualSource(q, weighted, power)));
+    residualKernels.set(key, compile<ResidualKernel>(residualSource(q, weighted, power, store)));
   return residualKernels.get(key) ?? null;
 }
 
@@ -127,7 +135,7 @@ function momentSource(k: number, weighted: boolean): string {
 }`;
 }
 
-function residualSource(q: number, weighted: boolean, power: -1 | 0 | 1 | 2): string {
+function residualSource(q: number, weighted: boolean, power: -1 | 0 | 1 | 2, store: boolean): string {
   const cols = range(q);
   const pairs = upper(q);
   const meat = power >= 0;
@@ -151,8 +159,7 @@ function residualSource(q: number, weighted: boolean, power: -1 | 0 | 1 | 2): st
     ${cols.map((a) => `const d${a} = x${a}[i] - m${a};`).join(' ')}
     const f = ${fittedSum};
     const e = y[i] - f;
-    fitted[i] = f;
-    residuals[i] = e;
+    ${store ? 'fitted[i] = f; residuals[i] = e;' : ''}
     ${weighted ? 'const w = weights[i]; const we = w * e; rss += we * e;' : 'const we = e; rss += e * e;'}
     ${meat ? 'let om = we * we;' : ''}
     ${power > 0 ? `const h = ${weighted ? `w * ${quadratic}` : quadratic}; ${omegaLine}` : ''}

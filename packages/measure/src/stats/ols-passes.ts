@@ -127,6 +127,7 @@ export interface MeatRequest {
 
 /** Outputs of {@link residualPass}. */
 export interface ResidualPass {
+  /** Fitted values and residuals: n each, or empty when the pass was asked not to store them. */
   fitted: Float64Array;
   residuals: Float64Array;
   /** Σ w e². */
@@ -137,7 +138,9 @@ export interface ResidualPass {
 
 /**
  * Pass two: fitted values `X̃β̃` and residuals `y − X̃β̃` (unweighted scale) in one blocked read, with the
- * weighted residual sum of squares and, when `meat` is given, the heteroskedasticity-robust meat.
+ * weighted residual sum of squares and, when `meat` is given, the heteroskedasticity-robust meat. With
+ * `store` false and a row kernel available the n fitted values and residuals are computed but not kept
+ * (both returned empty): no 2·n allocation or writes. The fallback always stores them.
  */
 export function residualPass(
   basis: CentredBasis,
@@ -146,24 +149,26 @@ export function residualPass(
   weights: Float64Array | null,
   n: number,
   meat?: MeatRequest,
+  store = true,
 ): ResidualPass {
   const { columns, varying, shifts, constantIndex, constant } = basis;
   const p = columns.length;
   const q = varying.length;
-  const fitted = new Float64Array(n);
-  const residuals = new Float64Array(n);
+  const power = meat ? meat.power : -1;
+  const kernel = residualKernel(q, weights !== null, power, store);
+  const keep = store || kernel === null;
+  const fitted = new Float64Array(keep ? n : 0);
+  const residuals = new Float64Array(keep ? n : 0);
   const varyingColumns = varying.map((j) => columns[j] as Float64Array);
   const varyingShifts = Float64Array.from(varying, (j) => shifts[j] as number);
   const varyingBeta = Float64Array.from(varying, (j) => beta[j] as number);
   const offset = constantIndex >= 0 ? constant * (beta[constantIndex] as number) : 0;
-  const power = meat ? meat.power : -1;
   const lever =
     meat && meat.power > 0
       ? leverForm(meat.inverse, p, varying, constantIndex, constant)
       : new Float64Array(1 + q + q * q);
   const out = new Float64Array(2 + q + q * q);
   const totals = new Float64Array(2 + q + q * q);
-  const kernel = residualKernel(q, weights !== null, power);
   const fallback = kernel ? null : new BlockDots(q);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);

@@ -49,8 +49,14 @@ export interface OlsFit {
   standardErrors: Float64Array;
   /** p×p covariance of the coefficients, row-major. */
   covariance: Float64Array;
-  /** y − Xβ̂ (unweighted). */
+  /**
+   * y − Xβ̂ (unweighted). For classical and HC0–HC3 fits, `residuals` and `fitted` are computed together on
+   * first access (one more read of the design and y; like statsmodels' `resid` and `fittedvalues`), so a
+   * fit whose residuals are never read skips two n-long arrays; do not modify the inputs before reading them.
+   * Cluster and HAC fits compute them eagerly.
+   */
   residuals: Float64Array;
+  /** Xβ̂ (see `residuals` for when it is computed). */
   fitted: Float64Array;
   n: number;
   p: number;

@@ -1,7 +1,7 @@
 import { MeasureError } from '../errors';
 import { bread, choleskyScaled, choleskySolve } from './ols-cholesky';
 import { coefficientCovariance } from './ols-covariance';
-import { type CentredBasis, constantValue, momentPass, residualPass } from './ols-passes';
+import { type CentredBasis, constantValue, type MeatRequest, momentPass, residualPass } from './ols-passes';
 import type { DesignMatrix, OlsFit, OlsInput } from './ols-types';
 
 export { solveCrossProducts } from './ols-cholesky';
@@ -77,8 +77,11 @@ export function fitOls(input: OlsInput): OlsFit {
   const type = covarianceSpec.type;
   const robust = type === 'HC0' || type === 'HC1' || type === 'HC2' || type === 'HC3';
   const power = type === 'HC2' ? 1 : type === 'HC3' ? 2 : 0;
-  const pass = residualPass(basis, centredBeta, y, weights, n, robust ? { power, inverse } : undefined);
-  const { fitted, residuals, rss } = pass;
+  // Cluster and HAC covariances need the residuals now; otherwise they are materialised on first access.
+  const eager = type === 'cluster' || type === 'hac';
+  const request: MeatRequest | undefined = robust ? { power, inverse } : undefined;
+  const pass = residualPass(basis, centredBeta, y, weights, n, request, eager);
+  const { residuals, rss } = pass;
   // Σ w (y − ȳ)² with a constant column (weighted mean, as statsmodels), Σ w y² without.
   const total = moments.products[q * k + q] as number;
   const rSquared = total > 0 ? 1 - rss / total : 0;
@@ -97,12 +100,12 @@ export function fitOls(input: OlsInput): OlsFit {
   const { coefficients, covariance } = fromCentred(basis, centredBeta, centred.covariance);
   const standardErrors = new Float64Array(p);
   for (let j = 0; j < p; j++) standardErrors[j] = Math.sqrt(Math.max(0, covariance[j * p + j] as number));
-  return {
+  const fit: OlsFit = {
     coefficients,
     standardErrors,
     covariance,
     residuals,
-    fitted,
+    fitted: pass.fitted,
     n,
     p,
     dfResidual,
@@ -111,6 +114,42 @@ export function fitOls(input: OlsInput): OlsFit {
     names: [...names],
     ...(centred.clusterCount === undefined ? {} : { clusterCount: centred.clusterCount }),
   };
+  if (pass.residuals.length !== n)
+    materialiseOnAccess(fit, () => residualPass(basis, centredBeta, y, weights, n));
+  return fit;
+}
+
+/**
+ * Make `fit.residuals` and `fit.fitted` compute on first access (both in one more read of the design and y,
+ * by the same kernel arithmetic, so the values are those an eager pass would have written), then become
+ * plain properties. Like statsmodels' `resid` / `fittedvalues`: the inputs must not change in between.
+ */
+function materialiseOnAccess(
+  fit: OlsFit,
+  compute: () => { residuals: Float64Array; fitted: Float64Array },
+): void {
+  const settle = (values: { residuals: Float64Array; fitted: Float64Array }) => {
+    for (const key of ['residuals', 'fitted'] as const)
+      Object.defineProperty(fit, key, {
+        value: values[key],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+  };
+  const accessor = (key: 'residuals' | 'fitted'): PropertyDescriptor => ({
+    get: () => {
+      const values = compute();
+      settle(values);
+      return values[key];
+    },
+    set: (value: Float64Array) => {
+      Object.defineProperty(fit, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  Object.defineProperties(fit, { residuals: accessor('residuals'), fitted: accessor('fitted') });
 }
 
 function checkShapes(design: DesignMatrix, y: Float64Array): void {

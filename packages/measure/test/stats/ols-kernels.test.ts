@@ -76,6 +76,24 @@ describe('specialised OLS row kernels', () => {
           if (power >= 0) expect(kernel.out[1]).toBeGreaterThan(0);
         });
 
+  it('pass two without storing writes no fitted values or residuals and the same sums', () => {
+    const q = 3;
+    const xs = columns(q, 21);
+    const y = columns(1, 22)[0]!;
+    const shifts = Float64Array.of(5, 6, 7);
+    const beta = Float64Array.of(0.3, -0.2, 0.1);
+    const lever = new Float64Array(1 + q + q * q);
+    const outStored = new Float64Array(2 + q + q * q);
+    const outBare = new Float64Array(2 + q + q * q);
+    const fitted = new Float64Array(rows).fill(Number.NaN);
+    const residuals = new Float64Array(rows).fill(Number.NaN);
+    const args = [xs, y, null, start, end, shifts, beta, 0.25, lever] as const;
+    residualKernel(q, false, 0)?.(...args, new Float64Array(rows), new Float64Array(rows), outStored);
+    residualKernel(q, false, 0, false)?.(...args, fitted, residuals, outBare);
+    expect(outBare).toEqual(outStored);
+    expect(fitted.every(Number.isNaN) && residuals.every(Number.isNaN)).toBe(true);
+  });
+
   it('leaves wide designs to the fallback', () => {
     expect(momentKernel(MAX_KERNEL_COLUMNS + 1, false)).toBeNull();
     expect(residualKernel(MAX_KERNEL_COLUMNS, false, 0)).toBeNull();

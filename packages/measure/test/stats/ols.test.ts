@@ -197,6 +197,34 @@ describe('fitOls behaviour', () => {
   });
 });
 
+describe('fitOls residuals and fitted values', () => {
+  it('are materialised on first access with the bytes an eager pass writes (cluster and HAC fits)', () => {
+    const eager = fitOls({ design, y, covariance: specs.cluster as CovarianceSpec });
+    for (const type of ['classical', 'HC1', 'HC3'] as const) {
+      const fit = fitOls({ design, y, covariance: { type } });
+      expect(new Uint8Array(fit.residuals.buffer)).toEqual(new Uint8Array(eager.residuals.buffer));
+      expect(new Uint8Array(fit.fitted.buffer)).toEqual(new Uint8Array(eager.fitted.buffer));
+      expect(fit.residuals).toBe(fit.residuals); // computed once, then a plain property
+    }
+    let rss = 0;
+    for (const e of eager.residuals) rss += e * e;
+    expect(Math.abs(rss / eager.rss - 1)).toBeLessThan(1e-12);
+    for (let i = 0; i < n; i++)
+      expect((eager.fitted[i] as number) + (eager.residuals[i] as number)).toBeCloseTo(y[i] as number, 10);
+  });
+
+  it('survive spreading and can be replaced', () => {
+    const fit = fitOls({ design, y, covariance: { type: 'HC1' } });
+    const copy = { ...fit };
+    expect(copy.residuals.length).toBe(n);
+    expect(Object.getOwnPropertyDescriptor(copy, 'fitted')?.value).toBe(fit.fitted);
+    const other = fitOls({ design, y });
+    other.fitted = Float64Array.of(1);
+    expect([...other.fitted]).toEqual([1]);
+    expect(other.residuals.length).toBe(n);
+  });
+});
+
 describe('fitOls on an ill-conditioned design (a regressor with mean 1e6 and sd 1)', () => {
   // 80-digit decimal reference on the raw design; n = 3000 spans several row blocks.
   const ill = JSON.parse(
