@@ -128,23 +128,20 @@ function materialiseOnAccess(
   fit: OlsFit,
   compute: () => { residuals: Float64Array; fitted: Float64Array },
 ): void {
-  const settle = (values: { residuals: Float64Array; fitted: Float64Array }) => {
-    for (const key of ['residuals', 'fitted'] as const)
-      Object.defineProperty(fit, key, {
-        value: values[key],
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-  };
+  let values: { residuals: Float64Array; fitted: Float64Array } | undefined;
+  const plain = (target: object, key: 'residuals' | 'fitted', value: Float64Array) =>
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // `this`, not `fit`: an object built from the fit's property descriptors settles on itself, sharing the
+  // one computation.
   const accessor = (key: 'residuals' | 'fitted'): PropertyDescriptor => ({
-    get: () => {
-      const values = compute();
-      settle(values);
+    get(this: object) {
+      values ??= compute();
+      plain(this, 'residuals', values.residuals);
+      plain(this, 'fitted', values.fitted);
       return values[key];
     },
-    set: (value: Float64Array) => {
-      Object.defineProperty(fit, key, { value, writable: true, enumerable: true, configurable: true });
+    set(this: object, value: Float64Array) {
+      plain(this, key, value);
     },
     enumerable: true,
     configurable: true,

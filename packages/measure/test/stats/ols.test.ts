@@ -218,6 +218,9 @@ describe('fitOls residuals and fitted values', () => {
     const copy = { ...fit };
     expect(copy.residuals.length).toBe(n);
     expect(Object.getOwnPropertyDescriptor(copy, 'fitted')?.value).toBe(fit.fitted);
+    const lazy = fitOls({ design, y });
+    const clone = Object.defineProperties({}, Object.getOwnPropertyDescriptors(lazy)) as typeof lazy;
+    expect(clone.residuals).toBe(lazy.residuals); // one computation, shared
     const other = fitOls({ design, y });
     other.fitted = Float64Array.of(1);
     expect([...other.fitted]).toEqual([1]);
