@@ -1,5 +1,15 @@
-export { applyCalibration, CALIBRATED_FLAG, withCalibration } from './calibration/apply';
-export { type CalibrationSource, calibrationCorrections, estimateCalibration } from './calibration/estimate';
+export {
+  type ApplyCalibrationOptions,
+  applyCalibration,
+  CALIBRATED_FLAG,
+  withCalibration,
+} from './calibration/apply';
+export {
+  type CalibrationSource,
+  calibrationCorrections,
+  calibrationMethodCorrections,
+  estimateCalibration,
+} from './calibration/estimate';
 export { fitPredictionResiduals, type ResidualFit } from './calibration/residuals';
 export {
   type CalibrationPenaltyRule,

@@ -115,6 +115,8 @@ export type DroppedInitiative = z.output<typeof DroppedInitiativeSchema>;
 export const PilotEvidenceSchema = z.strictObject({
   initiative_id: InitiativeIdSchema,
   model_type: ModelTypeSchema,
+  /** The estimator (`MeasureResult.method`), so per-estimator calibration corrects the pilot like a current one. */
+  method: z.string().min(1).optional(),
   confidence: ConfidenceSchema,
   cost: CurrencySchema,
   estimated_return: FiniteNumberSchema,

@@ -28,7 +28,9 @@ export const CALIBRATED_FLAG = 'CALIBRATED';
  * when the learned bias exceeds the settings' `flag_at` relative to the predictions, and
  * `CALIBRATION_UNDERCOVERAGE` (warning) for the raw interval coverage; the rationale gains one sentence.
  *
- * A methodology without a row (no outcomes yet) is returned unchanged, as is a review already calibrated.
+ * The row used is the estimator's (`options.method`, tables built with `group_by: method`) when the table has
+ * one, else the methodology's. A methodology without a row (no outcomes yet) is returned unchanged, as is a
+ * review already calibrated.
  * Throws `ContractError` for an invalid review or table, `ConfigError` for invalid rules.
  *
  * @example
@@ -40,16 +42,38 @@ export function applyCalibration(
   review: ReviewResult | ReviewResultInput,
   table: CalibrationTable,
   rules?: ReviewRulesInput | ReviewRules,
+  options: ApplyCalibrationOptions = {},
 ): ReviewResult {
   return calibrateParsed(
     parseReviewResult(review),
     parseCalibrationTable(table),
     parseReviewRules(rules ?? {}),
+    options.method,
   );
 }
 
-function calibrateParsed(review: ReviewResult, table: CalibrationTable, rules: ReviewRules): ReviewResult {
-  const row = table.rows.find((entry) => entry.model_type === review.model_type);
+/** Options of {@link applyCalibration}. */
+export interface ApplyCalibrationOptions {
+  /**
+   * The estimator of the review's measurement (`MeasureResult.method`): its row of the table is used when
+   * there is one (tables built with `group_by: method`), else the methodology's.
+   */
+  method?: string;
+}
+
+function calibrateParsed(
+  review: ReviewResult,
+  table: CalibrationTable,
+  rules: ReviewRules,
+  method: string | undefined,
+): ReviewResult {
+  const own = table.rows.find(
+    (entry) => entry.model_type === review.model_type && entry.method === undefined,
+  );
+  const row =
+    (method === undefined
+      ? undefined
+      : table.rows.find((entry) => entry.model_type === review.model_type && entry.method === method)) ?? own;
   if (row === undefined || review.flags.some((flag) => flag.code === CALIBRATED_FLAG)) return review;
   const band = rules.bands[review.model_type];
   const width = band.max - band.min;
@@ -60,7 +84,7 @@ function calibrateParsed(review: ReviewResult, table: CalibrationTable, rules: R
   if (inBand && row.confidence_factor === 1) confidence = review.confidence;
   const flags: Flag[] = [...review.flags, ...calibrationFlags(row, table)];
   const summary =
-    `Calibration (${row.model_type}, n = ${row.n}, shrinkage weight ${formatNumber(row.shrinkage_weight)}): ` +
+    `Calibration (${rowLabel(row)}, n = ${row.n}, shrinkage weight ${formatNumber(row.shrinkage_weight)}): ` +
     `learned bias ${formatNumber(row.bias)} ± ${formatNumber(row.bias_se)} per unit cost (shrunk ${formatNumber(row.shrunk_bias)}), ` +
     `excess SD ${formatNumber(row.shrunk_excess_sd)}, trust score ${formatNumber(row.trust_score)}, ` +
     `band position ×${formatNumber(row.confidence_factor)} → confidence ${formatNumber(confidence)}.`;
@@ -74,7 +98,7 @@ function calibrateParsed(review: ReviewResult, table: CalibrationTable, rules: R
 
 function calibrationFlags(row: CalibrationRow, table: CalibrationTable): Flag[] {
   const { settings } = table;
-  const history = `${row.n} earlier ${row.model_type} outcome${row.n === 1 ? '' : 's'}`;
+  const history = `${row.n} earlier ${rowLabel(row)} outcome${row.n === 1 ? '' : 's'}`;
   const flags: Flag[] = [
     {
       code: CALIBRATED_FLAG,
@@ -87,7 +111,7 @@ function calibrationFlags(row: CalibrationRow, table: CalibrationTable): Flag[] 
     flags.push({
       code: 'CALIBRATION_OVERPREDICTS',
       message:
-        `${row.model_type} estimates ran ${formatPercent(overPrediction)} above scale outcomes ` +
+        `${rowLabel(row)} estimates ran ${formatPercent(overPrediction)} above scale outcomes ` +
         `(learned against the predictions made, shrunk, over ${history}); the decision model removes the bias`,
       severity: 'warning',
     });
@@ -96,7 +120,7 @@ function calibrationFlags(row: CalibrationRow, table: CalibrationTable): Flag[] 
     flags.push({
       code: 'CALIBRATION_UNDERPREDICTS',
       message:
-        `${row.model_type} estimates ran ${formatPercent(-overPrediction)} below scale outcomes ` +
+        `${rowLabel(row)} estimates ran ${formatPercent(-overPrediction)} below scale outcomes ` +
         `(shrunk, over ${history}); the decision model raises them`,
       severity: 'info',
     });
@@ -106,13 +130,18 @@ function calibrationFlags(row: CalibrationRow, table: CalibrationTable): Flag[] 
     flags.push({
       code: 'CALIBRATION_UNDERCOVERAGE',
       message:
-        `${row.model_type} pilot intervals covered the scale outcome ${formatPercent(row.coverage)} of the time ` +
+        `${rowLabel(row)} pilot intervals covered the scale outcome ${formatPercent(row.coverage)} of the time ` +
         `(shrunk ${formatPercent(row.shrunk_coverage)}) against ${formatPercent(settings.nominal_coverage)} claimed ` +
         `(${history})`,
       severity: 'warning',
     });
   }
   return flags;
+}
+
+/** `observational` for a methodology row, `observational/matching` for a method row. */
+function rowLabel(row: CalibrationRow): string {
+  return row.method === undefined ? row.model_type : `${row.model_type}/${row.method}`;
 }
 
 function formatPercent(share: number): string {
@@ -141,7 +170,7 @@ export function withCalibration(
     name: `${reviewer.name}+calibration`,
     async review(input: ReviewInput, options?: ReviewOptions) {
       const review = await reviewer.review(input, options);
-      return calibrateParsed(parseReviewResult(review), parsedTable, parsedRules);
+      return calibrateParsed(parseReviewResult(review), parsedTable, parsedRules, input.measurement.method);
     },
   };
 }

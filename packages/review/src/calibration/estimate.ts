@@ -48,7 +48,13 @@ const RecordsSchema = z.array(OutcomeRecordSchema);
  * - `trust_score q = (1 − min(1, |shrunk_bias|/mean|p/c| / bias_bad))·(1 − min(1, excess ratio / excess_bad))`
  *   and `confidence_factor = 1 + P/(P + bias_se²)·trust.step·(2q − 1)`: above 1 (more trust) for well-calibrated
  *   methodologies, below 1 for badly calibrated ones. The raw statistics above it (relative bias, coverage,
- *   `bias_shift`, `interval_scale`) compare outcomes with whatever was predicted and are reported, not applied.
+ *   `bias_shift`, `interval_scale`) compare outcomes with whatever was predicted and are reported, not applied;
+ * - with `group_by: method` (the default), each methodology row is followed by one row per estimator
+ *   (`record.method`, in name order) computed the same way from that estimator's records, except that the
+ *   estimators' biases are shrunk jointly under `b_m = B + δ_m` (a shared methodology bias B plus the
+ *   estimator's own δ_m, splitting P by `method_variance_share`), so an estimator with few outcomes borrows
+ *   the others' and one alone in its methodology gets exactly the methodology's shrunk bias. Designs of one
+ *   band that err in opposite directions (matching biased up, IPW heavy-tailed) are then corrected apart.
  *
  * Throws `ContractError` for records or a history that break their contract and `ConfigError` for invalid
  * settings.
@@ -88,7 +94,10 @@ export function estimateCalibration(
   const rows: CalibrationRow[] = [];
   for (const modelType of MODEL_TYPES) {
     const group = byModelType.get(modelType);
-    if (group !== undefined) rows.push(calibrationRow(modelType, group, parsedSettings));
+    if (group === undefined) continue;
+    const parent = calibrationRow(modelType, group, parsedSettings);
+    rows.push(parent);
+    if (parsedSettings.group_by === 'method') rows.push(...methodRows(parent, group, parsedSettings));
   }
   return CalibrationTableSchema.parse({
     schema_version: 1,
@@ -100,10 +109,87 @@ export function estimateCalibration(
   });
 }
 
+/**
+ * One row per estimator (`record.method`) of a methodology, in name order; records without a method stay in
+ * the methodology's row only. The estimators' biases are shrunk jointly (see {@link methodBiases}).
+ */
+function methodRows(
+  parent: CalibrationRow,
+  records: readonly OutcomeRecord[],
+  settings: CalibrationSettings,
+): CalibrationRow[] {
+  const byMethod = new Map<string, OutcomeRecord[]>();
+  for (const record of records) {
+    if (record.method === undefined) continue;
+    const group = byMethod.get(record.method) ?? [];
+    group.push(record);
+    byMethod.set(record.method, group);
+  }
+  const methods = [...byMethod.keys()].sort();
+  const groups = methods.map((method) => byMethod.get(method) as OutcomeRecord[]);
+  const biases = methodBiases(
+    groups.map((group) => fitPredictionResiduals(group)),
+    settings,
+  );
+  return methods.map((method, index) =>
+    calibrationRow(parent.model_type, groups[index] as OutcomeRecord[], settings, {
+      method,
+      shrunkBias: biases[index] as number,
+    }),
+  );
+}
+
+/**
+ * Posterior mean biases of a methodology's estimators under the two-level normal prior
+ * `b_m = B + δ_m`, `B ~ N(0, (1 − s)·P)`, `δ_m ~ N(0, s·P)` (`P = bias_prior_sd²`, `s =
+ * method_variance_share`), given each estimator's `b̂_m` with standard error `σ_m`:
+ * `B̂ = Σ b̂_m/(sP + σ_m²) / (1/((1 − s)P) + Σ 1/(sP + σ_m²))` and `b_m = B̂ + sP/(sP + σ_m²)·(b̂_m − B̂)`.
+ * Each estimator's prior variance is P, as a methodology's is, so an estimator alone in its methodology gets
+ * exactly the methodology's shrunk bias; an estimator with little evidence borrows the others'. An estimator
+ * without a fit (no record with a budget) gets `B̂`.
+ */
+function methodBiases(fits: readonly (ResidualFit | undefined)[], settings: CalibrationSettings): number[] {
+  const total = settings.bias_prior_sd ** 2;
+  const own = settings.method_variance_share * total;
+  const common = total - own;
+  // Work in units of the largest |b̂| or σ so that no square overflows.
+  let unit = 0;
+  for (const fit of fits) if (fit !== undefined) unit = Math.max(unit, Math.abs(fit.bias), fit.biasSe);
+  unit = unit > 0 && Number.isFinite(unit) ? unit : 1;
+  const q = own / unit / unit;
+  const c = common / unit / unit;
+  // Without a shared part (s = 1) B is 0; without an own part (s = 0) every estimator has B̂.
+  let precision = c > 0 ? 1 / c : Number.POSITIVE_INFINITY;
+  let weighted = 0;
+  let exact: number | undefined;
+  for (const fit of fits) {
+    if (fit === undefined) continue;
+    const variance = q + (fit.biasSe / unit) ** 2;
+    // An exact estimate of B itself (σ = 0 with no own part) fixes it.
+    if (!(variance > 0)) exact ??= fit.bias / unit;
+    else {
+      precision += 1 / variance;
+      weighted += fit.bias / unit / variance;
+    }
+  }
+  const shared = c > 0 ? (exact ?? weighted / precision) : 0;
+  return fits.map((fit) => {
+    if (fit === undefined) return shared * unit + 0;
+    const variance = q + (fit.biasSe / unit) ** 2;
+    const weight = variance > 0 ? q / variance : 0;
+    return (shared + weight * (fit.bias / unit - shared)) * unit + 0;
+  });
+}
+
+/**
+ * The calibration row of `records`: its learned bias shrinks toward 0 and its excess SD and confidence
+ * factor toward "no adjustment". A method row (`group`) takes its shrunk bias from {@link methodBiases}.
+ */
 function calibrationRow(
   modelType: ModelType,
   records: readonly OutcomeRecord[],
   settings: CalibrationSettings,
+  group?: { method: string; shrunkBias: number },
 ): CalibrationRow {
   const n = records.length;
   // Sums run on values divided by the largest magnitude m, so that no sum or square overflows; means are
@@ -163,7 +249,7 @@ function calibrationRow(
   const priorVariance = settings.bias_prior_sd ** 2;
   const biasVariance = (fit?.biasSe ?? 0) ** 2;
   const biasWeight = fit === undefined ? 0 : priorVariance / (priorVariance + biasVariance);
-  const shrunkBias = biasWeight * (fit?.bias ?? 0) + 0;
+  const shrunkBias = group?.shrunkBias ?? biasWeight * (fit?.bias ?? 0) + 0;
   const excessSd = fit?.excessSd ?? 0;
   const shrunkExcessSd = Math.sqrt(weight) * excessSd;
   const trustScore = fit === undefined ? 0.5 : trust(fit, shrunkBias, shrunkExcessSd, settings);
@@ -171,6 +257,7 @@ function calibrationRow(
   const confidenceFactor = 1 + biasWeight * settings.trust.step * (2 * trustScore - 1);
   return {
     model_type: modelType,
+    ...(group === undefined ? {} : { method: group.method }),
     n,
     n_relative: nRelative,
     mean_error: meanError,
@@ -249,7 +336,30 @@ export function calibrationCorrections(
 ): Partial<Record<ModelType, MethodologyCorrection>> {
   const corrections: Partial<Record<ModelType, MethodologyCorrection>> = {};
   for (const row of table.rows) {
+    if (row.method !== undefined) continue;
     corrections[row.model_type] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
+  }
+  return corrections;
+}
+
+/**
+ * The per-estimator corrections of a table built with `group_by: method`, keyed by `method`: decision models
+ * use them before their methodology's (see `DecisionContext.method_corrections`). Empty for a table without
+ * method rows.
+ *
+ * @example
+ * ```ts
+ * applyDecisionModel(items, 'predictive', {
+ *   corrections: calibrationCorrections(table),
+ *   method_corrections: calibrationMethodCorrections(table),
+ * });
+ * ```
+ */
+export function calibrationMethodCorrections(table: CalibrationTable): Record<string, MethodologyCorrection> {
+  const corrections: Record<string, MethodologyCorrection> = {};
+  for (const row of table.rows) {
+    if (row.method === undefined) continue;
+    corrections[row.method] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
   }
   return corrections;
 }

@@ -33,6 +33,18 @@ export interface CalibrationSettings {
   bias_prior_sd: number;
   /** How far calibration may move confidence inside its band, up or down (see `trust_score`). */
   trust: CalibrationTrustRule;
+  /**
+   * `method` (default): besides one row per methodology, one row per estimator (`method`, e.g. matching and
+   * IPW apart inside `observational`), their biases shrunk jointly toward a shared methodology bias, so
+   * designs of one band that err in opposite directions are corrected apart. `model_type`: methodology rows only.
+   */
+  group_by: 'method' | 'model_type';
+  /**
+   * Share of the bias prior variance `bias_prior_sd²` that is the estimator's own under `group_by: method`
+   * (the rest is shared by the methodology's estimators): 0 makes every estimator of a methodology share one
+   * bias, 1 makes them independent.
+   */
+  method_variance_share: number;
 }
 
 /**
@@ -60,6 +72,8 @@ export interface CalibrationSettingsInput {
   under_prediction_flag_at?: number;
   bias_prior_sd?: number;
   trust?: Partial<CalibrationTrustRule>;
+  group_by?: 'method' | 'model_type';
+  method_variance_share?: number;
 }
 
 /**
@@ -76,6 +90,8 @@ export interface CalibrationSettingsInput {
  * | `under_prediction_flag_at`  | 0.1          | info flag when pilots under-predict by more than 10%             |
  * | `bias_prior_sd`             | 0.5          | learned bias (per unit cost) shrinks by 0.25/(0.25 + SE²)        |
  * | `trust`                     | step 0.5, bias_bad 0.25, excess_bad 2 | band position × [0.5, 1.5] by the trust score |
+ * | `group_by`                  | `method`     | rows per estimator too, their biases shrunk jointly               |
+ * | `method_variance_share`     | 0.5          | half of an estimator's bias prior variance is its own            |
  *
  * @example
  * ```ts
@@ -92,6 +108,8 @@ export const DEFAULT_CALIBRATION_SETTINGS: CalibrationSettings = {
   under_prediction_flag_at: 0.1,
   bias_prior_sd: 0.5,
   trust: { step: 0.5, bias_bad: 0.25, excess_bad: 2 },
+  group_by: 'method',
+  method_variance_share: 0.5,
 };
 
 const defaults = DEFAULT_CALIBRATION_SETTINGS;
@@ -137,6 +155,8 @@ export const CalibrationSettingsSchema: z.ZodType<CalibrationSettings, Calibrati
         excess_bad: z.number().gt(0).default(defaults.trust.excess_bad),
       })
       .prefault({}),
+    group_by: z.enum(['method', 'model_type']).default(defaults.group_by),
+    method_variance_share: z.number().min(0).max(1).default(defaults.method_variance_share),
   })
   .prefault({}) as unknown as z.ZodType<CalibrationSettings, CalibrationSettingsInput>;
 

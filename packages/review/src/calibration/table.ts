@@ -17,6 +17,11 @@ const Share = z.number().min(0).max(1);
  */
 export const CalibrationRowSchema = z.strictObject({
   model_type: ModelTypeSchema,
+  /**
+   * The estimator (`MeasureResult.method`) of a per-method row (settings `group_by: method`); absent on the
+   * methodology's own row. A method row's shrunk values are shrunk toward its methodology row's.
+   */
+  method: z.string().min(1).optional(),
   /** Records of this methodology. */
   n: z.number().int().min(1),
   /** Records with p ≠ 0 (where a relative error is defined). */
@@ -68,7 +73,8 @@ export type CalibrationRow = z.output<typeof CalibrationRowSchema>;
 /**
  * Calibration table: per methodology (`model_type`), how well pilots predicted scale outcomes and the
  * resulting adjustments, plus the settings that produced it. Plain JSON, so a report can print it and a
- * later run can read it back. Invariant: each `model_type` at most once, in `MODEL_TYPES` order.
+ * later run can read it back. Invariant: each `model_type` row at most once, and each (`model_type`,
+ * `method`) row at most once, after its methodology's row.
  *
  * @example
  * ```ts
@@ -90,15 +96,27 @@ export const CalibrationTableSchema = z
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
     value.rows.forEach((row, index) => {
-      if (seen.has(row.model_type)) {
+      const key = row.method === undefined ? row.model_type : `${row.model_type}\u0000${row.method}`;
+      if (seen.has(key)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['rows', index, 'model_type'],
-          input: row.model_type,
-          message: 'expected each model_type at most once',
+          path: ['rows', index, row.method === undefined ? 'model_type' : 'method'],
+          input: row.method ?? row.model_type,
+          message:
+            row.method === undefined
+              ? 'expected each model_type at most once'
+              : `expected each method of ${row.model_type} at most once`,
         });
       }
-      seen.add(row.model_type);
+      if (row.method !== undefined && !seen.has(row.model_type)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rows', index, 'method'],
+          input: row.method,
+          message: `expected the ${row.model_type} row before its method rows`,
+        });
+      }
+      seen.add(key);
     });
   });
 /** A calibration table (parsed form). */

@@ -10,6 +10,8 @@ export interface ApplyDecisionOptions {
   rules?: ReviewRulesInput | ReviewRules;
   /** Learned per-methodology corrections (see `calibrationCorrections`). */
   corrections?: DecisionContext['corrections'];
+  /** Learned per-estimator corrections, used before the methodology's (see `calibrationMethodCorrections`). */
+  method_corrections?: DecisionContext['method_corrections'];
   /** Pilots of earlier cycles (the history's `evidence`), pooled into the prior by models that estimate one. */
   history?: DecisionContext['history'];
 }
@@ -39,6 +41,7 @@ export function applyDecisionModel(
   const context: DecisionContext = {
     rules: parseReviewRules(options.rules ?? {}),
     ...(options.corrections === undefined ? {} : { corrections: options.corrections }),
+    ...(options.method_corrections === undefined ? {} : { method_corrections: options.method_corrections }),
     ...(options.history === undefined ? {} : { history: options.history }),
   };
   const outcomes = model.decide(items, params, context);

@@ -36,6 +36,11 @@ export interface DecisionContext {
   /** Learned corrections per methodology (from calibration); absent methodologies are uncorrected. */
   corrections?: Partial<Record<ModelType, MethodologyCorrection>>;
   /**
+   * Learned corrections per estimator (`MeasureResult.method`, from calibration with `group_by: method`);
+   * where an item's method has one, it is used instead of its methodology's.
+   */
+  method_corrections?: Readonly<Record<string, MethodologyCorrection>>;
+  /**
    * Pilots of earlier cycles (`OutcomeReport.evidence` of the history), funded or not. Models that
    * estimate a prior may pool them; they are not decided again.
    */

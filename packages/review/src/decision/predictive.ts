@@ -10,7 +10,13 @@ import {
   mixtureCdf,
   mixtureQuantile,
 } from './integrated-prior';
-import { type DecisionContext, type DecisionItem, type DecisionOutcome, defineDecisionModel } from './model';
+import {
+  type DecisionContext,
+  type DecisionItem,
+  type DecisionOutcome,
+  defineDecisionModel,
+  type MethodologyCorrection,
+} from './model';
 import { estimateNormalPrior, type NormalPrior, type PooledObservation, shrinkToPrior } from './shrinkage';
 
 /** Default bias scale per methodology: none for randomized experiments, most for observational designs. */
@@ -91,7 +97,7 @@ interface Prepared {
 function prepare(item: DecisionItem, params: PredictiveParams, context: DecisionContext): Prepared {
   const { review, measurement, valuation } = item;
   const multiplier = valuation.value_per_unit * valuation.units;
-  const correction = context.corrections?.[review.model_type];
+  const correction = correctionFor(context, review.model_type, measurement.method);
   const cost = review.cost;
   const relativeBias = (params.bias_scale[review.model_type] * (1 - review.confidence)) ** 2;
   return {
@@ -109,13 +115,25 @@ function prepare(item: DecisionItem, params: PredictiveParams, context: Decision
   };
 }
 
+/** The estimator's learned correction where calibration has one, else its methodology's. */
+function correctionFor(
+  context: DecisionContext,
+  modelType: ModelType,
+  method: string | undefined,
+): MethodologyCorrection | undefined {
+  const byMethod = method === undefined ? undefined : context.method_corrections;
+  if (byMethod !== undefined && method !== undefined && Object.hasOwn(byMethod, method))
+    return byMethod[method];
+  return context.corrections?.[modelType];
+}
+
 /** A pilot of an earlier cycle on the pooled scale, with the same bias terms a current one gets. */
 function historyObservation(
   evidence: PilotEvidence,
   params: PredictiveParams,
   context: DecisionContext,
 ): PooledObservation {
-  const correction = context.corrections?.[evidence.model_type];
+  const correction = correctionFor(context, evidence.model_type, evidence.method);
   const cost = evidence.cost;
   const unit = params.scale === 'return' ? 1 : cost;
   return {

@@ -127,7 +127,7 @@ describe('calibration against the predictions made (only funded initiatives repo
       // … but the bias learned against the predictive means centres on 0.
       expect(Math.abs(mean)).toBeLessThan(3 * se + 0.02);
     }
-  });
+  }, 180_000);
 
   it('recovers the bias of a biased design, cycle after cycle with its own correction applied', () => {
     const runs = Array.from({ length: REPLICATES }, (_, seed) => run(2000 + seed, { bias: 0.5, cycles: 4 }));
@@ -135,7 +135,7 @@ describe('calibration against the predictions made (only funded initiatives repo
     expect(Math.abs(observational.mean - 0.5)).toBeLessThan(3 * observational.se + 0.1);
     const quasi = summarize(runs, 'quasi-experiment');
     expect(Math.abs(quasi.mean)).toBeLessThan(3 * quasi.se + 0.1);
-  });
+  }, 180_000);
 
   it('is reproducible: the same seed gives the same table', () => {
     expect(JSON.stringify(run(7, { bias: 0.5, cycles: 3 }).table)).toBe(
