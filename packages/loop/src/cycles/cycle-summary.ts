@@ -6,6 +6,8 @@ import { hindsightOptimum } from './hindsight';
 /** One methodology's calibration as it stood before a cycle (a subset of a calibration table row). */
 export interface CycleCalibrationRow {
   model_type: ModelType;
+  /** The estimator of a per-method row (calibration `group_by: method`); absent on the methodology's row. */
+  method?: string;
   n: number;
   shrunk_relative_bias: number;
   shrunk_coverage: number;
@@ -131,6 +133,7 @@ export function summarizeCycle(
 function calibrationRows(table: CalibrationTable | undefined): CycleCalibrationRow[] {
   return (table?.rows ?? []).map((row) => ({
     model_type: row.model_type,
+    ...(row.method === undefined ? {} : { method: row.method }),
     n: row.n,
     shrunk_relative_bias: row.shrunk_relative_bias,
     shrunk_coverage: row.shrunk_coverage,

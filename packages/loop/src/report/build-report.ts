@@ -210,6 +210,7 @@ function pilotEvidence(runs: BuildReportInput['initiatives']): PilotEvidence[] {
     evidence.push({
       initiative_id: run.initiative_id,
       model_type: measurement.model_type,
+      method: measurement.method,
       confidence: run.review.confidence,
       cost: run.cost_to_scale,
       estimated_return: estimate,

@@ -141,7 +141,7 @@ function summaryRow(summary: CycleSummary): string[] {
 function methodologies(summaries: readonly CycleSummary[]): string[] {
   const seen = new Set<string>();
   for (const summary of summaries) {
-    for (const row of summary.calibration) seen.add(row.model_type);
+    for (const row of summary.calibration) if (row.method === undefined) seen.add(row.model_type);
     for (const type of Object.keys(summary.mean_confidence)) seen.add(type);
   }
   return [...seen].sort();
@@ -186,6 +186,9 @@ export const CALIBRATION_HEADER = [
   'bias shift',
   'interval scale',
   'confidence factor',
+  'learned bias / cost (± SE)',
+  'applied bias / cost',
+  'applied excess SD / cost',
 ] as const;
 
 /**
@@ -198,7 +201,7 @@ export const CALIBRATION_HEADER = [
  */
 export function calibrationCells(row: CalibrationTable['rows'][number]): string[] {
   return [
-    row.model_type,
+    row.method === undefined ? row.model_type : `${row.model_type} / ${row.method}`,
     String(row.n),
     formatMoney(row.mean_error),
     row.pooled_relative_bias === null ? '–' : fixed(row.pooled_relative_bias),
@@ -207,7 +210,36 @@ export function calibrationCells(row: CalibrationTable['rows'][number]): string[
     fixed(row.bias_shift),
     fixed(row.interval_scale),
     fixed(row.confidence_factor),
+    `${fixed(row.bias)} ± ${fixed(row.bias_se)}`,
+    fixed(row.shrunk_bias),
+    fixed(row.shrunk_excess_sd),
   ];
+}
+
+/** Header of the learned-corrections table of the cycles report. */
+const LEARNED_HEADER = [
+  'cycle',
+  'methodology / estimator',
+  'n',
+  'learned bias per unit cost (± SE)',
+  'applied (shrunk) bias',
+  'applied excess SD',
+  'confidence factor',
+] as const;
+
+/** One row per calibration row per cycle: what was learned and what the decision model applied. */
+function learnedRows(summaries: readonly CycleSummary[]): string[][] {
+  return summaries.flatMap((summary) =>
+    summary.calibration.map((row) => [
+      String(summary.cycle),
+      row.method === undefined ? row.model_type : `${row.model_type} / ${row.method}`,
+      String(row.n),
+      `${fixed(row.bias)} ± ${fixed(row.bias_se)}`,
+      fixed(row.shrunk_bias),
+      fixed(row.shrunk_excess_sd),
+      fixed(row.confidence_factor),
+    ]),
+  );
 }
 
 /**
@@ -246,7 +278,9 @@ export function renderCyclesMarkdown(
       summaries.map((summary) => [
         String(summary.cycle),
         ...types.map((type) => {
-          const row = summary.calibration.find((entry) => entry.model_type === type);
+          const row = summary.calibration.find(
+            (entry) => entry.model_type === type && entry.method === undefined,
+          );
           return row === undefined ? '–' : `${fixed(row.confidence_factor)} (${row.n})`;
         }),
         ...types.map((type) => {
@@ -255,6 +289,14 @@ export function renderCyclesMarkdown(
         }),
       ]),
     ),
+    '',
+    '## Learned corrections before each cycle',
+    '',
+    "Per methodology and per estimator: the bias of pilot estimates per unit cost learned from scale outcomes against the predictions made (so not inflated by the winner's curse), the shrunk bias the decision model subtracts, the excess SD it adds, and the confidence factor review applies.",
+    '',
+    ...(learnedRows(summaries).length === 0
+      ? ['No outcomes before any cycle yet.']
+      : [markdownTable(LEARNED_HEADER, learnedRows(summaries))]),
     '',
     '## Initiatives re-studied and joining',
     '',
@@ -318,7 +360,9 @@ export function renderCyclesHtml(summaries: readonly CycleSummary[], context: Cy
     types.map((type) => ({
       label: type,
       values: summaries.map(
-        (summary) => summary.calibration.find((row) => row.model_type === type)?.confidence_factor ?? 1,
+        (summary) =>
+          summary.calibration.find((row) => row.model_type === type && row.method === undefined)
+            ?.confidence_factor ?? 1,
       ),
     })),
     (value) => fixed(value, 2),
@@ -341,11 +385,18 @@ export function renderCyclesHtml(summaries: readonly CycleSummary[], context: Cy
       summaries.map((summary) => [
         String(summary.cycle),
         ...types.map((type) => {
-          const row = summary.calibration.find((entry) => entry.model_type === type);
+          const row = summary.calibration.find(
+            (entry) => entry.model_type === type && entry.method === undefined,
+          );
           return row === undefined ? '–' : `${fixed(row.confidence_factor)} (${row.n})`;
         }),
       ]),
     ),
+    '<h2>Learned corrections before each cycle</h2>',
+    '<p class="note">Bias of pilot estimates per unit cost learned from scale outcomes against the predictions made, the shrunk bias and excess SD the decision model applies, and the confidence factor, per methodology and per estimator.</p>',
+    learnedRows(summaries).length === 0
+      ? '<p class="note">No outcomes before any cycle yet.</p>'
+      : htmlTable(LEARNED_HEADER, learnedRows(summaries)),
     '</body>',
     '</html>',
     '',

@@ -18,6 +18,8 @@ export async function reviewInitiative(
     });
     return calibration === undefined
       ? review
-      : applyCalibration(review, calibration, input.reviewRules as Parameters<typeof applyCalibration>[2]);
+      : applyCalibration(review, calibration, input.reviewRules as Parameters<typeof applyCalibration>[2], {
+          method: measurement.method,
+        });
   });
 }

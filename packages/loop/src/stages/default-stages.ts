@@ -4,6 +4,7 @@ import { evaluateImpact, joinProductCovariates, type MeasureConfigInput } from '
 import {
   applyDecisionModel,
   calibrationCorrections,
+  calibrationMethodCorrections,
   createReviewerFromConfig,
   type DecisionModelSpec,
   type Reviewer,
@@ -88,7 +89,10 @@ export function createDefaultStages(options: DefaultStagesOptions = {}): LoopSta
           ...(options.review?.rules === undefined ? {} : { rules: options.review.rules as ReviewRulesInput }),
           ...(request.calibration === undefined
             ? {}
-            : { corrections: calibrationCorrections(request.calibration) }),
+            : {
+                corrections: calibrationCorrections(request.calibration),
+                method_corrections: calibrationMethodCorrections(request.calibration),
+              }),
           ...(request.history === undefined ? {} : { history: request.history }),
         },
       );
