@@ -232,6 +232,8 @@ export class CellEngine {
       const impressionMean = (baselineTraffic[i] as number) * dayFactor * noise;
       parameters[MEAN_SLOT] = impressionMean;
       funnel.draw(IMPRESSIONS_STAGE, base, i);
+      // The outcomes written to the row: Y0, then (post period) Y1 for a treated product.
+      let observed = outcome;
       if (post === 1) {
         for (let m = 0; m < METRIC_COUNT; m += 1) untreated[m] = outcome[m] as number;
         const isTreated = treatedFlags[i] as number;
@@ -249,15 +251,15 @@ export class CellEngine {
           columns.price[row] = treatedPrices[i] as number;
           columns.quality_score[row] = treatedQualities[i] as number;
         } else {
-          for (let m = 0; m < METRIC_COUNT; m += 1) outcome[m] = untreated[m] as number;
+          observed = untreated;
         }
       }
-      impressions[row] = outcome[0] as number;
-      visits[row] = outcome[1] as number;
-      carts[row] = outcome[2] as number;
-      orders[row] = outcome[3] as number;
-      units[row] = outcome[4] as number;
-      revenue[row] = outcome[5] as number;
+      impressions[row] = observed[0] as number;
+      visits[row] = observed[1] as number;
+      carts[row] = observed[2] as number;
+      orders[row] = observed[3] as number;
+      units[row] = observed[4] as number;
+      revenue[row] = observed[5] as number;
     }
   }
 
