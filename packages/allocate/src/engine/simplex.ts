@@ -193,7 +193,7 @@ export function solveDenseLp(
 ): DenseLpResult {
   const k = lp.cost.length;
   const tab = initialTableau(lp, start, workspace);
-  const { m, width, t, basis, rowOf, lower, upper, tolerance, values } = tab;
+  const { basis, lower, upper, values } = tab;
   let costScale = 1;
   for (let j = 0; j < k; j++) costScale = Math.max(costScale, Math.abs(lp.cost[j] ?? 0));
   const { cost, reduced } = workspace;
@@ -207,104 +207,128 @@ export function solveDenseLp(
   }
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     updateBasics(tab);
-    // Phase 1 costs (±1 on violated basic variables) while anything is infeasible, else the objective.
-    let phaseOne = false;
-    cost.fill(0);
-    for (let r = 0; r < m; r++) {
-      const b = basis[r] as number;
-      const v = values[b] as number;
-      if (v < (lower[b] as number) - (tolerance[b] as number)) {
-        cost[b] = -1;
-        phaseOne = true;
-      } else if (v > (upper[b] as number) + (tolerance[b] as number)) {
-        cost[b] = 1;
-        phaseOne = true;
-      }
-    }
-    if (!phaseOne) for (let j = 0; j < k; j++) cost[j] = lp.cost[j] ?? 0;
-    const dualTolerance = 1e-9 * (phaseOne ? 1 : costScale);
+    const phaseOne = phaseCosts(tab, lp.cost, cost);
     reducedCosts(tab, cost, reduced);
-    // Entering variable: Dantzig (largest |d|), Bland (smallest index) after a degenerate run.
     const bland = degenerate >= DEGENERATE_RUN;
-    let entering = -1;
-    let direction = 0;
-    let bestScore = 0;
-    for (let j = 0; j < width; j++) {
-      if (rowOf[j] !== -1) continue;
-      const d = reduced[j] as number;
-      const v = values[j] as number;
-      let dir = 0;
-      if (d < -dualTolerance && v < (upper[j] as number)) dir = 1;
-      else if (d > dualTolerance && v > (lower[j] as number)) dir = -1;
-      if (dir === 0) continue;
-      if (bland) {
-        entering = j;
-        direction = dir;
-        break;
-      }
-      if (Math.abs(d) > bestScore) {
-        bestScore = Math.abs(d);
-        entering = j;
-        direction = dir;
-      }
-    }
-    if (entering < 0) {
-      return finish(lp, tab, phaseOne ? 'infeasible' : 'optimal', workspace);
-    }
-    // Ratio test: the first bound (or, in phase 1, violated bound) a basic variable reaches.
-    const own =
-      direction > 0
-        ? (upper[entering] as number) - (values[entering] as number)
-        : (values[entering] as number) - (lower[entering] as number);
-    let step = own;
-    let leavingRow = -1;
-    let leavingValue = 0;
-    let leavingPivot = 0;
-    let columnMax = 0;
-    for (let r = 0; r < m; r++) columnMax = Math.max(columnMax, Math.abs(t[r * width + entering] as number));
-    const pivotFloor = Math.max(1e-12, PIVOT_TOLERANCE * columnMax);
-    for (let r = 0; r < m; r++) {
-      const entry = t[r * width + entering] as number;
-      if (Math.abs(entry) <= pivotFloor) continue;
-      const rate = -entry * direction;
-      const b = basis[r] as number;
-      const v = values[b] as number;
-      const lo = lower[b] as number;
-      const hi = upper[b] as number;
-      const tol = tolerance[b] as number;
-      let target = Number.NaN;
-      if (rate > 0) {
-        if (v < lo - tol) target = lo;
-        else if (v <= hi + tol && Number.isFinite(hi)) target = hi;
-      } else if (v > hi + tol) target = hi;
-      else if (v >= lo - tol && Number.isFinite(lo)) target = lo;
-      if (Number.isNaN(target)) continue;
-      const limit = Math.max(0, (target - v) / rate);
-      if (
-        limit < step ||
-        (limit === step &&
-          leavingRow >= 0 &&
-          (bland ? b < (basis[leavingRow] as number) : Math.abs(entry) > leavingPivot))
-      ) {
-        step = limit;
-        leavingRow = r;
-        leavingValue = target;
-        leavingPivot = Math.abs(entry);
-      }
-    }
+    const { entering, direction } = primalEntering(tab, reduced, 1e-9 * (phaseOne ? 1 : costScale), bland);
+    if (entering < 0) return finish(lp, tab, phaseOne ? 'infeasible' : 'optimal', workspace);
+    const { step, row, target } = primalRatio(tab, entering, direction, bland);
     if (!Number.isFinite(step)) return finish(lp, tab, phaseOne ? 'stalled' : 'unbounded', workspace);
     degenerate = step <= 1e-12 * Math.max(1, Math.abs(values[entering] as number)) ? degenerate + 1 : 0;
-    if (leavingRow < 0) {
+    if (row < 0) {
       // A bound flip: the entering variable reaches its other bound first.
       values[entering] = direction > 0 ? (upper[entering] as number) : (lower[entering] as number);
       continue;
     }
     values[entering] = (values[entering] as number) + direction * step;
-    const leaving = basis[leavingRow] as number;
-    pivot(tab, leavingRow, entering);
-    values[leaving] = leavingValue;
+    const leaving = basis[row] as number;
+    pivot(tab, row, entering);
+    values[leaving] = target;
   }
   return finish(lp, tab, 'stalled', workspace);
+}
+
+/**
+ * Phase 1 costs (±1 on violated basic variables) while anything is infeasible, else the objective;
+ * returns whether this is phase 1.
+ */
+function phaseCosts(tab: Tableau, objective: ArrayLike<number>, cost: Float64Array): boolean {
+  const { m, basis, lower, upper, tolerance, values } = tab;
+  let phaseOne = false;
+  cost.fill(0);
+  for (let r = 0; r < m; r++) {
+    const b = basis[r] as number;
+    const v = values[b] as number;
+    if (v < (lower[b] as number) - (tolerance[b] as number)) {
+      cost[b] = -1;
+      phaseOne = true;
+    } else if (v > (upper[b] as number) + (tolerance[b] as number)) {
+      cost[b] = 1;
+      phaseOne = true;
+    }
+  }
+  if (!phaseOne) for (let j = 0; j < objective.length; j++) cost[j] = objective[j] ?? 0;
+  return phaseOne;
+}
+
+/** Entering variable: Dantzig (largest |d|), or Bland (smallest index) after a degenerate run. */
+function primalEntering(
+  tab: Tableau,
+  reduced: Float64Array,
+  dualTolerance: number,
+  bland: boolean,
+): { entering: number; direction: number } {
+  const { width, rowOf, lower, upper, values } = tab;
+  let entering = -1;
+  let direction = 0;
+  let bestScore = 0;
+  for (let j = 0; j < width; j++) {
+    if (rowOf[j] !== -1) continue;
+    const d = reduced[j] as number;
+    const v = values[j] as number;
+    let dir = 0;
+    if (d < -dualTolerance && v < (upper[j] as number)) dir = 1;
+    else if (d > dualTolerance && v > (lower[j] as number)) dir = -1;
+    if (dir === 0) continue;
+    if (bland) return { entering: j, direction: dir };
+    if (Math.abs(d) > bestScore) {
+      bestScore = Math.abs(d);
+      entering = j;
+      direction = dir;
+    }
+  }
+  return { entering, direction };
+}
+
+/**
+ * Ratio test: the first bound (or, in phase 1, violated bound) a basic variable reaches as the entering
+ * variable moves; `row` −1 when the entering variable's own other bound comes first (a bound flip).
+ */
+function primalRatio(
+  tab: Tableau,
+  entering: number,
+  direction: number,
+  bland: boolean,
+): { step: number; row: number; target: number } {
+  const { m, width, t, basis, lower, upper, tolerance, values } = tab;
+  let step =
+    direction > 0
+      ? (upper[entering] as number) - (values[entering] as number)
+      : (values[entering] as number) - (lower[entering] as number);
+  let row = -1;
+  let target = 0;
+  let leavingPivot = 0;
+  let columnMax = 0;
+  for (let r = 0; r < m; r++) columnMax = Math.max(columnMax, Math.abs(t[r * width + entering] as number));
+  const pivotFloor = Math.max(1e-12, PIVOT_TOLERANCE * columnMax);
+  for (let r = 0; r < m; r++) {
+    const entry = t[r * width + entering] as number;
+    if (Math.abs(entry) <= pivotFloor) continue;
+    const rate = -entry * direction;
+    const b = basis[r] as number;
+    const v = values[b] as number;
+    const lo = lower[b] as number;
+    const hi = upper[b] as number;
+    const tol = tolerance[b] as number;
+    let bound = Number.NaN;
+    if (rate > 0) {
+      if (v < lo - tol) bound = lo;
+      else if (v <= hi + tol && Number.isFinite(hi)) bound = hi;
+    } else if (v > hi + tol) bound = hi;
+    else if (v >= lo - tol && Number.isFinite(lo)) bound = lo;
+    if (Number.isNaN(bound)) continue;
+    const limit = Math.max(0, (bound - v) / rate);
+    const better =
+      limit < step ||
+      (limit === step && row >= 0 && (bland ? b < (basis[row] as number) : Math.abs(entry) > leavingPivot));
+    if (better) {
+      step = limit;
+      row = r;
+      target = bound;
+      leavingPivot = Math.abs(entry);
+    }
+  }
+  return { step, row, target };
 }
 
 /** `d_j = c_j − Σ_r c_{basis[r]}·t[r,j]` for nonbasic j, 0 for basic ones. */
