@@ -25,6 +25,13 @@ export interface ProductParameters {
   additiveImpressions: boolean;
 }
 
+// Module-local copies of the layout constants the per-product fill reads (see the note in ./funnel).
+const RATES_STRIDE = RATES_PER_PRODUCT;
+const VISIT_OFFSET = VISIT_RATE;
+const CART_OFFSET = CART_RATE;
+const ORDER_RATE_STRIDE = PREPARED_RATE_STRIDE;
+const prepareRate = prepareBinomialRate;
+
 /** The first funnel stage a treatment on each target can change. */
 export const REDRAW_FROM: Record<TreatmentTarget, number> = {
   impressions: FunnelStage.impressions,
@@ -204,12 +211,12 @@ export class ProductBaseline {
       // Arrays shared with the untreated parameters (see allocate) already hold these values.
       const base = this.untreated as ProductParameters | undefined;
       if (parameters.rates !== base?.rates) {
-        const offset = i * RATES_PER_PRODUCT;
-        prepareBinomialRate(values.visitProbability, parameters.rates, offset + VISIT_RATE);
-        prepareBinomialRate(values.cartProbability, parameters.rates, offset + CART_RATE);
+        const offset = i * RATES_STRIDE;
+        prepareRate(values.visitProbability, parameters.rates, offset + VISIT_OFFSET);
+        prepareRate(values.cartProbability, parameters.rates, offset + CART_OFFSET);
       }
       if (parameters.orderRates !== base?.orderRates) {
-        prepareBinomialRate(values.orderProbability, parameters.orderRates, i * PREPARED_RATE_STRIDE);
+        prepareRate(values.orderProbability, parameters.orderRates, i * ORDER_RATE_STRIDE);
         parameters.orderSlots[i] = this.binomialTables.slotFor(values.orderProbability);
       }
       if (parameters.extraUnits !== base?.extraUnits) {
