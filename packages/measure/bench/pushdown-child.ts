@@ -7,6 +7,7 @@
  */
 import { ExperimentParamsSchema, experimentModel } from '../src/models/experiment';
 import { pushdownExperiment } from '../src/models/pushdown/experiment';
+import { streamedFrom } from '../src/models/pushdown/stream-ols';
 import { DuckDbSourceSpecSchema, duckDbSource } from '../src/sources/duckdb';
 
 const [mode, file, format, rawWhere, threads] = process.argv.slice(2) as [
@@ -35,10 +36,12 @@ const spec = DuckDbSourceSpecSchema.parse({
 const sourceContext = { baseDir: process.cwd(), seed: 0 };
 const started = performance.now();
 let estimate: ReturnType<typeof experimentModel.fit>;
+let path = 'in memory';
 if (mode === 'pushdown') {
   const relation = await duckDbSource.openRelation(spec, sourceContext);
   try {
     estimate = await pushdownExperiment(relation, params, context);
+    path = streamedFrom(relation.engine) ? 'rows streamed to the OLS kernels' : 'SQL aggregates';
   } finally {
     await relation.engine.close();
   }
@@ -59,5 +62,6 @@ console.log(
     estimate: estimate.effect_estimate,
     standard_error: estimate.standard_error,
     coefficients: estimate.details.coefficients,
+    path,
   }),
 );

@@ -29,6 +29,8 @@ interface Sample {
   coefficients?: { name: string; estimate: number; standard_error: number }[];
   cpu_seconds?: number;
   fingerprint?: string;
+  /** Which pushdown path ran (absent in an older checkout's child). */
+  path?: string;
 }
 
 function median(values: number[]): number {
@@ -144,7 +146,7 @@ export async function run(): Promise<void> {
         line(`pushdown, ${rows.toLocaleString('en')} rows, ${threads} thread(s) (median of ${rounds})`, mid),
       );
       console.log(
-        `  all runs: ${times.map((s) => s.toFixed(2)).join(', ')} s wall; CPU ${runs.map((s) => (s.cpu_seconds ?? 0).toFixed(1)).join(', ')} s; max peak RSS ${Math.max(...runs.map((s) => s.max_rss_mb)).toFixed(0)} MB`,
+        `  all runs: ${times.map((s) => s.toFixed(2)).join(', ')} s wall; CPU ${runs.map((s) => (s.cpu_seconds ?? 0).toFixed(1)).join(', ')} s; max peak RSS ${Math.max(...runs.map((s) => s.max_rss_mb)).toFixed(0)} MB; ${mid.path ?? 'path not reported'}`,
       );
     }
     const baseline = process.env.PUSHDOWN_BENCH_BASELINE;
