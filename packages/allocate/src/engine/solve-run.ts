@@ -91,8 +91,9 @@ export class SolveRunner {
   ): SmallMilpOutcome | null {
     if (!this.builtin) return null;
     const started = performance.now();
+    // Half the share: should it give up, the engine still has the other half.
     const outcome = solveSmallMilp(model, {
-      deadline: started + this.remaining(share),
+      deadline: started + this.remaining(share) * 0.5,
       ...(heuristicNodes === undefined ? {} : { heuristic: true, maxNodes: heuristicNodes }),
       ...(cutoff === undefined ? {} : { cutoff }),
       ...(ties === undefined ? {} : { ties }),
