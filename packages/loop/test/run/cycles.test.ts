@@ -191,6 +191,13 @@ describe('calibration in the loop', () => {
     expect(read(join(dir, 'cycle-2'), 'outcome.html')).toContain('<h2>Calibration</h2>');
     expect(JSON.parse(read(join(dir, 'cycle-2'), 'run.json')).calibration).toEqual(second);
     expect(result.cycles[1]?.calibration[0]?.model_type).toBe('experiment');
+    // Per estimator too (group_by: method, the default): the learned values reach the cycles report.
+    const methodRow = second.rows.find((row) => row.method !== undefined);
+    expect(methodRow?.model_type).toBe('experiment');
+    const cyclesMd = read(dir, 'cycles.md');
+    expect(cyclesMd).toContain('## Learned corrections before each cycle');
+    expect(cyclesMd).toContain(`| 2 | experiment / ${methodRow?.method} | ${methodRow?.n} |`);
+    expect(read(dir, 'cycles.html')).toContain('<h2>Learned corrections before each cycle</h2>');
     // Same inputs, same files.
     const again = outDir();
     await runLoopCycles({ config, outDir: again, stages: fakeStages().stages });
