@@ -1,12 +1,12 @@
-import { MeasureError } from '../../errors';
 import type { ParsedFormula } from '../../formula/formula';
 import { doubleLiteral } from '../../sql/dialect';
 import { queryAggregateRow } from '../../sql/engine';
 import type { SqlRelation } from '../../sql/relation';
-import { type ExperimentParams, experimentEstimateFromFit } from '../experiment';
-import type { JsonValue, ModelContext, ModelEstimate } from '../model';
+import type { ExperimentParams } from '../experiment';
+import type { ModelContext, ModelEstimate } from '../model';
 import { numberSql, type PushdownRows, rowChecks, type UsedColumns } from './columns';
-import { fitOlsInSql, type SqlCovariance, type SqlDesign } from './sql-ols';
+import { estimateFromRows, mainEffectsOnly, pushdownCovariance, requireBothArms } from './experiment-shared';
+import { fitOlsInSql, type SqlDesign } from './sql-ols';
 
 /** Rows read to choose the centers: enough for a center within a small fraction of a standard deviation. */
 const SAMPLE_ROWS = 8192;
@@ -27,12 +27,7 @@ export function oneScanApplies(
   params: ExperimentParams,
   formula: ParsedFormula,
 ): boolean {
-  return (
-    relation.parts !== undefined &&
-    relation.missing.policy === 'error' &&
-    params.pre_period_metric === undefined &&
-    formula.terms.every((term) => term.factors.length === 1 && !term.factors[0]?.categorical)
-  );
+  return relation.parts !== undefined && mainEffectsOnly(relation, params, formula);
 }
 
 /**
@@ -85,10 +80,7 @@ export async function oneScanExperiment(
     outcomeCenter: center(formula.outcome),
   };
   let rows: PushdownRows | undefined;
-  const covariance: SqlCovariance =
-    params.cluster === undefined
-      ? { type: params.covariance }
-      : { type: 'cluster', cluster: q(params.cluster) };
+  const covariance = pushdownCovariance(params, q);
   const { fit } = await fitOlsInSql(relation.engine, design, covariance, {
     columns: all.map((name) => `${q(name)} AS ${through(name)}`),
     aggregates: checks.aggregates,
@@ -105,14 +97,7 @@ export async function oneScanExperiment(
       });
       rows = await checks.finish(row, sums);
       const kept = rows.sums;
-      const treated = kept[treatmentName] as number;
-      if (treated === 0 || treated === n) {
-        throw new MeasureError(
-          'DATA_EMPTY_GROUP',
-          `treatment column "${treatmentName}" has ${treated} treated and ${n - treated} control rows; both groups need at least one`,
-          { column: treatmentName },
-        );
-      }
+      requireBothArms(treatmentName, kept[treatmentName] as number, n);
       // Column j is z_j + shift_j: the treatment is 0/1 itself, covariates are centered at their means.
       return columns.map((column, j) =>
         j === 0
@@ -123,20 +108,7 @@ export async function oneScanExperiment(
       );
     },
   });
-  const { n, sums, diagnostics: missing } = rows as PushdownRows;
-  const nTreated = sums[treatmentName] as number;
-  const diagnostics: Record<string, JsonValue> = { n_treated: nTreated, n_control: n - nTreated };
-  Object.assign(diagnostics, missing);
-  return experimentEstimateFromFit(fit, {
-    params,
-    formula,
-    treatmentName,
-    n,
-    nTreated,
-    nControl: n - nTreated,
-    diagnostics,
-    ciLevel: context.ciLevel,
-  });
+  return estimateFromRows(fit, rows as PushdownRows, { params, formula, treatmentName, context });
 }
 
 /** Means of the first {@link SAMPLE_ROWS} rows of the first part (non-finite or absent: none). */

@@ -1,11 +1,11 @@
-import { MeasureError } from '../../errors';
 import type { ParsedFormula } from '../../formula/formula';
 import { doubleLiteral } from '../../sql/dialect';
 import type { SqlRelation } from '../../sql/relation';
-import { type ExperimentParams, experimentEstimateFromFit } from '../experiment';
-import type { JsonValue, ModelContext, ModelEstimate } from '../model';
+import type { ExperimentParams } from '../experiment';
+import type { ModelContext, ModelEstimate } from '../model';
 import { numberSql, type PushdownRows, rowChecks, type UsedColumns } from './columns';
-import type { SqlCovariance, SqlDesign } from './sql-passes';
+import { estimateFromRows, mainEffectsOnly, pushdownCovariance, requireBothArms } from './experiment-shared';
+import type { SqlDesign } from './sql-passes';
 import { fitOlsStreamed, type StreamFirstPass } from './stream-ols';
 
 /**
@@ -23,12 +23,7 @@ export function streamedApplies(
   params: ExperimentParams,
   formula: ParsedFormula,
 ): boolean {
-  return (
-    relation.engine.streamNumeric !== undefined &&
-    relation.missing.policy === 'error' &&
-    params.pre_period_metric === undefined &&
-    formula.terms.every((term) => term.factors.length === 1 && !term.factors[0]?.categorical)
-  );
+  return relation.engine.streamNumeric !== undefined && mainEffectsOnly(relation, params, formula);
 }
 
 /**
@@ -74,10 +69,7 @@ export async function streamedExperiment(
         : q + 1 + extra.indexOf(name);
   const treatment = columns.indexOf(treatmentName);
   let rows: PushdownRows | undefined;
-  const covariance: SqlCovariance =
-    params.cluster === undefined
-      ? { type: params.covariance }
-      : { type: 'cluster', cluster: dialect.quoteIdentifier(params.cluster) };
+  const covariance = pushdownCovariance(params, dialect.quoteIdentifier);
   const { fit } = await fitOlsStreamed(relation.engine, design, covariance, {
     // NULL where the column is NULL, so the stream counts them.
     columns: extra.map(
@@ -88,34 +80,14 @@ export async function streamedExperiment(
     async finish(first) {
       const { row, sums } = checkRow(first, { all, used, streamed, outcome: formula.outcome });
       rows = await checks.finish(row, sums);
-      const treated = rows.sums[treatmentName] as number;
-      if (treated === 0 || treated === first.n) {
-        throw new MeasureError(
-          'DATA_EMPTY_GROUP',
-          `treatment column "${treatmentName}" has ${treated} treated and ${first.n - treated} control rows; both groups need at least one`,
-          { column: treatmentName },
-        );
-      }
+      requireBothArms(treatmentName, rows.sums[treatmentName] as number, first.n);
       // The model's covariates are centred at their means; the 0/1 treatment is reported as it is.
       return columns.map((name, j) =>
         j === 0 || name === treatmentName ? 0 : -(first.means[j - 1] as number),
       );
     },
   });
-  const { n, sums, diagnostics: missing } = rows as PushdownRows;
-  const nTreated = sums[treatmentName] as number;
-  const diagnostics: Record<string, JsonValue> = { n_treated: nTreated, n_control: n - nTreated };
-  Object.assign(diagnostics, missing);
-  return experimentEstimateFromFit(fit, {
-    params,
-    formula,
-    treatmentName,
-    n,
-    nTreated,
-    nControl: n - nTreated,
-    diagnostics,
-    ciLevel: context.ciLevel,
-  });
+  return estimateFromRows(fit, rows as PushdownRows, { params, formula, treatmentName, context });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { MeasureError } from '../../errors';
 import type { FormulaFactor } from '../../formula/formula';
 import { doubleLiteral } from '../../sql/dialect';
 import type { SqlRelation } from '../../sql/relation';
@@ -6,8 +5,9 @@ import { type ExperimentParams, experimentEstimateFromFit, experimentFormula } f
 import type { JsonValue, ModelContext, ModelEstimate } from '../model';
 import { categoricalLevels, numberSql, pushdownRows } from './columns';
 import { oneScanApplies, oneScanExperiment } from './experiment-one-scan';
+import { pushdownCovariance, requireBothArms } from './experiment-shared';
 import { streamedApplies, streamedExperiment } from './experiment-streamed';
-import { fitOlsInSql, type SqlCovariance, type SqlDesign } from './sql-ols';
+import { fitOlsInSql, type SqlDesign } from './sql-ols';
 import { PushdownUnsupported } from './unsupported';
 
 /** SQL expressions of one expanded formula factor (one column, or one centered dummy per non-reference level). */
@@ -68,13 +68,7 @@ export async function pushdownExperiment(
   const mean = (name: string) => (rows.sums[name] as number) / n;
   const nTreated = rows.sums[treatmentName] as number;
   const nControl = n - nTreated;
-  if (nTreated === 0 || nControl === 0) {
-    throw new MeasureError(
-      'DATA_EMPTY_GROUP',
-      `treatment column "${treatmentName}" has ${nTreated} treated and ${nControl} control rows; both groups need at least one`,
-      { column: treatmentName },
-    );
-  }
+  requireBothArms(treatmentName, nTreated, n);
   const diagnostics: Record<string, JsonValue> = { n_treated: nTreated, n_control: nControl };
 
   // CUPED θ = cov(X, Y)/var(X) pooled over both arms (Deng et al. 2013), as the in-memory model; its
@@ -153,10 +147,7 @@ export async function pushdownExperiment(
     shifts,
     ...(cuped === undefined ? {} : { cuped }),
   };
-  const covariance: SqlCovariance =
-    params.cluster === undefined
-      ? { type: params.covariance }
-      : { type: 'cluster', cluster: dialect.quoteIdentifier(params.cluster) };
+  const covariance = pushdownCovariance(params, dialect.quoteIdentifier);
   const { fit, cuped: adjusted } = await fitOlsInSql(relation.engine, design, covariance);
   if (adjusted) {
     diagnostics.cuped_theta = adjusted.theta;
