@@ -8,6 +8,7 @@ import type { SqlEngine } from '../sql/engine';
 import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
 import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
 import { lineOfCell, lineOfRecordCell } from './csv/locate';
+import { csvTextReader, typedCsvSelect } from './duckdb-csv';
 import { resolveMissingPolicy } from './missing';
 
 /**
@@ -81,10 +82,9 @@ function formatOf(
  */
 export const PUSHDOWN_PARTS = 8;
 
-/** CSV cells that read as NULL: the `missing:` markers, so numeric columns with `NA` still sniff as numbers. */
-function nullStrings(spec: DuckDbSourceSpec): string {
-  const { markers } = resolveMissingPolicy(spec.missing);
-  return markers.length === 0 ? '' : `, nullstr = [${markers.map(stringLiteral).join(', ')}]`;
+/** Names in the data of the columns `types:` declares (after `columns:` renames), which are cast as declared. */
+function declaredSources(spec: DuckDbSourceSpec): Set<string> {
+  return new Set(Object.keys(spec.types ?? {}).map((name) => spec.columns?.[name] ?? name));
 }
 
 /** `read_parquet([...])` / `read_csv([...])` / `read_json([...])` over absolute paths. */
@@ -100,7 +100,7 @@ function fileReader(
     format === 'parquet'
       ? `read_parquet(${list})`
       : format === 'csv'
-        ? `read_csv(${list}, header = true${nullStrings(spec)})`
+        ? csvTextReader(list, resolveMissingPolicy(spec.missing).markers)
         : `read_json(${list})`;
   return {
     sql: reader,
@@ -170,8 +170,21 @@ export function createDuckDbSource(
         let fromSql: Parameters<typeof buildSqlRelation>[2];
         if (spec.path !== undefined) {
           const files = fileReader(spec, context.baseDir);
+          // CSV columns are typed as the file source types them (not by DuckDB's sniffer).
+          const typed =
+            files.format === 'csv'
+              ? await typedCsvSelect(
+                  engine,
+                  files.sql,
+                  resolveMissingPolicy(spec.missing).markers,
+                  declaredSources(spec),
+                )
+              : `SELECT * FROM ${files.sql}`;
           if (spec.query === undefined) {
-            fromSql = { sql: files.sql, label: files.label };
+            fromSql = {
+              sql: files.format === 'csv' ? `(${typed}) AS impact_csv` : files.sql,
+              label: files.label,
+            };
             // A cell DuckDB cannot cast is named by its line: the file is scanned for it (only then).
             const csvFile = files.format === 'csv' && files.single?.toLowerCase().endsWith('.csv');
             if (csvFile) {
@@ -187,7 +200,7 @@ export function createDuckDbSource(
             }
             if (spec.pushdown && files.format === 'parquet')
               fromSql.parts = await parquetParts(engine, files.list);
-          } else await engine.query(`CREATE TEMP VIEW data AS SELECT * FROM ${files.sql}`);
+          } else await engine.query(`CREATE TEMP VIEW data AS ${typed}`);
         }
         return await buildSqlRelation(engine, spec, fromSql);
       } catch (error) {

@@ -1,0 +1,67 @@
+import { duckdbDialect, stringLiteral, trimBlanksSql } from '../sql/dialect';
+import type { SqlEngine } from '../sql/engine';
+
+/**
+ * A decimal number as the file source reads one (RE2 syntax, matched against the whole trimmed cell):
+ * `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`. Hex `0x10`, `1_000`, `inf`, `NaN` are text.
+ */
+export const DECIMAL_NUMBER_PATTERN = '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?';
+
+/**
+ * `read_csv(…)` over a list of files with every column as text (`all_varchar`), so that
+ * {@link typedCsvSelect}, not DuckDB's sniffer, decides which columns are numbers. The `missing:` markers
+ * are DuckDB's `nullstr` (exact cells become NULL while reading; blank-padded ones are caught in SQL).
+ *
+ * @example
+ * ```ts
+ * csvTextReader("['/data/a.csv']", ['', 'NA']); // read_csv(['/data/a.csv'], header = true, all_varchar = true, nullstr = ['', 'NA'])
+ * ```
+ */
+export function csvTextReader(list: string, markers: readonly string[]): string {
+  const nullstr = markers.length === 0 ? '' : `, nullstr = [${markers.map(stringLiteral).join(', ')}]`;
+  return `read_csv(${list}, header = true, all_varchar = true${nullstr})`;
+}
+
+/**
+ * A SELECT over a text-only CSV reader ({@link csvTextReader}) that types columns the way the file source
+ * does: a column is numeric (DOUBLE) when every cell, trimmed of spaces and tabs, is NULL, a `missing:`
+ * marker or a finite decimal number ({@link DECIMAL_NUMBER_PATTERN}); markers then become NULL. Other
+ * columns stay text as read (the relation turns their markers into NULL). Columns in `keepAsText` (those
+ * declared in `types:`, which the relation casts and checks itself) are not inspected. Costs one scan of
+ * the file, skipped when every column is in `keepAsText`.
+ *
+ * @example
+ * ```ts
+ * const select = await typedCsvSelect(engine, csvTextReader(list, markers), markers, new Set(['store']));
+ * await engine.query(`CREATE TEMP VIEW data AS ${select}`);
+ * ```
+ */
+export async function typedCsvSelect(
+  engine: SqlEngine,
+  reader: string,
+  markers: readonly string[],
+  keepAsText: ReadonlySet<string>,
+): Promise<string> {
+  const q = duckdbDialect.quoteIdentifier;
+  const probe = await engine.query(`SELECT * FROM ${reader} LIMIT 0`);
+  const names = probe.columns.map((column) => column.name);
+  const inspected = names.filter((name) => !keepAsText.has(name));
+  if (inspected.length === 0) return `SELECT * FROM ${reader}`;
+  const trimmed = (name: string) => trimBlanksSql(duckdbDialect, q(name));
+  const isMarker = (text: string) =>
+    markers.length === 0 ? 'false' : `${text} IN (${markers.map(stringLiteral).join(', ')})`;
+  const checks = inspected.map((name, k) => {
+    const t = trimmed(name);
+    const decimal = `(regexp_full_match(${t}, ${stringLiteral(DECIMAL_NUMBER_PATTERN)}) AND COALESCE(isfinite(TRY_CAST(${t} AS DOUBLE)), false))`;
+    // No rows, or only NULLs: numeric, as the file source keeps an all-missing column numeric.
+    return `CAST(COALESCE(bool_and(${t} IS NULL OR ${isMarker(t)} OR ${decimal}), true) AS INTEGER) AS ${q(`c${k}`)}`;
+  });
+  const verdict = await engine.query(`SELECT ${checks.join(', ')} FROM ${reader}`);
+  const numeric = new Set(inspected.filter((_, k) => verdict.columns[k]?.values[0] === 1));
+  const select = names.map((name) => {
+    if (!numeric.has(name)) return q(name);
+    const t = trimmed(name);
+    return `CASE WHEN ${t} IS NULL OR ${isMarker(t)} THEN NULL ELSE CAST(${t} AS DOUBLE) END AS ${q(name)}`;
+  });
+  return `SELECT ${select.join(', ')} FROM ${reader}`;
+}
