@@ -68,6 +68,8 @@ export function encodeFactor(values: ColumnValues): FactorCodes {
 function encodeSmallIntegers(values: Float64Array | Int32Array | Uint8Array): FactorCodes | undefined {
   const n = values.length;
   if (n === 0) return undefined;
+  const fromZero = encodeFromZero(values);
+  if (fromZero) return fromZero;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
@@ -101,4 +103,40 @@ function encodeSmallIntegers(values: Float64Array | Int32Array | Uint8Array): Fa
     if ((spanCounts[k] as number) > 0) counts[slot[k] as number] = spanCounts[k] as number;
   for (let i = 0; i < n; i++) codes[i] = slot[codes[i] as number] as number;
   return { codes, levels, counts };
+}
+
+/**
+ * The common case of {@link encodeSmallIntegers} in one pass: integers in [0, max(4n, 1024)) (ids 0…G−1,
+ * period numbers), whose codes are the values themselves when no value in 0…max is missing. Gaps cost one
+ * renumbering pass; anything else (negative, fractional, too large) gives undefined before any result.
+ */
+function encodeFromZero(values: Float64Array | Int32Array | Uint8Array): FactorCodes | undefined {
+  const n = values.length;
+  const bound = Math.max(4 * n, 1024);
+  const codes = new Int32Array(n);
+  let counts = new Int32Array(Math.min(bound, 1024));
+  let max = -1;
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as number;
+    if (!(value >= 0 && value < bound) || Math.floor(value) !== value) return undefined;
+    if (value >= counts.length) {
+      const grown = new Int32Array(Math.min(bound, Math.max(2 * counts.length, value + 1)));
+      grown.set(counts);
+      counts = grown;
+    }
+    codes[i] = value;
+    counts[value] = (counts[value] as number) + 1;
+    if (value > max) max = value;
+  }
+  const levels: number[] = [];
+  for (let k = 0; k <= max; k++) if ((counts[k] as number) > 0) levels.push(k);
+  if (levels.length === max + 1) return { codes, levels, counts: counts.slice(0, max + 1) };
+  const slot = new Int32Array(max + 1);
+  const dense = new Int32Array(levels.length);
+  levels.forEach((level, code) => {
+    slot[level] = code;
+    dense[code] = counts[level] as number;
+  });
+  for (let i = 0; i < n; i++) codes[i] = slot[codes[i] as number] as number;
+  return { codes, levels, counts: dense };
 }

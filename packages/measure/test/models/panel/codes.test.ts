@@ -15,6 +15,21 @@ describe('encodeFactor', () => {
     expect([...factor.codes]).toEqual([2, 0, 1, 0, 2]);
     expect([...factor.counts]).toEqual([2, 1, 2]);
     expect([...encodeFactor(Int32Array.of(3, 1, 3, 5)).codes]).toEqual([1, 0, 1, 2]);
+    const gappy = encodeFactor(Float64Array.of(0, 5, 2, 5));
+    expect([gappy.levels, [...gappy.codes], [...gappy.counts]]).toEqual([
+      [0, 2, 5],
+      [0, 2, 1, 2],
+      [1, 1, 2],
+    ]);
+  });
+
+  it('codes ids beyond the first 1,024 slots and falls back for negative or fractional ones', () => {
+    const ids = Float64Array.from({ length: 300 }, (_, i) => (i === 7 ? 1100 : i % 3));
+    const factor = encodeFactor(ids);
+    expect(factor.levels).toEqual([0, 1, 2, 1100]);
+    expect([factor.codes[7], factor.codes[8], factor.counts[3]]).toEqual([3, 2, 1]);
+    expect(encodeFactor(Float64Array.of(2, -1, 2)).levels).toEqual([-1, 2]);
+    expect([...encodeFactor(Float64Array.of(3, 0.5, 3)).codes]).toEqual([1, 0, 1]);
   });
 
   it('gives the same codes through the hashed path for fractional or widely spread numbers', () => {
