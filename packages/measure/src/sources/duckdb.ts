@@ -170,14 +170,15 @@ export function createDuckDbSource(
         let fromSql: Parameters<typeof buildSqlRelation>[2];
         if (spec.path !== undefined) {
           const files = fileReader(spec, context.baseDir);
-          // CSV columns are typed as the file source types them (not by DuckDB's sniffer).
+          // CSV columns are typed as the file source types them (not by DuckDB's sniffer). With query:,
+          // types: names the query's columns, so every column of the view is typed.
           const typed =
             files.format === 'csv'
               ? await typedCsvSelect(
                   engine,
                   files.sql,
                   resolveMissingPolicy(spec.missing).markers,
-                  declaredSources(spec),
+                  spec.query === undefined ? declaredSources(spec) : new Set<string>(),
                 )
               : `SELECT * FROM ${files.sql}`;
           if (spec.query === undefined) {

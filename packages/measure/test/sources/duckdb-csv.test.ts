@@ -134,6 +134,13 @@ describe('duckdb source reads a CSV as the file source does', () => {
       { source: 'duckdb', path: csv },
       { source: 'duckdb', path: csv, pushdown: true },
       { source: 'duckdb', path: csv, query: 'SELECT * FROM data WHERE x >= 0' },
+      // types: names the query's columns; the view's columns are typed whatever it declares.
+      {
+        source: 'duckdb',
+        path: csv,
+        query: 'SELECT y, d * 1 AS d, x + 0 AS x FROM data',
+        types: { d: 'binary', y: 'number' },
+      },
     ]) {
       const result = (await run(data)).result;
       expect(result.sample_size, JSON.stringify(data)).toBe(25);
