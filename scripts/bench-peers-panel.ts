@@ -49,10 +49,13 @@ function writeColumns(folder: string, columns: Record<string, Float64Array>): vo
     );
 }
 
-/** 10,000 units × 90 periods, half treated from period 60 (effect 1), 10 % of the rows dropped at random. */
-function unbalancedPanel(harness: PeerHarness) {
-  const uniform = harness.uniforms(16);
-  const normal = normals(harness.uniforms(17));
+/**
+ * 10,000 units × 90 periods, half treated from period 60 (effect 1), 10 % of the rows dropped at random;
+ * the same rows for the same `uniforms` (also used by packages/measure/bench/did-baseline.bench.ts).
+ */
+export function unbalancedPanel(uniforms: PeerHarness['uniforms']) {
+  const uniform = uniforms(16);
+  const normal = normals(uniforms(17));
   const units = 10_000;
   const periods = 90;
   const effects = Array.from({ length: units }, () => normal() * 3);
@@ -80,7 +83,7 @@ export async function benchDid(folder: string, harness: PeerHarness): Promise<Pa
     );
     return [];
   }
-  const columns = unbalancedPanel(harness);
+  const columns = unbalancedPanel(harness.uniforms);
   writeColumns(folder, columns);
   const table = createTable(columns);
   const rows: PanelRow[] = [];

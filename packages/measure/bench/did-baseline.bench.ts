@@ -12,6 +12,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createTable } from '@impact/contracts';
+import { unbalancedPanel } from '../../../scripts/bench-peers-panel';
 import { DifferenceInDifferencesParamsSchema, differenceInDifferencesModel } from '../src/models/did';
 import type { ModelEstimate } from '../src/models/model';
 
@@ -27,25 +28,9 @@ function uniforms(seed: number): () => number {
   };
 }
 
-/** The generator of scripts/bench-peers-panel.ts (same seeds, so the same rows). */
-function unbalancedPanel() {
-  const uniform = uniforms(16);
-  const next = uniforms(17);
-  const normal = () => Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
-  const effects = Array.from({ length: 10_000 }, () => normal() * 3);
-  const rows: number[][] = [[], [], [], [], []];
-  for (let t = 0; t < 90; t++)
-    for (let u = 0; u < 10_000; u++) {
-      if (uniform() < 0.1) continue;
-      const treated = u % 2;
-      const post = t >= 60 ? 1 : 0;
-      const y =
-        10 + (effects[u] as number) + Math.sin(t / 7) * (1 + (u % 5) / 10) + treated * post + normal();
-      for (const [column, value] of [u, t, treated, post, y].entries())
-        (rows[column] as number[]).push(value);
-    }
-  const [unit, time, treated, post, y] = rows.map((values) => Float64Array.from(values)) as Float64Array[];
-  return createTable({ unit, time, treated, post, y } as Record<string, Float64Array>);
+/** The panel of scripts/bench-peers-panel.ts (same generator and seeds, so the same rows). */
+function panelTable() {
+  return createTable(unbalancedPanel(uniforms) as Record<string, Float64Array>);
 }
 
 const median = (values: number[]): number => {
@@ -80,7 +65,7 @@ export async function run(): Promise<void> {
             differenceInDifferencesModel: { fit: Fit };
           }
         ).differenceInDifferencesModel.fit;
-  const table = unbalancedPanel();
+  const table = panelTable();
   const context = { ciLevel: 0.95, seed: 1 };
   const runs = Number(process.env.BENCH_REPS ?? 9);
   const rows: Record<string, string | number>[] = [];
