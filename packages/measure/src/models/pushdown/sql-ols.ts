@@ -2,6 +2,7 @@ import { MeasureError } from '../../errors';
 import { doubleLiteral } from '../../sql/dialect';
 import { type PartCombine, queryAggregateParts, queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { type OlsFit, sandwichCovariance, solveCrossProducts } from '../../stats/ols';
+import { cupedFromMoments } from '../experiment';
 import { unshiftIntercept } from './shifted-design';
 import {
   crossProductsSql,
@@ -118,15 +119,8 @@ export async function fitOlsInSql(
   let outcome = design.outcome;
   if (design.cuped !== undefined) {
     const { sxx, sxy, syy } = moments as { sxx: number; sxy: number; syy: number };
-    if (!(sxx > 0)) {
-      throw new MeasureError(
-        'MODEL_SINGULAR_DESIGN',
-        'CUPED pre-period metric is constant: it cannot explain any variance',
-        { parameter: 'pre_period_metric' },
-      );
-    }
-    const theta = sxy / sxx;
-    cuped = { theta, varianceReduction: syy > 0 ? (sxy * sxy) / (sxx * syy) : 0 };
+    cuped = cupedFromMoments(sxx, sxy, syy);
+    const { theta } = cuped;
     // X'(y − θw) = X'y − θX'w; Σ(ỹ − mean)² = syy − 2θ·sxy + θ²·sxx.
     for (let a = 0; a < p; a++) {
       moment[a] = (moment[a] as number) - theta * (first[`k_${a}`] as number);

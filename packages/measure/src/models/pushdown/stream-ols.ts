@@ -2,6 +2,7 @@ import { MeasureError } from '../../errors';
 import { doubleLiteral, type SqlDialect } from '../../sql/dialect';
 import { queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { sandwichCovariance, solveCrossProducts } from '../../stats/ols';
+import { cupedFromMoments } from '../experiment';
 import { unshiftIntercept } from './shifted-design';
 import { residualSql, type SqlCovariance, type SqlDesign } from './sql-passes';
 import { type CentredMoments, meatPass, momentsPass, type StreamChecks } from './stream-passes';
@@ -145,17 +146,8 @@ function normalEquations(moments: CentredMoments, design: SqlDesign, dialect: Sq
   if (design.cuped !== undefined) {
     const w = q;
     const [sxx, sxy, syy] = [c(w, w), c(w, yIndex), totalSs];
-    if (!(sxx > 0)) {
-      throw new MeasureError(
-        'MODEL_SINGULAR_DESIGN',
-        'CUPED pre-period metric is constant: it cannot explain any variance',
-        {
-          parameter: 'pre_period_metric',
-        },
-      );
-    }
-    const theta = sxy / sxx;
-    cuped = { theta, varianceReduction: syy > 0 ? (sxy * sxy) / (sxx * syy) : 0 };
+    cuped = cupedFromMoments(sxx, sxy, syy);
+    const { theta } = cuped;
     for (let s = 0; s < q; s++) moment[s + 1] = (moment[s + 1] as number) - theta * c(s, w);
     meanY -= theta * (moments.means[w] as number);
     totalSs = syy - 2 * theta * sxy + theta * theta * sxx;
