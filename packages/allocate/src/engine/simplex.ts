@@ -1,4 +1,13 @@
 import type { MilpRow } from '../solvers/model';
+import { dualSimplex, reducedCosts } from './simplex-dual';
+import {
+  DEGENERATE_RUN,
+  PIVOT_TOLERANCE,
+  PRIMAL_TOLERANCE,
+  pivot,
+  type Tableau,
+  updateBasics,
+} from './simplex-tableau';
 
 /**
  * A small dense LP solver for the reduced-cost cores: minimise `Σ cost[j]·x[j]` subject to
@@ -70,28 +79,6 @@ export const copyBasis = (basis: LpBasis): LpBasis => ({
   values: Float64Array.from(basis.values),
 });
 
-/** Relative primal feasibility tolerance on a variable's bounds. */
-const PRIMAL_TOLERANCE = 1e-9;
-/** Pivots smaller than this (relative to the column's largest entry) are never taken. */
-const PIVOT_TOLERANCE = 1e-9;
-/** Degenerate steps in a row before switching to Bland's rule. */
-const DEGENERATE_RUN = 25;
-
-/** The tableau state of one solve. */
-interface Tableau {
-  m: number;
-  width: number;
-  /** Row-major `m × width`: row r reads `Σ_j t[r,j]·v_j = 0` with `t[r, basis[r]] = 1`. */
-  t: Float64Array;
-  basis: Int32Array;
-  /** Row of each basic variable, −1 for nonbasic ones. */
-  rowOf: Int32Array;
-  lower: Float64Array;
-  upper: Float64Array;
-  tolerance: Float64Array;
-  values: Float64Array;
-}
-
 function initialTableau(lp: DenseLp, start: LpBasis | undefined, workspace: LpWorkspace): Tableau {
   const k = lp.cost.length;
   const m = lp.rows.length;
@@ -140,38 +127,6 @@ function initialTableau(lp: DenseLp, start: LpBasis | undefined, workspace: LpWo
   const rowOf = new Int32Array(width).fill(-1);
   for (let r = 0; r < m; r++) rowOf[k + r] = r;
   return { m, width, t, basis, rowOf, lower, upper, tolerance, values };
-}
-
-/** Basic values from the nonbasic ones: `v_b = −Σ_{j nonbasic} t[r,j]·v_j`. */
-function updateBasics(tab: Tableau): void {
-  const { m, width, t, basis, rowOf, values } = tab;
-  for (let r = 0; r < m; r++) {
-    let sum = 0;
-    const base = r * width;
-    for (let j = 0; j < width; j++)
-      if (rowOf[j] === -1 && values[j] !== 0) sum -= (t[base + j] as number) * (values[j] as number);
-    values[basis[r] as number] = sum;
-  }
-}
-
-function pivot(tab: Tableau, row: number, column: number): void {
-  const { m, width, t, basis, rowOf } = tab;
-  const base = row * width;
-  const inverse = 1 / (t[base + column] as number);
-  for (let j = 0; j < width; j++) t[base + j] = (t[base + j] as number) * inverse;
-  t[base + column] = 1;
-  for (let r = 0; r < m; r++) {
-    if (r === row) continue;
-    const other = r * width;
-    const factor = t[other + column] as number;
-    if (factor === 0) continue;
-    for (let j = 0; j < width; j++)
-      t[other + j] = (t[other + j] as number) - factor * (t[base + j] as number);
-    t[other + column] = 0;
-  }
-  rowOf[basis[row] as number] = -1;
-  basis[row] = column;
-  rowOf[column] = row;
 }
 
 /**
@@ -329,99 +284,6 @@ function primalRatio(
     }
   }
   return { step, row, target };
-}
-
-/** `d_j = c_j − Σ_r c_{basis[r]}·t[r,j]` for nonbasic j, 0 for basic ones. */
-function reducedCosts(tab: Tableau, cost: Float64Array, reduced: Float64Array): void {
-  const { m, width, t, basis, rowOf } = tab;
-  for (let j = 0; j < width; j++) reduced[j] = rowOf[j] === -1 ? (cost[j] as number) : 0;
-  for (let r = 0; r < m; r++) {
-    const cb = cost[basis[r] as number] as number;
-    if (cb === 0) continue;
-    const base = r * width;
-    for (let j = 0; j < width; j++)
-      if (rowOf[j] === -1) reduced[j] = (reduced[j] as number) - cb * (t[base + j] as number);
-  }
-}
-
-/**
- * Bounded dual simplex from a dual feasible basis (every nonbasic column at the bound its reduced cost
- * favours): a violated basic variable leaves at its violated bound, the entering column keeps the reduced
- * costs dual feasible (smallest `|d_j / t_rj|`). `done` when primal feasible (the primal loop then
- * confirms optimality), `infeasible` when a violated row cannot move, `skip` when the start is not dual
- * feasible or the iteration cap is hit (the primal loop then takes over from wherever this stopped).
- */
-function dualSimplex(
-  tab: Tableau,
-  cost: Float64Array,
-  reduced: Float64Array,
-  dualTolerance: number,
-  maxIterations: number,
-): 'done' | 'infeasible' | 'skip' {
-  const { m, width, t, basis, rowOf, lower, upper, tolerance, values } = tab;
-  reducedCosts(tab, cost, reduced);
-  for (let j = 0; j < width; j++) {
-    if (rowOf[j] !== -1 || lower[j] === upper[j]) continue;
-    const d = reduced[j] as number;
-    const v = values[j] as number;
-    if ((d < -dualTolerance && v < (upper[j] as number)) || (d > dualTolerance && v > (lower[j] as number)))
-      return 'skip';
-  }
-  let degenerate = 0;
-  for (let iteration = 0; iteration < maxIterations; iteration++) {
-    updateBasics(tab);
-    const bland = degenerate >= DEGENERATE_RUN;
-    let row = -1;
-    let worst = 0;
-    let target = 0;
-    for (let r = 0; r < m; r++) {
-      const b = basis[r] as number;
-      const v = values[b] as number;
-      const below = (lower[b] as number) - v;
-      const above = v - (upper[b] as number);
-      const violation =
-        below > (tolerance[b] as number) ? below : above > (tolerance[b] as number) ? above : 0;
-      if (violation === 0) continue;
-      if (bland ? row < 0 || b < (basis[row] as number) : violation > worst) {
-        worst = violation;
-        row = r;
-        target = below > 0 ? (lower[b] as number) : (upper[b] as number);
-      }
-    }
-    if (row < 0) return 'done';
-    const base = row * width;
-    // x_b = −Σ t[row,j]·x_j must rise (below its lower bound) or fall (above its upper bound).
-    const rise = target > (values[basis[row] as number] as number) ? 1 : -1;
-    let entering = -1;
-    let ratio = Number.POSITIVE_INFINITY;
-    let entry = 0;
-    for (let j = 0; j < width; j++) {
-      if (rowOf[j] !== -1 || lower[j] === upper[j]) continue;
-      const a = t[base + j] as number;
-      if (Math.abs(a) <= 1e-9) continue;
-      // Moving x_j by Δ changes x_b by −a·Δ: the wanted direction of x_j.
-      const direction = -a * rise > 0 ? 1 : -1;
-      const v = values[j] as number;
-      if (direction > 0 ? v >= (upper[j] as number) : v <= (lower[j] as number)) continue;
-      const candidate = Math.abs(reduced[j] as number) / Math.abs(a);
-      if (candidate < ratio || (candidate === ratio && (bland ? false : Math.abs(a) > entry))) {
-        ratio = candidate;
-        entering = j;
-        entry = Math.abs(a);
-      }
-    }
-    if (entering < 0) return 'infeasible';
-    degenerate = ratio <= 1e-12 ? degenerate + 1 : 0;
-    const leaving = basis[row] as number;
-    const dq = reduced[entering] as number;
-    pivot(tab, row, entering);
-    values[leaving] = target;
-    // d_j −= d_q·t[row,j] over the normalised pivot row (the leaving column gets −d_q·t[row,leaving]).
-    if (dq !== 0)
-      for (let j = 0; j < width; j++) reduced[j] = (reduced[j] as number) - dq * (t[base + j] as number);
-    reduced[entering] = 0;
-  }
-  return 'skip';
 }
 
 function finish(
