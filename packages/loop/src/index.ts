@@ -30,13 +30,15 @@ export {
   type LoopErrorDetails,
 } from './errors';
 export { type BuildReportInput, buildOutcomeReport } from './report/build-report';
-export { budgetChartSvg, escapeXml, niceTicks, returnsChartSvg } from './report/charts';
 export {
   CALIBRATION_HEADER,
-  type ChartSeries,
-  type CyclesReportContext,
   calibrationCells,
   calibrationTableMarkdown,
+} from './report/calibration-table';
+export { budgetChartSvg, escapeXml, niceTicks, returnsChartSvg } from './report/charts';
+export {
+  type ChartSeries,
+  type CyclesReportContext,
   lineChartSvg,
   renderCyclesHtml,
   renderCyclesMarkdown,

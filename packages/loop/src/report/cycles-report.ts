@@ -1,5 +1,5 @@
-import type { CalibrationTable } from '@impact/review';
 import type { CycleSummary } from '../cycles/cycle-summary';
+import { fixed, LEARNED_HEADER, learnedRows, markdownTable } from './calibration-table';
 import { escapeXml, niceTicks } from './charts';
 import { formatMoney } from './format';
 
@@ -35,10 +35,6 @@ function px(value: number): string {
 
 function money(value: number | null): string {
   return value === null ? '–' : formatMoney(value);
-}
-
-function fixed(value: number, digits = 3): string {
-  return (Math.round(value * 10 ** digits) / 10 ** digits + 0).toFixed(digits);
 }
 
 /** One line of a {@link lineChartSvg}: a label and one value per cycle (null: not known). */
@@ -145,101 +141,6 @@ function methodologies(summaries: readonly CycleSummary[]): string[] {
     for (const type of Object.keys(summary.mean_confidence)) seen.add(type);
   }
   return [...seen].sort();
-}
-
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const align = header.map((_, index) => (index === 0 ? '---' : '---:'));
-  return [header, align, ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
-}
-
-/**
- * The calibration table of a run as Markdown: one row per methodology with its outcome count, bias,
- * coverage and the adjustments review applied.
- *
- * @example
- * ```ts
- * calibrationTableMarkdown(table);
- * ```
- */
-export function calibrationTableMarkdown(table: CalibrationTable): string {
-  if (table.rows.length === 0) {
-    return 'No outcomes in the history yet: reviews were not adjusted.';
-  }
-  return markdownTable(CALIBRATION_HEADER, table.rows.map(calibrationCells));
-}
-
-/**
- * Header of the calibration table in reports.
- *
- * @example
- * ```ts
- * const header = [...CALIBRATION_HEADER]; // ['methodology', 'n', …]
- * ```
- */
-export const CALIBRATION_HEADER = [
-  'methodology',
-  'n',
-  'mean error',
-  'pooled relative bias',
-  'coverage',
-  'shrinkage weight',
-  'bias shift',
-  'interval scale',
-  'confidence factor',
-  'learned bias / cost (± SE)',
-  'applied bias / cost',
-  'applied excess SD / cost',
-] as const;
-
-/**
- * The cells of one calibration row in reports (money without decimals, shares with three).
- *
- * @example
- * ```ts
- * const cells = table.rows.map(calibrationCells);
- * ```
- */
-export function calibrationCells(row: CalibrationTable['rows'][number]): string[] {
-  return [
-    row.method === undefined ? row.model_type : `${row.model_type} / ${row.method}`,
-    String(row.n),
-    formatMoney(row.mean_error),
-    row.pooled_relative_bias === null ? '–' : fixed(row.pooled_relative_bias),
-    fixed(row.coverage),
-    fixed(row.shrinkage_weight),
-    fixed(row.bias_shift),
-    fixed(row.interval_scale),
-    fixed(row.confidence_factor),
-    `${fixed(row.bias)} ± ${fixed(row.bias_se)}`,
-    fixed(row.shrunk_bias),
-    fixed(row.shrunk_excess_sd),
-  ];
-}
-
-/** Header of the learned-corrections table of the cycles report. */
-const LEARNED_HEADER = [
-  'cycle',
-  'methodology / estimator',
-  'n',
-  'learned bias per unit cost (± SE)',
-  'applied (shrunk) bias',
-  'applied excess SD',
-  'confidence factor',
-] as const;
-
-/** One row per calibration row per cycle: what was learned and what the decision model applied. */
-function learnedRows(summaries: readonly CycleSummary[]): string[][] {
-  return summaries.flatMap((summary) =>
-    summary.calibration.map((row) => [
-      String(summary.cycle),
-      row.method === undefined ? row.model_type : `${row.model_type} / ${row.method}`,
-      String(row.n),
-      `${fixed(row.bias)} ± ${fixed(row.bias_se)}`,
-      fixed(row.shrunk_bias),
-      fixed(row.shrunk_excess_sd),
-      fixed(row.confidence_factor),
-    ]),
-  );
 }
 
 /**

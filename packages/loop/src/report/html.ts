@@ -1,6 +1,6 @@
 import type { OutcomeRecord } from '@impact/contracts';
+import { CALIBRATION_HEADER, calibrationCells } from './calibration-table';
 import { budgetChartSvg, escapeXml, returnsChartSvg } from './charts';
-import { CALIBRATION_HEADER, calibrationCells } from './cycles-report';
 import {
   formatConfidence,
   formatEffect,

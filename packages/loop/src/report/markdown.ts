@@ -1,5 +1,5 @@
 import type { OutcomeReport } from '@impact/contracts';
-import { calibrationTableMarkdown } from './cycles-report';
+import { calibrationTableMarkdown } from './calibration-table';
 import {
   formatConfidence,
   formatEffect,

@@ -1,0 +1,104 @@
+import type { CalibrationTable } from '@impact/review';
+import type { CycleSummary } from '../cycles/cycle-summary';
+import { formatMoney } from './format';
+
+/** A share or factor with `digits` decimals (−0 printed as 0). */
+export function fixed(value: number, digits = 3): string {
+  return (Math.round(value * 10 ** digits) / 10 ** digits + 0).toFixed(digits);
+}
+
+/** A Markdown table, the first column left-aligned and the others right-aligned. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const align = header.map((_, index) => (index === 0 ? '---' : '---:'));
+  return [header, align, ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
+/**
+ * The calibration table of a run as Markdown: one row per methodology with its outcome count, bias,
+ * coverage and the adjustments review applied.
+ *
+ * @example
+ * ```ts
+ * calibrationTableMarkdown(table);
+ * ```
+ */
+export function calibrationTableMarkdown(table: CalibrationTable): string {
+  if (table.rows.length === 0) {
+    return 'No outcomes in the history yet: reviews were not adjusted.';
+  }
+  return markdownTable(CALIBRATION_HEADER, table.rows.map(calibrationCells));
+}
+
+/**
+ * Header of the calibration table in reports.
+ *
+ * @example
+ * ```ts
+ * const header = [...CALIBRATION_HEADER]; // ['methodology', 'n', …]
+ * ```
+ */
+export const CALIBRATION_HEADER = [
+  'methodology',
+  'n',
+  'mean error',
+  'pooled relative bias',
+  'coverage',
+  'shrinkage weight',
+  'bias shift',
+  'interval scale',
+  'confidence factor',
+  'learned bias / cost (± SE)',
+  'applied bias / cost',
+  'applied excess SD / cost',
+] as const;
+
+/**
+ * The cells of one calibration row in reports (money without decimals, shares with three).
+ *
+ * @example
+ * ```ts
+ * const cells = table.rows.map(calibrationCells);
+ * ```
+ */
+export function calibrationCells(row: CalibrationTable['rows'][number]): string[] {
+  return [
+    row.method === undefined ? row.model_type : `${row.model_type} / ${row.method}`,
+    String(row.n),
+    formatMoney(row.mean_error),
+    row.pooled_relative_bias === null ? '–' : fixed(row.pooled_relative_bias),
+    fixed(row.coverage),
+    fixed(row.shrinkage_weight),
+    fixed(row.bias_shift),
+    fixed(row.interval_scale),
+    fixed(row.confidence_factor),
+    `${fixed(row.bias)} ± ${fixed(row.bias_se)}`,
+    fixed(row.shrunk_bias),
+    fixed(row.shrunk_excess_sd),
+  ];
+}
+
+/** Header of the learned-corrections table of the cycles report. */
+export const LEARNED_HEADER = [
+  'cycle',
+  'methodology / estimator',
+  'n',
+  'learned bias per unit cost (± SE)',
+  'applied (shrunk) bias',
+  'applied excess SD',
+  'confidence factor',
+] as const;
+
+/** One row per calibration row per cycle: what was learned and what the decision model applied. */
+export function learnedRows(summaries: readonly CycleSummary[]): string[][] {
+  return summaries.flatMap((summary) =>
+    summary.calibration.map((row) => [
+      String(summary.cycle),
+      row.method === undefined ? row.model_type : `${row.model_type} / ${row.method}`,
+      String(row.n),
+      `${fixed(row.bias)} ± ${fixed(row.bias_se)}`,
+      fixed(row.shrunk_bias),
+      fixed(row.shrunk_excess_sd),
+      fixed(row.confidence_factor),
+    ]),
+  );
+}
