@@ -2,7 +2,7 @@ import { MeasureError } from '../../errors';
 import { doubleLiteral } from '../../sql/dialect';
 import { type PartCombine, queryAggregateParts, queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { type OlsFit, sandwichCovariance, solveCrossProducts } from '../../stats/ols';
-import { cupedFromMoments } from '../experiment';
+import { cupedFromMoments } from '../cuped';
 import { unshiftIntercept } from './shifted-design';
 import {
   crossProductsSql,

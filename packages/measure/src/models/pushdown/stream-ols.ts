@@ -2,7 +2,7 @@ import { MeasureError } from '../../errors';
 import { doubleLiteral, type SqlDialect } from '../../sql/dialect';
 import { queryAggregateRow, type SqlEngine } from '../../sql/engine';
 import { sandwichCovariance, solveCrossProducts } from '../../stats/ols';
-import { cupedFromMoments } from '../experiment';
+import { cupedFromMoments } from '../cuped';
 import { unshiftIntercept } from './shifted-design';
 import { residualSql, type SqlCovariance, type SqlDesign } from './sql-passes';
 import { type CentredMoments, meatPass, momentsPass, type StreamChecks } from './stream-passes';
