@@ -79,21 +79,21 @@ export function calibrationCells(row: CalibrationTable['rows'][number]): string[
 
 /** Header of the learned-corrections table of the cycles report. */
 export const LEARNED_HEADER = [
-  'cycle',
   'methodology / estimator',
+  'cycle',
   'n',
-  'learned bias per unit cost (± SE)',
-  'applied (shrunk) bias',
-  'applied excess SD',
-  'confidence factor',
+  'bias ± SE',
+  'applied bias',
+  'excess SD',
+  'factor',
 ] as const;
 
 /** One row per calibration row per cycle: what was learned and what the decision model applied. */
 export function learnedRows(summaries: readonly CycleSummary[]): string[][] {
   return summaries.flatMap((summary) =>
     summary.calibration.map((row) => [
-      String(summary.cycle),
       row.method === undefined ? row.model_type : `${row.model_type} / ${row.method}`,
+      String(summary.cycle),
       String(row.n),
       `${fixed(row.bias)} ± ${fixed(row.bias_se)}`,
       fixed(row.shrunk_bias),

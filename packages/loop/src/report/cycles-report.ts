@@ -193,7 +193,7 @@ export function renderCyclesMarkdown(
     '',
     '## Learned corrections before each cycle',
     '',
-    "Per methodology and per estimator: the bias of pilot estimates per unit cost learned from scale outcomes against the predictions made (so not inflated by the winner's curse), the shrunk bias the decision model subtracts, the excess SD it adds, and the confidence factor review applies.",
+    "One row per methodology and per estimator, per cycle. Bias ± SE: the bias of pilot estimates per unit cost, learned from scale outcomes against the predictions made (so not inflated by the winner's curse). Applied bias and excess SD: the shrunk values per unit cost the decision model subtracts and adds. Factor: the confidence factor review applies.",
     '',
     ...(learnedRows(summaries).length === 0
       ? ['No outcomes before any cycle yet.']
@@ -294,7 +294,7 @@ export function renderCyclesHtml(summaries: readonly CycleSummary[], context: Cy
       ]),
     ),
     '<h2>Learned corrections before each cycle</h2>',
-    '<p class="note">Bias of pilot estimates per unit cost learned from scale outcomes against the predictions made, the shrunk bias and excess SD the decision model applies, and the confidence factor, per methodology and per estimator.</p>',
+    '<p class="note">One row per methodology and per estimator. Bias ± SE: the bias of pilot estimates per unit cost, learned from scale outcomes against the predictions made (not inflated by the winner\'s curse). Applied bias and excess SD: the shrunk values per unit cost the decision model subtracts and adds. Factor: the confidence factor review applies.</p>',
     learnedRows(summaries).length === 0
       ? '<p class="note">No outcomes before any cycle yet.</p>'
       : htmlTable(LEARNED_HEADER, learnedRows(summaries)),

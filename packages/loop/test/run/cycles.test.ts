@@ -196,7 +196,7 @@ describe('calibration in the loop', () => {
     expect(methodRow?.model_type).toBe('experiment');
     const cyclesMd = read(dir, 'cycles.md');
     expect(cyclesMd).toContain('## Learned corrections before each cycle');
-    expect(cyclesMd).toContain(`| 2 | experiment / ${methodRow?.method} | ${methodRow?.n} |`);
+    expect(cyclesMd).toContain(`| experiment / ${methodRow?.method} | 2 | ${methodRow?.n} |`);
     expect(read(dir, 'cycles.html')).toContain('<h2>Learned corrections before each cycle</h2>');
     // Same inputs, same files.
     const again = outDir();
