@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   benchmarkTableMarkdown,
+  DESIGN_LAWS_LABEL,
+  DESIGN_LAWS_POLICY,
   designAccuracy,
   designAccuracyMarkdown,
   POPULATION_PRIOR_LABEL,
@@ -22,6 +24,7 @@ import {
   standardPolicies,
   summarizeBenchmark,
   type WorldOutcome,
+  withDesignLaws,
   withPopulationPrior,
 } from '../src/index';
 import { collectShards, shardSeeds, writeDocsSection } from './shards';
@@ -62,11 +65,12 @@ if (values.shard !== undefined) {
           worlds,
         );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(measured, null, 1)}\n`);
-  // The population-prior reference needs every world's truth, so it is scored after the run.
-  const outcomes = withPopulationPrior(measured);
+  // The two hindsight references need every world's truth, so they are scored after the run.
+  const outcomes = withDesignLaws(withPopulationPrior(measured));
   const labels = {
     ...Object.fromEntries(policies.map((policy) => [policy.name, policy.label])),
     [POPULATION_PRIOR_POLICY]: POPULATION_PRIOR_LABEL,
+    [DESIGN_LAWS_POLICY]: DESIGN_LAWS_LABEL,
   };
   const summary = summarizeBenchmark(outcomes, 'naive_ratio');
   const report = [

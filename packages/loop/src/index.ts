@@ -116,6 +116,13 @@ export {
   standardPolicies,
 } from './study/policies';
 export {
+  DESIGN_LAWS_LABEL,
+  DESIGN_LAWS_POLICY,
+  type DesignLaw,
+  designLaws,
+  withDesignLaws,
+} from './study/design-laws';
+export {
   POPULATION_PRIOR_LABEL,
   POPULATION_PRIOR_POLICY,
   withPopulationPrior,

@@ -24,6 +24,28 @@ export const POPULATION_PRIOR_LABEL =
  * ```
  */
 export function withPopulationPrior(worlds: readonly WorldOutcome[]): WorldOutcome[] {
+  const priors = leaveOneWorldOutPriors(worlds);
+  return worlds.map((world, index) => {
+    const { mean, variance } = priors[index] as PopulationPrior;
+    const posterior = new Map(
+      world.initiativeDetails.map((detail) => {
+        const sampling = detail.estimatedReturnSe ** 2;
+        const weight = variance + sampling > 0 ? variance / (variance + sampling) : 1;
+        return [detail.id, mean + weight * (detail.estimatedReturn - mean)] as const;
+      }),
+    );
+    return withReferenceOutcome(world, POPULATION_PRIOR_POLICY, posterior);
+  });
+}
+
+/** Mean and variance (n − 1 divisor) of the true returns of every initiative outside one world. */
+export interface PopulationPrior {
+  mean: number;
+  variance: number;
+}
+
+/** For each world, the {@link PopulationPrior} of the true returns in all the *other* worlds. */
+export function leaveOneWorldOutPriors(worlds: readonly WorldOutcome[]): PopulationPrior[] {
   let count = 0;
   let sum = 0;
   let squares = 0;
@@ -44,35 +66,42 @@ export function withPopulationPrior(worlds: readonly WorldOutcome[]): WorldOutco
     const n = count - world.initiativeDetails.length;
     const mean = n > 0 ? (sum - own) / n : 0;
     const variance = n > 1 ? Math.max(0, (squares - ownSquares - n * mean * mean) / (n - 1)) : 0;
-    const posterior = new Map(
-      world.initiativeDetails.map((detail) => {
-        const sampling = detail.estimatedReturnSe ** 2;
-        const weight = variance + sampling > 0 ? variance / (variance + sampling) : 1;
-        return [detail.id, mean + weight * (detail.estimatedReturn - mean)] as const;
-      }),
-    );
-    const funded = hindsightOptimum(
-      world.initiativeDetails.map((detail) => ({
-        id: detail.id,
-        cost: detail.cost,
-        value: (posterior.get(detail.id) as number) - detail.cost,
-      })),
-      world.budget,
-    ).selected;
-    const outcome = scoreFunded(
-      POPULATION_PRIOR_POLICY,
-      funded,
-      new Map(
-        world.initiativeDetails.map((detail) => [
-          detail.id,
-          { cost: detail.cost, trueReturn: detail.trueReturn, predicted: posterior.get(detail.id) as number },
-        ]),
-      ),
-    );
-    const outcomes = world.outcomes.filter((entry) => entry.policy !== POPULATION_PRIOR_POLICY);
-    // Listed just before the oracle, next to the other references.
-    const oracleAt = outcomes.findIndex((entry) => entry.policy === 'oracle');
-    outcomes.splice(oracleAt < 0 ? outcomes.length : oracleAt, 0, outcome);
-    return { ...world, outcomes };
+    return { mean, variance };
   });
+}
+
+/**
+ * Score a reference policy that funds the knapsack-optimal portfolio of posterior mean net returns
+ * (`posterior` holds each initiative's predicted return) and list it just before the oracle, replacing a
+ * row of the same name (so applying it twice is the same as once). Returns a new world.
+ */
+export function withReferenceOutcome(
+  world: WorldOutcome,
+  policy: string,
+  posterior: ReadonlyMap<string, number>,
+): WorldOutcome {
+  const predicted = (id: string) => posterior.get(id) as number;
+  const funded = hindsightOptimum(
+    world.initiativeDetails.map((detail) => ({
+      id: detail.id,
+      cost: detail.cost,
+      value: predicted(detail.id) - detail.cost,
+    })),
+    world.budget,
+  ).selected;
+  const outcome = scoreFunded(
+    policy,
+    funded,
+    new Map(
+      world.initiativeDetails.map((detail) => [
+        detail.id,
+        { cost: detail.cost, trueReturn: detail.trueReturn, predicted: predicted(detail.id) },
+      ]),
+    ),
+  );
+  const outcomes = world.outcomes.filter((entry) => entry.policy !== policy);
+  // Listed just before the oracle, next to the other references.
+  const oracleAt = outcomes.findIndex((entry) => entry.policy === 'oracle');
+  outcomes.splice(oracleAt < 0 ? outcomes.length : oracleAt, 0, outcome);
+  return { ...world, outcomes };
 }
