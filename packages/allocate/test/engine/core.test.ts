@@ -1,25 +1,8 @@
-import type { ReviewResultInput } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
 import { CORE_MIN_INITIATIVES, solvePortfolio } from '../../src/engine/solve';
 import { resolveRule, resolveSolver, type SolverAdapter } from '../../src/index';
 import { buildProblem, type ProblemOptions } from '../../src/problem/problem';
-import { review, SOLVERS } from '../helpers';
-
-/** A seeded instance like the benchmark's: costs 1k–50k, returns scaled to cost with a random spread. */
-function instance(n: number, seed: number): ReviewResultInput[] {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  return Array.from({ length: n }, (_, i) => {
-    const cost = Math.round(1000 + random() * 49_000);
-    const med = Math.round(cost * (random() * 2 - 0.3));
-    const spread = Math.round(cost * (0.1 + random()));
-    const best = med + Math.round(spread * random());
-    return review(`k${String(i).padStart(3, '0')}`, cost, best, med, med - spread, 0.5 + random() / 2);
-  });
-}
+import { SOLVERS, seededInstance } from '../helpers';
 
 /** The same engine without its LP relaxation: the allocator then solves every MILP on the full model. */
 const withoutCore = (solver: SolverAdapter): SolverAdapter => ({
@@ -43,7 +26,7 @@ describe('solving on the reduced-cost core', () => {
       let reducedSolves = 0;
       let fullSolves = 0;
       for (const [k, [label, ruleName, extra]] of cases.entries()) {
-        const reviews = instance(40, 100 + k);
+        const reviews = seededInstance(40, 100 + k, true);
         const total = reviews.reduce((sum, r) => sum + (r.cost as number), 0);
         const budget = Math.round(total * (label.includes('7%') ? 0.07 : 0.3));
         const problem = buildProblem(reviews, {
@@ -77,7 +60,7 @@ describe('solving on the reduced-cost core', () => {
       let tied = 0;
       for (let k = 0; k < 6; k++) {
         // Copies of initiatives under other ids: exact ties the tie-break must settle by id order.
-        const original = instance(34, 300 + k);
+        const original = seededInstance(34, 300 + k, true);
         const reviews = [
           ...original,
           ...original.slice(0, 6).map((r, i) => ({ ...r, id: `copy${String(i).padStart(2, '0')}` })),
@@ -112,7 +95,7 @@ describe('solving on the reduced-cost core', () => {
 
   it('small portfolios skip the core by default', async () => {
     const solver = resolveSolver('glpk');
-    const problem = buildProblem(instance(40, 7), {
+    const problem = buildProblem(seededInstance(40, 7, true), {
       budget: 200_000,
       fractional: false,
       maxSelected: undefined,

@@ -1,22 +1,6 @@
-import type { ReviewResultInput } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
 import { allocate, defineSolver, resolveSolver, type SolverAdapter } from '../../src/index';
-import { review, SOLVERS } from '../helpers';
-
-/** A seeded instance like the benchmark's: costs 1k–50k, returns scaled to cost with a random spread. */
-function instance(n: number, seed: number): ReviewResultInput[] {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  return Array.from({ length: n }, (_, i) => {
-    const cost = Math.round(1000 + random() * 49_000);
-    const med = Math.round(cost * (random() * 2 - 0.3));
-    const spread = Math.round(cost * (0.1 + random()));
-    return review(`k${String(i).padStart(3, '0')}`, cost, med + spread, med, med - spread, 1);
-  });
-}
+import { SOLVERS, seededInstance } from '../helpers';
 
 /** An engine whose LP relaxations work but whose MILP solves always run out of time before a solution. */
 const outOfTime = (inner: SolverAdapter): SolverAdapter =>
@@ -34,7 +18,7 @@ const outOfTime = (inner: SolverAdapter): SolverAdapter =>
 describe('a large allocation stopped before the engine finds a portfolio', () => {
   for (const name of SOLVERS) {
     it(`${name}: answers with the rounded LP portfolio, status time_limit and its gap to the LP bound`, async () => {
-      const reviews = instance(400, 11);
+      const reviews = seededInstance(400, 11);
       const budget = Math.round(reviews.reduce((sum, r) => sum + (r.cost as number), 0) * 0.07);
       const result = await allocate(reviews, {
         budget,
