@@ -54,6 +54,7 @@ export {
   type DecisionModel,
   type DecisionOutcome,
   defineDecisionModel,
+  type MethodCorrections,
   type MethodologyCorrection,
 } from './decision/model';
 export {

@@ -9,7 +9,7 @@ import {
   parseLoopHistory,
 } from '@impact/contracts';
 import { z } from 'zod';
-import type { MethodologyCorrection } from '../decision/model';
+import type { MethodCorrections, MethodologyCorrection } from '../decision/model';
 import { rampScore } from '../scoring/ramp';
 import { normalQuantile } from '../stats/normal';
 import { fitPredictionResiduals, type ResidualFit } from './residuals';
@@ -343,9 +343,9 @@ export function calibrationCorrections(
 }
 
 /**
- * The per-estimator corrections of a table built with `group_by: method`, keyed by `method`: decision models
- * use them before their methodology's (see `DecisionContext.method_corrections`). Empty for a table without
- * method rows.
+ * The per-estimator corrections of a table built with `group_by: method`, keyed by methodology, then by
+ * `method` (so two methodologies may use the same estimator name): decision models use them before their
+ * methodology's (see `DecisionContext.method_corrections`). Empty for a table without method rows.
  *
  * @example
  * ```ts
@@ -355,11 +355,12 @@ export function calibrationCorrections(
  * });
  * ```
  */
-export function calibrationMethodCorrections(table: CalibrationTable): Record<string, MethodologyCorrection> {
-  const corrections: Record<string, MethodologyCorrection> = {};
+export function calibrationMethodCorrections(table: CalibrationTable): MethodCorrections {
+  const corrections: Partial<Record<ModelType, Record<string, MethodologyCorrection>>> = {};
   for (const row of table.rows) {
     if (row.method === undefined) continue;
-    corrections[row.method] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
+    const byMethod = (corrections[row.model_type] ??= {});
+    byMethod[row.method] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
   }
   return corrections;
 }

@@ -29,6 +29,14 @@ export interface MethodologyCorrection {
   excess_variance: number;
 }
 
+/**
+ * Learned corrections per estimator, keyed by methodology and then by `MeasureResult.method`, so an
+ * estimator name used by two methodologies keeps two corrections.
+ */
+export type MethodCorrections = Readonly<
+  Partial<Record<ModelType, Readonly<Record<string, MethodologyCorrection>>>>
+>;
+
 /** Everything a decision model may use besides the items. */
 export interface DecisionContext {
   /** The review rules (bands), for models that read confidence relative to a methodology's band. */
@@ -36,10 +44,11 @@ export interface DecisionContext {
   /** Learned corrections per methodology (from calibration); absent methodologies are uncorrected. */
   corrections?: Partial<Record<ModelType, MethodologyCorrection>>;
   /**
-   * Learned corrections per estimator (`MeasureResult.method`, from calibration with `group_by: method`);
-   * where an item's method has one, it is used instead of its methodology's.
+   * Learned corrections per estimator (from calibration with `group_by: method`), by methodology then
+   * `MeasureResult.method`; where an item's methodology and method have one, it is used instead of its
+   * methodology's.
    */
-  method_corrections?: Readonly<Record<string, MethodologyCorrection>>;
+  method_corrections?: MethodCorrections;
   /**
    * Pilots of earlier cycles (`OutcomeReport.evidence` of the history), funded or not. Models that
    * estimate a prior may pool them; they are not decided again.

@@ -121,7 +121,7 @@ function correctionFor(
   modelType: ModelType,
   method: string | undefined,
 ): MethodologyCorrection | undefined {
-  const byMethod = method === undefined ? undefined : context.method_corrections;
+  const byMethod = method === undefined ? undefined : context.method_corrections?.[modelType];
   if (byMethod !== undefined && method !== undefined && Object.hasOwn(byMethod, method))
     return byMethod[method];
   return context.corrections?.[modelType];

@@ -60,10 +60,12 @@ describe('estimateCalibration with group_by: method', () => {
     expect(matchingRow?.shrunk_bias).toBeLessThan(0.5);
     // The corrections the decision model reads, keyed by estimator.
     expect(calibrationMethodCorrections(table)).toEqual({
-      ipw: { bias: ipwRow?.shrunk_bias, excess_variance: (ipwRow?.shrunk_excess_sd ?? 0) ** 2 },
-      matching: {
-        bias: matchingRow?.shrunk_bias,
-        excess_variance: (matchingRow?.shrunk_excess_sd ?? 0) ** 2,
+      observational: {
+        ipw: { bias: ipwRow?.shrunk_bias, excess_variance: (ipwRow?.shrunk_excess_sd ?? 0) ** 2 },
+        matching: {
+          bias: matchingRow?.shrunk_bias,
+          excess_variance: (matchingRow?.shrunk_excess_sd ?? 0) ** 2,
+        },
       },
     });
     expect(Object.keys(calibrationCorrections(table))).toEqual(['observational']);
@@ -135,11 +137,20 @@ describe('predictive decision model with per-estimator corrections', () => {
 
   it('subtracts the estimator’s learned bias where it has one, the methodology’s otherwise', () => {
     const corrections = { observational: { bias: 0.1, excess_variance: 0 } };
-    const method_corrections = { matching: { bias: 0.5, excess_variance: 0 } };
+    const method_corrections = { observational: { matching: { bias: 0.5, excess_variance: 0 } } };
     const [plainA, plainB] = means({});
     const [a, b] = means({ corrections, method_corrections });
     // Without pooling the mean is the estimate minus the bias per unit cost × cost.
     expect(a).toBeCloseTo((plainA as number) - 0.5 * 10_000, 6);
     expect(b).toBeCloseTo((plainB as number) - 0.1 * 10_000, 6);
+  });
+
+  it('keeps an estimator name used by two methodologies apart', () => {
+    // 'matching' learned under quasi-experiment only: the observational item falls back to its methodology.
+    const corrections = { observational: { bias: 0.1, excess_variance: 0 } };
+    const method_corrections = { 'quasi-experiment': { matching: { bias: 0.5, excess_variance: 0 } } };
+    const [plainA] = means({});
+    const [a] = means({ corrections, method_corrections });
+    expect(a).toBeCloseTo((plainA as number) - 0.1 * 10_000, 6);
   });
 });
