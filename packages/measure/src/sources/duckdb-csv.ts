@@ -11,14 +11,22 @@ export const DECIMAL_NUMBER_PATTERN = '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][
  * `read_csv(…)` over a list of files with every column as text (`all_varchar`), so that
  * {@link typedCsvSelect}, not DuckDB's sniffer, decides which columns are numbers. The `missing:` markers
  * are DuckDB's `nullstr` (exact cells become NULL while reading; blank-padded ones are caught in SQL).
+ * With no markers (`markers: []`) no cell may become NULL, as in the file source, which keeps an empty
+ * cell as `''`; DuckDB refuses an empty `nullstr` list and reads `''` as NULL by default, so its one
+ * `nullstr` is then a line feed with quoted cells never compared (`allow_quoted_nulls = false`): an
+ * unquoted cell cannot contain a line feed, since it ends the record.
  *
  * @example
  * ```ts
  * csvTextReader("['/data/a.csv']", ['', 'NA']); // read_csv(['/data/a.csv'], header = true, all_varchar = true, nullstr = ['', 'NA'])
+ * csvTextReader("['/data/a.csv']", []); // read_csv(…, nullstr = [chr(10)], allow_quoted_nulls = false)
  * ```
  */
 export function csvTextReader(list: string, markers: readonly string[]): string {
-  const nullstr = markers.length === 0 ? '' : `, nullstr = [${markers.map(stringLiteral).join(', ')}]`;
+  const nullstr =
+    markers.length === 0
+      ? ', nullstr = [chr(10)], allow_quoted_nulls = false'
+      : `, nullstr = [${markers.map(stringLiteral).join(', ')}]`;
   return `read_csv(${list}, header = true, all_varchar = true${nullstr})`;
 }
 

@@ -88,6 +88,25 @@ describe('duckdb source reads a CSV as the file source does', () => {
     expect(shape(duckXd).x?.values.slice(0, 3)).toEqual([0, 1, 2]);
   });
 
+  it('markers: [] keeps an empty cell as "" (quoted or not) as the file source does, NA as text', async () => {
+    for (const policy of ['error', 'drop']) {
+      const missing = { policy, markers: [] };
+      const file = await viaFile(missing);
+      const duck = await viaDuckDb(missing);
+      expect(shape(file).y?.kind).toBe('text');
+      expect(shape(file).y?.values.slice(0, 6)).toEqual(['0', 'NA', '3', ' NA\t', '6', '']);
+      expect(shape(duck)).toEqual(shape(file));
+      expect(missingReportOf(duck)).toEqual(missingReportOf(file));
+    }
+    // Quoted empty cells, a quoted line feed and an unquoted one-space cell stay text, not NULL.
+    const quoted = write('quoted-empty.csv', 'g,x\n"",1\n,2\n"\n",3\n" ",4\n');
+    const spec = { path: quoted, missing: { policy: 'error', markers: [] } };
+    const file = await loadTableFile(spec as never, dir, { columns: new Set(['g', 'x']) });
+    const duck = await duckDbSource.load(DuckDbSourceSpecSchema.parse(spec), { baseDir: dir, seed: 1 });
+    expect(file.columns.g).toEqual(['', '', '\n', ' ']);
+    expect(shape(duck)).toEqual(shape(file));
+  });
+
   it('missing: error names the same line and column as the file source', async () => {
     for (const missing of [{ policy: 'error', ...custom }, 'error']) {
       const fromFile = await errorOf(() => viaFile(missing, new Set(['y', 'd'])));
