@@ -32,6 +32,7 @@ export {
   simulate,
   simulateByDay,
 } from './engine/simulate';
+export { THREADS_ENV } from './engine/threads';
 export {
   type GroundTruth,
   GroundTruthSchema,

@@ -4,8 +4,9 @@ import { epochDayOf } from '../calendar/dates';
 import { catalogTable } from '../catalog/catalog-table';
 import { type SimulationConfig, type SimulationConfigInput, SimulationConfigSchema } from '../config/schema';
 import type { GroundTruth } from '../ground-truth/schema';
-import { defaultThreads, fillInParallel } from './parallel';
+import { fillInParallel } from './parallel';
 import { allocateDayColumns, type DayColumns, SimulationRun } from './run';
+import { MAX_THREADS, resolveThreads } from './threads';
 
 /**
  * Largest panel `simulate` builds in memory (≈ 125 bytes a row, so about 6 GB); larger runs go through
@@ -82,23 +83,26 @@ function metricsTable(run: SimulationRun, columns: DayColumns, firstDay: number,
 /** How `simulate` runs (not what it simulates: the result is the same for every choice). */
 export interface SimulateOptions {
   /**
-   * Threads to generate the panel with: 1 (the default) runs on the calling thread only; a number adds
-   * worker threads that each take blocks of products; `auto` uses one per available core (at most 8)
-   * from 400,000 product-days and 1 below. The output is byte-identical for every value. Threads are
-   * opt-in because on a busy machine a second thread gained nothing and the built ESM package ran
-   * slower with two (docs/simulate.md).
+   * Threads to generate the panel with. `auto` (the default) uses one per available core (at most 8)
+   * from 400,000 product-days and the calling thread alone below that, so small simulations never start
+   * workers; a number uses the calling thread and `threads − 1` worker threads that each take blocks of
+   * products; `1` keeps everything on the calling thread. Without `threads` the environment variable
+   * `IMPACT_SIMULATE_THREADS` (a whole number or `auto`) decides when set. The output is byte-identical
+   * for every value (docs/simulate.md, *Threads*).
    */
   threads?: number | 'auto';
 }
 
 const SimulateOptionsSchema = z.strictObject({
-  threads: z.union([z.number().int().min(1).max(64), z.literal('auto')]).optional(),
+  threads: z.union([z.number().int().min(1).max(MAX_THREADS), z.literal('auto')]).optional(),
 });
 
 /**
  * Run the simulator: catalog, daily funnel metrics for every product and day, treatment assignment and
  * the recorded ground truth. Synchronous and deterministic: the same configuration gives the same
- * result, byte for byte. Throws `ConfigError` (`CONFIG_INVALID`) naming the offending field.
+ * result, byte for byte, whatever the thread count (from 400,000 product-days it uses worker threads
+ * by default; see {@link SimulateOptions}). Throws `ConfigError` (`CONFIG_INVALID`) naming the
+ * offending field, or `IMPACT_SIMULATE_THREADS` when that variable is invalid.
  *
  * @example
  * ```ts
@@ -111,7 +115,7 @@ const SimulateOptionsSchema = z.strictObject({
  *     effect: { type: 'multiplicative', size: 0.2 } },
  * });
  * groundTruth.metrics.revenue.att_absolute; // true revenue effect per treated product-day
- * simulate({ products: 50 }, { threads: 1 }); // no worker threads
+ * simulate({ products: 50 }, { threads: 1 }); // never worker threads, whatever the size
  * ```
  */
 export function simulate(
@@ -135,10 +139,10 @@ export function simulate(
       ],
     });
   }
+  const threadCount = resolveThreads(threads, rows);
   const run = new SimulationRun(parsed);
   const n = run.catalog.size;
   let columns: DayColumns;
-  const threadCount = threads === 'auto' ? defaultThreads(rows) : (threads ?? 1);
   if (threadCount > 1 && n > 0) {
     columns = fillInParallel(run, threadCount).columns;
   } else {

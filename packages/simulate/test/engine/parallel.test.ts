@@ -112,7 +112,7 @@ describe('simulation in blocks of products', () => {
     expect(fingerprint(three.metrics, three.products, three.groundTruth)).toBe(
       fingerprint(one.metrics, one.products, one.groundTruth),
     );
-    // The default (one thread) and `auto` give the same bytes too.
+    // The default (`auto`: one thread at this size) and `auto` give the same bytes too.
     for (const other of [simulate(config), simulate(config, { threads: 'auto' })]) {
       expect(fingerprint(other.metrics, other.products, other.groundTruth)).toBe(
         fingerprint(one.metrics, one.products, one.groundTruth),
