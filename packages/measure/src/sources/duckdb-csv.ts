@@ -1,5 +1,8 @@
 import { duckdbDialect, stringLiteral, trimBlanksSql } from '../sql/dialect';
 import type { SqlEngine } from '../sql/engine';
+import { lineOfCell, lineOfRecordCell } from './csv/locate';
+import { DEFAULT_CHUNK_BYTES, fileBytes, scanCsvBytes } from './csv/reader';
+import { CsvScanner, type CsvSink } from './csv/scanner';
 
 /**
  * A decimal number as the file source reads one (RE2 syntax, matched against the whole trimmed cell):
@@ -72,4 +75,95 @@ export async function typedCsvSelect(
     return `CASE WHEN ${t} IS NULL OR ${isMarker(t)} THEN NULL ELSE CAST(${t} AS DOUBLE) END AS ${q(name)}`;
   });
   return `SELECT ${select.join(', ')} FROM ${reader}`;
+}
+
+/** Counts a CSV file's records (the header too), as the file source's scanner splits them. */
+class RecordCounter implements CsvSink {
+  records = 0;
+  field(): void {}
+  record(): void {
+    this.records++;
+  }
+}
+
+/** Data records (after the header) of a CSV file; blank lines are not records, quoted line breaks are kept. */
+function dataRecords(path: string): number {
+  const bytes = fileBytes(path);
+  try {
+    const counter = new RecordCounter();
+    scanCsvBytes(bytes, new CsvScanner(counter, path), DEFAULT_CHUNK_BYTES);
+    return Math.max(0, counter.records - 1);
+  } finally {
+    bytes.close();
+  }
+}
+
+/**
+ * Names cells of CSV files that DuckDB reads as one relation (a glob or a list), in the order DuckDB reads
+ * them ({@link csvFilesOf}): a row of the relation is the record of the file it falls in, counted by the
+ * file source's own scanner (so a quoted field spanning lines is still one record on its first line).
+ * Each earlier file's record count is found once, on the first call that needs it. Undefined when a file
+ * cannot be read or the row is past the end.
+ *
+ * @example
+ * ```ts
+ * const locate = csvFilesLocator(['/data/a.csv', '/data/b.csv']);
+ * locate.row('y', 12); // { where: '/data/b.csv:4', text: 'NA' } when a.csv has 9 records
+ * locate.text('y', 'n/a'); // '/data/a.csv:7'
+ * ```
+ */
+export function csvFilesLocator(files: readonly string[]): {
+  row: (column: string, row: number) => { where: string; text: string } | undefined;
+  text: (column: string, text: string) => string | undefined;
+} {
+  const counts = new Map<string, number>();
+  return {
+    row(column, row) {
+      let remaining = row;
+      for (const [k, file] of files.entries()) {
+        // The last file needs no count: a row past its end has no cell.
+        let count = k === files.length - 1 ? remaining : counts.get(file);
+        if (count === undefined) {
+          try {
+            count = dataRecords(file);
+          } catch {
+            return undefined;
+          }
+          counts.set(file, count);
+        }
+        if (remaining <= count) {
+          const cell = lineOfRecordCell(file, column, remaining);
+          return cell && { where: `${file}:${cell.line}`, text: cell.text };
+        }
+        remaining -= count;
+      }
+      return undefined;
+    },
+    text(column, text) {
+      for (const file of files) {
+        const line = lineOfCell(file, column, text);
+        if (line !== undefined) return `${file}:${line}`;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * The files DuckDB reads for a list of CSV paths and globs, in its reading order: each entry expanded by
+ * DuckDB's own `glob()` (sorted), entries in list order; undefined unless every file is a `.csv` (the
+ * scanner the locator uses reads commas only).
+ *
+ * @example
+ * ```ts
+ * await csvFilesOf(engine, ['/data/2024-*.csv']); // ['/data/2024-01.csv', '/data/2024-02.csv']
+ * ```
+ */
+export async function csvFilesOf(engine: SqlEngine, paths: readonly string[]): Promise<string[] | undefined> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const found = await engine.query(`SELECT file FROM glob(${stringLiteral(path)})`);
+    files.push(...((found.columns[0]?.values ?? []) as string[]));
+  }
+  return files.length > 0 && files.every((file) => file.toLowerCase().endsWith('.csv')) ? files : undefined;
 }

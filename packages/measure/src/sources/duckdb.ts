@@ -7,8 +7,7 @@ import { createDuckDbEngine, type DuckDbLibrary } from '../sql/duckdb';
 import type { SqlEngine } from '../sql/engine';
 import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
 import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
-import { lineOfCell, lineOfRecordCell } from './csv/locate';
-import { csvTextReader, typedCsvSelect } from './duckdb-csv';
+import { csvFilesLocator, csvFilesOf, csvTextReader, typedCsvSelect } from './duckdb-csv';
 import { resolveMissingPolicy } from './missing';
 
 /**
@@ -91,7 +90,14 @@ function declaredSources(spec: DuckDbSourceSpec): Set<string> {
 function fileReader(
   spec: DuckDbSourceSpec,
   baseDir: string,
-): { sql: string; label: string; list: string; format: string; single: string | undefined } {
+): {
+  sql: string;
+  label: string;
+  list: string;
+  format: string;
+  single: string | undefined;
+  paths: string[];
+} {
   const paths = typeof spec.path === 'string' ? [spec.path] : (spec.path as string[]);
   const absolute = paths.map((path) => (isAbsolute(path) ? path : resolve(baseDir, path)));
   const format = formatOf(paths, spec.format);
@@ -108,6 +114,7 @@ function fileReader(
     list,
     format,
     single: absolute.length === 1 && !/[*?[]/.test(absolute[0] as string) ? absolute[0] : undefined,
+    paths: absolute,
   };
 }
 
@@ -186,18 +193,20 @@ export function createDuckDbSource(
               sql: files.format === 'csv' ? `(${typed}) AS impact_csv` : files.sql,
               label: files.label,
             };
-            // A cell DuckDB cannot cast is named by its line: the file is scanned for it (only then).
-            const csvFile = files.format === 'csv' && files.single?.toLowerCase().endsWith('.csv');
-            if (csvFile) {
-              const path = files.single as string;
-              fromSql.locateCastFailure = async (cast, found) => {
-                const line = lineOfCell(path, cast.source, found);
-                return line === undefined ? undefined : `${path}:${line}`;
-              };
-              fromSql.locateRow = (column, row) => {
-                const cell = lineOfRecordCell(path, column, row);
-                return cell && { where: `${path}:${cell.line}`, text: cell.text };
-              };
+            // A cell DuckDB cannot cast, or a missing one, is named by its file:line: the file(s) are
+            // scanned for it (only then). Several files (a glob or a list) are read in DuckDB's order.
+            const csvFiles =
+              files.format !== 'csv'
+                ? undefined
+                : files.single !== undefined
+                  ? files.single.toLowerCase().endsWith('.csv')
+                    ? [files.single]
+                    : undefined
+                  : await csvFilesOf(engine, files.paths);
+            if (csvFiles !== undefined) {
+              const locator = csvFilesLocator(csvFiles);
+              fromSql.locateCastFailure = async (cast, found) => locator.text(cast.source, found);
+              fromSql.locateRow = locator.row;
             }
             if (spec.pushdown && files.format === 'parquet')
               fromSql.parts = await parquetParts(engine, files.list);

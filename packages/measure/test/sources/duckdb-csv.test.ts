@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from '@impact/contracts';
@@ -166,5 +166,57 @@ describe('duckdb source reads a CSV as the file source does', () => {
       expect(result.effect_estimate).toBeCloseTo(file.effect_estimate, 12);
       expect(result.standard_error).toBeCloseTo(file.standard_error, 12);
     }
+  });
+});
+
+describe('duckdb source names a cell of a CSV glob or list by file:line', () => {
+  // Written out of name order; DuckDB reads a glob sorted. a.csv has a quoted note spanning two lines
+  // and a blank line, so its records are not its lines.
+  const folder = join(dir, 'glob');
+  mkdirSync(folder);
+  const c = join(folder, 'c.csv');
+  const a = join(folder, 'a.csv');
+  const b = join(folder, 'b.csv');
+  writeFileSync(c, 'y,x,note\n7,1,c1\nNA,2,c2\n');
+  writeFileSync(a, 'y,x,note\n1,1,"two\nlines"\n\n2,2,a2\n');
+  writeFileSync(b, 'y,x,note\n3,1,b1\n4,n/a,b2\n NA ,3,b3\n');
+  const load = (path: string | string[], extra: object = {}) =>
+    duckDbSource.load(DuckDbSourceSpecSchema.parse({ path, ...extra }), {
+      baseDir: folder,
+      seed: 1,
+      columns: new Set(['y', 'x', 'note']),
+    });
+
+  it('a missing cell: the file and line the file source names for that file', async () => {
+    const fromFile = await errorOf(() =>
+      loadTableFile({ path: b } as never, folder, { columns: new Set(['y']) }),
+    );
+    expect(fromFile).toMatchObject({ code: 'DATA_MISSING_VALUE', column: 'y', row: 4 });
+    // Row 5 of the glob (a.csv has 2 records on 4 lines): b.csv's third record, on line 4.
+    const fromGlob = await errorOf(() => load('*.csv', { types: { x: 'string' } }));
+    expect(fromGlob).toMatchObject({ code: 'DATA_MISSING_VALUE', column: 'y', row: 4 });
+    expect(fromGlob.message).toContain(`${b}:4:`);
+    // A list, in its order (c.csv first): c.csv's NA on line 3 comes first.
+    const fromList = await errorOf(() => load(['c.csv', '[ab].csv'], { types: { x: 'string' } }));
+    expect(fromList).toMatchObject({ code: 'DATA_MISSING_VALUE', column: 'y', row: 3 });
+    expect(fromList.message).toContain(`${c}:3:`);
+  });
+
+  it('a text cell in a declared number column: its file and line', async () => {
+    const error = await errorOf(() => load('*.csv', { types: { x: 'number' }, missing: 'drop' }));
+    expect(error).toMatchObject({ code: 'DATA_NOT_NUMERIC', column: 'x', row: 3 });
+    expect(error.message).toContain(`${b}:3:`);
+  });
+
+  it('a record spanning lines is one row: a cell after it is named on its own line', async () => {
+    const table = await load('[ab].csv', { types: { x: 'string' }, missing: 'drop' });
+    expect(table.columns.note).toEqual(['two\nlines', 'a2', 'b1', 'b2']);
+    // In a folder of its own, out of the other tests' glob.
+    mkdirSync(join(folder, 'later'));
+    const late = join(folder, 'later', 'late.csv');
+    writeFileSync(late, 'y,x,note\n1,1,"three\nline\nnote"\n\nNA,2,after\n');
+    const error = await errorOf(() => load(['a.csv', 'later/late.csv'], { types: { x: 'string' } }));
+    expect(error).toMatchObject({ code: 'DATA_MISSING_VALUE', column: 'y', row: 6 });
+    expect(error.message).toContain(`${late}:6:`);
   });
 });
