@@ -3,12 +3,56 @@
  * Modes: `pushdown <file> <format> [where] [threads]` fits the experiment model inside DuckDB (without a
  * `where` — pass `-` — Parquet is read whole, in the source's fixed parts); `memory <file> <format> [where]`
  * loads the rows through the duckdb source into a Table and fits in memory. Prints one JSON line (with
- * the process's CPU seconds and the full estimate, for byte-identity checks).
+ * the process's CPU seconds and the full estimate, for byte-identity checks). Two floors of the same fit
+ * on the same file: `scan <file> parquet - [threads]` streams the fit's 7 columns through the same engine
+ * API and parts twice (its two passes) with no arithmetic; `aggregate <file> parquet - [threads]` is
+ * DuckDB's own single query of the 35 `fsum` cross products of X'X (one pass, on `threads` threads).
  */
 import { ExperimentParamsSchema, experimentModel } from '../src/models/experiment';
 import { pushdownExperiment } from '../src/models/pushdown/experiment';
 import { streamedFrom } from '../src/models/pushdown/stream-ols';
 import { DuckDbSourceSpecSchema, duckDbSource } from '../src/sources/duckdb';
+import { createDuckDbEngine } from '../src/sql/duckdb';
+
+/** The fit's streamed columns (design without the intercept, then the outcome). */
+const STREAMED = ['treated', 'x1', 'x2', 'x3', 'x4', 'x5', 'y'];
+
+/** Floor (a): the fit's two streamed scans, each chunk's columns handed over and not read. */
+async function bareScans(): Promise<number> {
+  const relation = await duckDbSource.openRelation(spec, sourceContext);
+  let rows = 0;
+  try {
+    const list = STREAMED.map((name, j) => `CAST("${name}" AS DOUBLE) AS "c${j}"`).join(', ');
+    const sqls = (relation.parts ?? [relation.from]).map((from) => `SELECT ${list} FROM ${from}`);
+    const stream = relation.engine.streamNumeric;
+    if (stream === undefined) throw new Error('the engine does not stream');
+    for (let pass = 0; pass < 2; pass++)
+      await stream(sqls, (_, chunk) => {
+        if (pass === 0) rows += chunk.rowCount;
+      });
+  } finally {
+    await relation.engine.close();
+  }
+  return rows;
+}
+
+/** Floor (b): DuckDB's one query of X'X's cross products of [1, treated, x1..x5, y] with `fsum`. */
+async function sqlCrossProducts(): Promise<number> {
+  const engine = await createDuckDbEngine({ settings: { threads: Number(threads ?? 2) } });
+  try {
+    const v = ['1', ...STREAMED.map((name) => `CAST("${name}" AS DOUBLE)`)];
+    const terms: string[] = [];
+    for (let a = 0; a < v.length; a++)
+      for (let b = a; b < v.length; b++)
+        if (a > 0 || b > 0) terms.push(`fsum(${a === 0 ? v[b] : `${v[a]} * ${v[b]}`})`);
+    const result = await engine.query(
+      `SELECT count(*) AS n, ${terms.join(', ')} FROM read_parquet('${file}')`,
+    );
+    return Number(result.columns[0]?.values[0]);
+  } finally {
+    await engine.close();
+  }
+}
 
 const [mode, file, format, rawWhere, threads] = process.argv.slice(2) as [
   string,
@@ -31,10 +75,26 @@ const spec = DuckDbSourceSpecSchema.parse({
     ? {}
     : { query: `SELECT y, treated, x1, x2, x3, x4, x5 FROM data${where ? ` WHERE ${where}` : ''}` }),
   settings: { threads: Number(threads ?? 2) },
-  pushdown: mode === 'pushdown',
+  pushdown: mode === 'pushdown' || mode === 'scan',
 });
 const sourceContext = { baseDir: process.cwd(), seed: 0 };
 const started = performance.now();
+if (mode === 'scan' || mode === 'aggregate') {
+  const n = mode === 'scan' ? await bareScans() : await sqlCrossProducts();
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage();
+  console.log(
+    JSON.stringify({
+      seconds,
+      max_rss_mb: process.resourceUsage().maxRSS / 1024,
+      cpu_seconds: (cpu.user + cpu.system) / 1e6,
+      n,
+      rows_per_second: n / seconds,
+      path: mode === 'scan' ? 'two bare streamed scans' : 'one SQL query of 35 fsum aggregates',
+    }),
+  );
+  process.exit(0);
+}
 let estimate: ReturnType<typeof experimentModel.fit>;
 let path = 'in memory';
 if (mode === 'pushdown') {

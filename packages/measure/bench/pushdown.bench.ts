@@ -2,13 +2,22 @@
  * SQL pushdown benchmark (issue 12): an experiment with 5 covariates (OLS, HC1) on N rows of Parquet through
  * DuckDB pushdown (default N = 10 M; `PUSHDOWN_BENCH_ROWS=100000000` for the 100 M-row target) on 1 and 2
  * threads, alternating, each measurement in a fresh process for its peak RSS and CPU time, checking the
- * results are byte-identical; the same fit on a 1 M-row subsample both in memory and
+ * results are byte-identical. In the same rounds, side by side, two floors on 2 threads: (a) the fit's two
+ * streamed scans of the same 7 columns through the same engine API and parts with no arithmetic (what any
+ * streaming client pays before computing anything), and (b) DuckDB's own single query of the 35 `fsum` cross
+ * products of X'X (one pass; HC meat would need a second); the fit is printed as a ratio of each (medians).
+ * Then the same fit on a 1 M-row subsample both in memory and
  * pushed down (they must agree); the 1 M-row subsample as CSV against pandas `read_csv` + statsmodels
  * (alternating order, medians, ratio); and an 18 M-row (~475 MB) CSV through DuckDB, pushed down and loaded
- * whole. Data is generated in /tmp by DuckDB itself (deterministic hash-based noise) and deleted afterwards.
- * `PUSHDOWN_BENCH_ROUNDS` (default 3), `PUSHDOWN_BENCH_SKIP_CSV=1`. `PUSHDOWN_BENCH_BASELINE=<dir>` (the
+ * whole. Data is generated in /tmp by DuckDB itself (deterministic hash-based noise) and deleted afterwards;
+ * `PUSHDOWN_BENCH_PARQUET=<file>` uses an existing Parquet file of the same columns (id, treated, x1..x5, y)
+ * instead (kept). `PUSHDOWN_BENCH_ROUNDS` (default 3), `PUSHDOWN_BENCH_SKIP_CSV=1`.
+ * `PUSHDOWN_BENCH_BASELINE=<dir>` (the
  * measure package of another checkout, e.g. a `git worktree` of an older commit) also runs that
  * checkout's child on 2 threads, alternating with this one's, and prints the median CPU and wall ratios.
+ *
+ * Quiet-machine medians (2 shared cores, fit on 2 threads; docs/measure-sql.md has the full table):
+ * 10 M rows: FIT_10M; 100 M rows: FIT_100M.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,8 +33,9 @@ interface Sample {
   max_rss_mb: number;
   n: number;
   rows_per_second: number;
-  estimate: number;
-  standard_error: number;
+  /** Absent for the floors, which fit nothing. */
+  estimate?: number;
+  standard_error?: number;
   coefficients?: { name: string; estimate: number; standard_error: number }[];
   cpu_seconds?: number;
   fingerprint?: string;
@@ -113,42 +123,70 @@ function compareWithBaseline(bench: string, parquet: string, rounds: number, cur
   );
 }
 
+/** The floors' medians and the 2-thread fit as a ratio of each (wall and CPU). */
+function printFloors(fit: Sample[], floors: Record<'scan' | 'aggregate', Sample[]>, rounds: number): void {
+  const wall = (runs: Sample[]) => median(runs.map((s) => s.seconds));
+  const cpu = (runs: Sample[]) => median(runs.map((s) => s.cpu_seconds ?? 0));
+  const labels = {
+    scan: 'floor (a): 2 bare streamed scans, 2 threads',
+    aggregate: "floor (b): DuckDB 35 fsum X'X query, 2 thr.",
+  };
+  for (const key of ['scan', 'aggregate'] as const) {
+    const runs = floors[key];
+    const mid = runs.find((s) => s.seconds === wall(runs)) as Sample;
+    console.log(line(`${labels[key]} (median of ${rounds})`, mid));
+    console.log(
+      `  all runs: ${runs.map((s) => s.seconds.toFixed(2)).join(', ')} s wall; CPU ${runs.map((s) => (s.cpu_seconds ?? 0).toFixed(1)).join(', ')} s; fit on 2 threads / this floor: wall ${(wall(fit) / wall(runs)).toFixed(2)}, CPU ${(cpu(fit) / cpu(runs)).toFixed(2)} (medians ${wall(fit).toFixed(2)} / ${wall(runs).toFixed(2)} s wall, ${cpu(fit).toFixed(1)} / ${cpu(runs).toFixed(1)} s CPU)`,
+    );
+  }
+}
+
 export async function run(): Promise<void> {
   const rows = Number(process.env.PUSHDOWN_BENCH_ROWS ?? 10_000_000);
   const rounds = Number(process.env.PUSHDOWN_BENCH_ROUNDS ?? 3);
   const folder = mkdtempSync(join(tmpdir(), 'impact-pushdown-bench-'));
   try {
-    const parquet = join(folder, 'experiment.parquet');
+    const given = process.env.PUSHDOWN_BENCH_PARQUET;
+    const parquet = given ?? join(folder, 'experiment.parquet');
     const subsample = join(folder, 'subsample.csv');
     const engine = await createDuckDbEngine({ settings: { threads: 2 } });
     let started = performance.now();
-    await engine.query(`COPY (${dataSql(rows)}) TO '${parquet}' (FORMAT parquet)`);
+    if (given === undefined) await engine.query(`COPY (${dataSql(rows)}) TO '${parquet}' (FORMAT parquet)`);
     await engine.query(
       `COPY (SELECT y, treated, x1, x2, x3, x4, x5 FROM '${parquet}' WHERE id < 1000000 ORDER BY id) TO '${subsample}' (FORMAT csv, HEADER)`,
     );
+    const count = await engine.query(`SELECT count(*) AS n FROM read_parquet('${parquet}')`);
+    const n = Number(count.columns[0]?.values[0]);
     console.log(
-      `generated ${rows.toLocaleString('en')} rows of Parquet (${(statSync(parquet).size / 2 ** 30).toFixed(2)} GiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `${given === undefined ? 'generated' : `using ${given}:`} ${n.toLocaleString('en')} rows of Parquet (${(statSync(parquet).size / 2 ** 30).toFixed(2)} GiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
     // The whole file, pushed down in its fixed parts on 1 and 2 threads, alternating; results must be
     // byte-identical across runs and thread counts.
     const byThreads: Record<string, Sample[]> = { '1': [], '2': [] };
+    const floors: Record<'scan' | 'aggregate', Sample[]> = { scan: [], aggregate: [] };
+    const order = ['2', '1', 'scan', 'aggregate'] as const;
     for (let r = 0; r < rounds; r++) {
-      for (const threads of r % 2 === 0 ? ['2', '1'] : ['1', '2']) {
+      // Rotate the order, so no measurement always follows the same one.
+      for (let k = 0; k < order.length; k++) {
+        const what = order[(k + r) % order.length] as (typeof order)[number];
         console.log(`  load before run: ${loadAverage()}`);
-        byThreads[threads]?.push(child(['pushdown', parquet, 'parquet', '-', threads]));
+        if (what === 'scan' || what === 'aggregate')
+          floors[what].push(child([what, parquet, 'parquet', '-', '2']));
+        else byThreads[what]?.push(child(['pushdown', parquet, 'parquet', '-', what]));
       }
     }
     for (const [threads, runs] of Object.entries(byThreads)) {
       const times = runs.map((s) => s.seconds);
       const mid = runs.find((s) => s.seconds === median(times)) as Sample;
       console.log(
-        line(`pushdown, ${rows.toLocaleString('en')} rows, ${threads} thread(s) (median of ${rounds})`, mid),
+        line(`pushdown, ${n.toLocaleString('en')} rows, ${threads} thread(s) (median of ${rounds})`, mid),
       );
       console.log(
         `  all runs: ${times.map((s) => s.toFixed(2)).join(', ')} s wall; CPU ${runs.map((s) => (s.cpu_seconds ?? 0).toFixed(1)).join(', ')} s; max peak RSS ${Math.max(...runs.map((s) => s.max_rss_mb)).toFixed(0)} MB; ${mid.path ?? 'path not reported'}`,
       );
     }
+    printFloors(byThreads['2'] ?? [], floors, rounds);
     const baseline = process.env.PUSHDOWN_BENCH_BASELINE;
     if (baseline !== undefined)
       compareWithBaseline(join(baseline, 'bench'), parquet, rounds, byThreads['2'] ?? []);
