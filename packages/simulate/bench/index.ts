@@ -8,10 +8,13 @@
  * from another day: `--baseline <dir>` runs the same scenarios with the simulator sources in `<dir>`
  * (a `packages/simulate` folder of another checkout, e.g. a `git worktree` of the parent commit),
  * alternating which goes first in every round, and adds the baseline's medians and the ratio.
+ * Without `--threads` each engine runs with its own default (since `threads: 'auto'` became the default:
+ * worker threads, one per core); `IMPACT_SIMULATE_THREADS` in the environment reaches the child
+ * processes too. bench/threads.ts compares thread settings side by side.
  *
  *   pnpm --filter @impact/simulate bench
  *   pnpm --filter @impact/simulate bench --only quality --rounds 9
- *   pnpm --filter @impact/simulate bench --only quality --threads auto   # simulate(config, { threads: 'auto' }); default 1
+ *   pnpm --filter @impact/simulate bench --only quality --threads 1   # simulate(config, { threads: 1 })
  *   git worktree add /tmp/simulate-base HEAD~1 && ln -s "$PWD/node_modules" /tmp/simulate-base/ \
  *     && ln -s "$PWD/packages/simulate/node_modules" /tmp/simulate-base/packages/simulate/ \
  *     && pnpm --filter @impact/simulate bench --only quality --baseline /tmp/simulate-base/packages/simulate

@@ -12,7 +12,8 @@
  *   pnpm --filter @impact/simulate exec tsx bench/threads.ts --entry source --concurrent 2 --settings 1,auto
  *
  * A setting is a thread count, `auto`, `default` (no `threads` option) or `env:<value>` (no option,
- * `IMPACT_SIMULATE_THREADS=<value>`).
+ * `IMPACT_SIMULATE_THREADS=<value>`), optionally prefixed by an entry (`esm/1,cjs/1,esm/default`) to
+ * compare entries in the same rounds; the order of the settings rotates from round to round.
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -73,7 +74,11 @@ function childCode(entry: keyof typeof entries, setting: string): string {
     : `const require = (await import('node:module')).createRequire(import.meta.url); ${body}`;
 }
 
-function runChild(entry: keyof typeof entries, setting: string): Promise<Run> {
+function runChild(defaultEntry: keyof typeof entries, prefixed: string): Promise<Run> {
+  const [entry, setting] = prefixed.includes('/')
+    ? (prefixed.split('/', 2) as [keyof typeof entries, string])
+    : [defaultEntry, prefixed];
+  if (!(entry in entries)) throw new Error(`${prefixed}: expected the entry source, esm or cjs`);
   const env = { ...process.env };
   delete env.IMPACT_SIMULATE_THREADS;
   if (setting.startsWith('env:')) env.IMPACT_SIMULATE_THREADS = setting.slice(4);
@@ -114,8 +119,9 @@ const concurrent = Number(option('--concurrent', '1'));
 const settings = option('--settings', '1,default').split(',');
 const runs = new Map<string, Run[]>(settings.map((setting) => [setting, []]));
 for (let round = 0; round < rounds; round += 1) {
-  // Alternate the order so drifting load does not favour one setting.
-  const order = round % 2 === 0 ? settings : [...settings].reverse();
+  // Rotate (two settings: alternate) the order so drifting load does not favour one setting.
+  const shift = round % settings.length;
+  const order = [...settings.slice(shift), ...settings.slice(0, shift)];
   for (const setting of order) {
     const batch = await Promise.all(Array.from({ length: concurrent }, () => runChild(entry, setting)));
     runs.get(setting)?.push(...batch);
