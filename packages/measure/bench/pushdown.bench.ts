@@ -16,8 +16,10 @@
  * measure package of another checkout, e.g. a `git worktree` of an older commit) also runs that
  * checkout's child on 2 threads, alternating with this one's, and prints the median CPU and wall ratios.
  *
- * Quiet-machine medians (2 shared cores, fit on 2 threads; docs/measure-sql.md has the full table):
- * 10 M rows: FIT_10M; 100 M rows: FIT_100M.
+ * Medians measured on 2 shared cores with other jobs running (fit on 2 threads; docs/measure-sql.md has
+ * the table): 10 M rows (load 1.7–2.4) fit 3.6–4.4 s, 1.23–1.36× floor (a) and 2.5× floor (b); 100 M rows
+ * (load 1.8–7.5) fit 41–42 s, 2.4 M rows/s, 1.4–1.6× floor (a) (25–30 s) and 1.75–2.9× floor (b) (14–24 s):
+ * the 15 s target is below both floors on this machine.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
