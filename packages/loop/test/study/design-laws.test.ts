@@ -1,43 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DESIGN_LAWS_POLICY, designLaws, type WorldOutcome, withDesignLaws } from '../../src/index';
+import { DESIGN_LAWS_POLICY, designLaws, withDesignLaws } from '../../src/index';
+import { detail as pilot, world } from '../helpers/world-outcomes';
 
-const detail = (
-  id: string,
-  design: string,
-  cost: number,
-  estimatedReturn: number,
-  estimatedReturnSe: number,
-  trueReturn: number,
-) => ({ id, design, methodology: design, cost, estimatedReturn, estimatedReturnSe, trueReturn });
-
-const world = (seed: number, budget: number, details: WorldOutcome['initiativeDetails']): WorldOutcome => ({
-  seed,
-  budget,
-  initiatives: details.length,
-  failedPilots: 0,
-  oracleNetReturn: 1,
-  outcomes: [
-    {
-      policy: 'naive_ratio',
-      funded: [],
-      trueNetReturn: 0,
-      spent: 0,
-      fundedNegativeTrue: 0,
-      fundedNegativeNet: 0,
-      overPromise: 0,
-    },
-    {
-      policy: 'oracle',
-      funded: [],
-      trueNetReturn: 1,
-      spent: 0,
-      fundedNegativeTrue: 0,
-      fundedNegativeNet: 0,
-      overPromise: 0,
-    },
-  ],
-  initiativeDetails: details,
-});
+const detail = (id: string, design: string, cost: number, estimate: number, se: number, truth: number) =>
+  pilot(id, cost, estimate, se, truth, design);
 
 describe('designLaws', () => {
   it('takes the median error as the bias and the MAD of the SE-scaled errors as the scale', () => {

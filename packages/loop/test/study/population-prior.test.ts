@@ -1,50 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { POPULATION_PRIOR_POLICY, type WorldOutcome, withPopulationPrior } from '../../src/index';
-
-const detail = (
-  id: string,
-  cost: number,
-  estimatedReturn: number,
-  estimatedReturnSe: number,
-  trueReturn: number,
-) => ({
-  id,
-  design: 'experiment',
-  methodology: 'experiment',
-  cost,
-  estimatedReturn,
-  estimatedReturnSe,
-  trueReturn,
-});
-
-const world = (seed: number, budget: number, details: WorldOutcome['initiativeDetails']): WorldOutcome => ({
-  seed,
-  budget,
-  initiatives: details.length,
-  failedPilots: 0,
-  oracleNetReturn: 1,
-  outcomes: [
-    {
-      policy: 'naive_ratio',
-      funded: [],
-      trueNetReturn: 0,
-      spent: 0,
-      fundedNegativeTrue: 0,
-      fundedNegativeNet: 0,
-      overPromise: 0,
-    },
-    {
-      policy: 'oracle',
-      funded: [],
-      trueNetReturn: 1,
-      spent: 0,
-      fundedNegativeTrue: 0,
-      fundedNegativeNet: 0,
-      overPromise: 0,
-    },
-  ],
-  initiativeDetails: details,
-});
+import { POPULATION_PRIOR_POLICY, withPopulationPrior } from '../../src/index';
+import { detail, world } from '../helpers/world-outcomes';
 
 describe('withPopulationPrior', () => {
   it('shrinks each pilot toward the other worlds’ true returns (leave one world out) and funds the best knapsack', () => {
