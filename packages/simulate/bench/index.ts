@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SimulationConfigInput, SimulationResult } from '../src/index';
+import { qualitySelectionTreatment } from '../test/fixtures/treatments';
 
 const year: SimulationConfigInput = {
   seed: 42,
@@ -41,14 +42,7 @@ const scenarios: Record<string, { config: SimulationConfigInput; write?: boolean
   'quality +0.1, selection on popularity': {
     config: {
       ...year,
-      treatment: {
-        assignment: 'selection',
-        fraction: 0.3,
-        selection: { popularity: 1 },
-        metric: 'quality_score',
-        effect: { type: 'additive', size: 0.1 },
-        ramp_days: 14,
-      },
+      treatment: qualitySelectionTreatment,
     },
   },
   'write CSV by day (1,000 × 365)': {

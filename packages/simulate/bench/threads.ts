@@ -18,20 +18,14 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { qualitySelectionTreatment } from '../test/fixtures/treatments';
 
 const config = {
   seed: 42,
   products: 10_000,
   start_date: '2024-01-01',
   end_date: '2024-12-30',
-  treatment: {
-    assignment: 'selection',
-    fraction: 0.3,
-    selection: { popularity: 1 },
-    metric: 'quality_score',
-    effect: { type: 'additive', size: 0.1 },
-    ramp_days: 14,
-  },
+  treatment: qualitySelectionTreatment,
 };
 
 interface Run {

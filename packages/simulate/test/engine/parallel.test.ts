@@ -7,6 +7,7 @@ import { fillInParallel, type SharedRun } from '../../src/engine/parallel';
 import { allocateDayColumns, type DayColumns, SimulationRun } from '../../src/engine/run';
 import { formatCsv, parseSimulationConfig, type SimulationConfigInput, simulate } from '../../src/index';
 import { engineConfigs } from '../fixtures/engine-outputs';
+import { qualitySelectionTreatment } from '../fixtures/treatments';
 
 /** SHA-256 of every byte of the metrics columns (typed arrays as stored), the products and the truth. */
 function fingerprint(metrics: Table | DayColumns, products: Table, truth: unknown): string {
@@ -98,14 +99,7 @@ describe('simulation in blocks of products', () => {
       products: 700,
       start_date: '2024-01-01',
       end_date: '2024-02-15',
-      treatment: {
-        assignment: 'selection',
-        fraction: 0.3,
-        selection: { popularity: 1 },
-        metric: 'quality_score',
-        effect: { type: 'additive', size: 0.1 },
-        ramp_days: 14,
-      },
+      treatment: qualitySelectionTreatment,
     };
     const one = simulate(config, { threads: 1 });
     const three = simulate(config, { threads: 3 });

@@ -11,6 +11,7 @@ import {
   simulate,
   THREADS_ENV,
 } from '../../src/index';
+import { qualitySelectionTreatment } from '../fixtures/treatments';
 
 /** SHA-256 of every byte of the metrics columns (typed arrays as stored), the products and the truth. */
 function fingerprint(result: SimulationResult): string {
@@ -35,14 +36,7 @@ const aboveThreshold: SimulationConfigInput = {
   products: 1_100,
   start_date: '2023-01-01',
   end_date: '2023-12-31',
-  treatment: {
-    assignment: 'selection',
-    fraction: 0.3,
-    selection: { popularity: 1 },
-    metric: 'quality_score',
-    effect: { type: 'additive', size: 0.1 },
-    ramp_days: 14,
-  },
+  treatment: qualitySelectionTreatment,
 };
 
 const small: SimulationConfigInput = {
