@@ -86,8 +86,8 @@ function measuredCpu(): number {
 }
 const cpuAtStart = process.cpuUsage();
 const started = performance.now();
-if (mode === 'scan' || mode === 'aggregate') {
-  const n = mode === 'scan' ? await bareScans() : await sqlCrossProducts();
+/** Print the one JSON line of this measurement: times, peak RSS, rows/s and the mode's own fields. */
+function report(n: number, fields: Record<string, unknown>): void {
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage();
   console.log(
@@ -98,9 +98,13 @@ if (mode === 'scan' || mode === 'aggregate') {
       measured_cpu_seconds: measuredCpu(),
       n,
       rows_per_second: n / seconds,
-      path: mode === 'scan' ? 'two bare streamed scans' : 'one SQL query of 35 fsum aggregates',
+      ...fields,
     }),
   );
+}
+if (mode === 'scan' || mode === 'aggregate') {
+  const n = mode === 'scan' ? await bareScans() : await sqlCrossProducts();
+  report(n, { path: mode === 'scan' ? 'two bare streamed scans' : 'one SQL query of 35 fsum aggregates' });
   process.exit(0);
 }
 let estimate: ReturnType<typeof experimentModel.fit>;
@@ -117,20 +121,10 @@ if (mode === 'pushdown') {
   const table = await duckDbSource.load(spec, sourceContext);
   estimate = experimentModel.fit(table, params, context);
 }
-const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage();
-console.log(
-  JSON.stringify({
-    seconds,
-    max_rss_mb: process.resourceUsage().maxRSS / 1024,
-    cpu_seconds: (cpu.user + cpu.system) / 1e6,
-    measured_cpu_seconds: measuredCpu(),
-    fingerprint: JSON.stringify(estimate),
-    n: estimate.sample_size,
-    rows_per_second: estimate.sample_size / seconds,
-    estimate: estimate.effect_estimate,
-    standard_error: estimate.standard_error,
-    coefficients: estimate.details.coefficients,
-    path,
-  }),
-);
+report(estimate.sample_size, {
+  fingerprint: JSON.stringify(estimate),
+  estimate: estimate.effect_estimate,
+  standard_error: estimate.standard_error,
+  coefficients: estimate.details.coefficients,
+  path,
+});
