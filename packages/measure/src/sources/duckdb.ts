@@ -183,9 +183,11 @@ export function createDuckDbSource(
             files.format === 'csv'
               ? await typedCsvSelect(
                   engine,
-                  files.sql,
+                  files.list,
                   resolveMissingPolicy(spec.missing).markers,
                   spec.query === undefined ? declaredSources(spec) : new Set<string>(),
+                  // The typing verdict is a maximum, the same on any thread count: all cores for it.
+                  spec.pushdown ? { threads: Number(threads ?? availableParallelism()) } : {},
                 )
               : `SELECT * FROM ${files.sql}`;
           if (spec.query === undefined) {

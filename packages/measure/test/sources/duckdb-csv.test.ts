@@ -6,8 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MeasureError } from '../../src/errors';
 import { evaluateImpact } from '../../src/evaluate';
 import { DuckDbSourceSpecSchema, duckDbSource } from '../../src/sources/duckdb';
+import { typedCsvSelect } from '../../src/sources/duckdb-csv';
 import { loadTableFile } from '../../src/sources/file';
 import { missingReportOf } from '../../src/sources/missing';
+import { createDuckDbEngine } from '../../src/sql/duckdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'measure-duckdb-csv-'));
 afterAll(() => {
@@ -165,6 +167,72 @@ describe('duckdb source reads a CSV as the file source does', () => {
       expect(result.sample_size, JSON.stringify(data)).toBe(25);
       expect(result.effect_estimate).toBeCloseTo(file.effect_estimate, 12);
       expect(result.standard_error).toBeCloseTo(file.standard_error, 12);
+    }
+  });
+});
+
+describe("duckdb source reads plain number columns with DuckDB's parser, others trimmed and cast", () => {
+  // plain: number forms with no blanks; padded: one cell with blanks (trimmed and cast in SQL); wide: an
+  // integer of 250 digits (finite, past the 200-digit shortcut); huge: 1e400 (not finite: text); long: a
+  // 400-digit integer (not finite: text); m: markers exactly (DuckDB's nullstr).
+  const forms = ['1.', '.5', '+1', '-.25e-3', '1E+05', '-0', '00012', '0.1000000000000000055511151231257827'];
+  const more = [
+    '123456789012345678901234567890',
+    '4.9e-324',
+    '2.4703282292062328e-324',
+    '"2.5"',
+    '1.7976931348623157e308',
+  ];
+  const plain = [...forms, ...more];
+  const rows = plain.map((cell, i) => {
+    const padded = i === 3 ? ' 7.5\t' : cell;
+    const wide = i === 0 ? `1${'0'.repeat(249)}` : `${i}`;
+    const huge = i === 2 ? '1e400' : `${i}`;
+    const long = i === 4 ? '9'.repeat(400) : `${i}`;
+    const m = i % 3 === 0 ? 'NA' : i % 3 === 1 ? '' : cell;
+    return [cell, padded, wide, huge, long, m].join(',');
+  });
+  const path = write('forms.csv', `plain,padded,wide,huge,long,m\n${rows.join('\n')}\n`);
+  const names = new Set(['plain', 'padded', 'wide', 'huge', 'long', 'm']);
+
+  it('same kinds, bit-identical values and missing report as the file source', async () => {
+    // The default markers, then a number-like marker too (exact '.5' cells become NULL while reading).
+    for (const missing of ['drop', { policy: 'drop', markers: ['NA', '', '.5'] }]) {
+      const spec = { path, missing };
+      const file = await loadTableFile(spec as never, dir, { columns: names });
+      const duck = await duckDbSource.load(DuckDbSourceSpecSchema.parse(spec), { baseDir: dir, seed: 1 });
+      const kinds = Object.fromEntries(Object.entries(shape(file)).map(([name, c]) => [name, c.kind]));
+      expect(kinds).toEqual({
+        plain: 'number',
+        padded: 'number',
+        wide: 'number',
+        huge: 'text',
+        long: 'text',
+        m: 'number',
+      });
+      for (const name of ['plain', 'padded', 'wide', 'm']) {
+        const a = new Float64Array(Array.from(file.columns[name] as ArrayLike<number>));
+        const b = new Float64Array(Array.from(duck.columns[name] as ArrayLike<number>));
+        expect(Array.from(new Uint32Array(b.buffer)), name).toEqual(Array.from(new Uint32Array(a.buffer)));
+      }
+      expect(shape(duck)).toEqual(shape(file));
+      expect(missingReportOf(duck)).toEqual(missingReportOf(file));
+    }
+  });
+
+  it('declares the plain columns DOUBLE to the reader, casts the padded one, restores the thread count', async () => {
+    const engine = await createDuckDbEngine({ settings: { threads: 1 } });
+    try {
+      const select = await typedCsvSelect(engine, `['${path}']`, ['NA', ''], new Set(['long']), {
+        threads: 2,
+      });
+      expect(select).toContain(`types = {'plain': 'DOUBLE', 'wide': 'DOUBLE', 'm': 'DOUBLE'}`);
+      expect(select).toContain('CAST(TRIM(');
+      expect(select).not.toContain('"huge" AS DOUBLE');
+      const threads = await engine.query(`SELECT current_setting('threads') AS t`);
+      expect(Number(threads.columns[0]?.values[0])).toBe(1);
+    } finally {
+      await engine.close();
     }
   });
 });
