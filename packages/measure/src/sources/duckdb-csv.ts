@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { duckdbDialect, stringLiteral, trimBlanksSql } from '../sql/dialect';
 import type { SqlEngine } from '../sql/engine';
 import { lineOfCell, lineOfRecordCell } from './csv/locate';
@@ -115,7 +116,7 @@ export async function typedCsvSelect(
 }
 
 /** Runs `run` with DuckDB's `threads` setting at `threads` (when given), then restores it. */
-async function withThreads<T>(
+export async function withThreads<T>(
   engine: SqlEngine,
   threads: number | undefined,
   run: () => Promise<T>,
@@ -130,6 +131,42 @@ async function withThreads<T>(
   } finally {
     await engine.query(`SET threads = ${before}`);
   }
+}
+
+/**
+ * Largest CSV (all files together, in bytes) that a pushdown copies into a DuckDB temporary table once,
+ * typed, instead of re-reading the text on each of its passes. The table holds the typed columns (8 bytes
+ * a number, text as read), so it takes about the file's size of memory or less.
+ */
+export const PUSHDOWN_CSV_TABLE_BYTES = 256 * 2 ** 20;
+
+/**
+ * For a pushdown over CSV files of at most {@link PUSHDOWN_CSV_TABLE_BYTES}: the typed SELECT copied once
+ * into the temporary table `impact_csv` (on `threads` DuckDB threads; the table keeps the files' row
+ * order, so the passes over it see the same rows in the same order as over the files), and its name.
+ * Undefined for bigger or unknown files, which each pass re-reads.
+ *
+ * @example
+ * ```ts
+ * const table = await materialiseCsv(engine, select, ['/data/a.csv'], 2); // 'impact_csv'
+ * ```
+ */
+export async function materialiseCsv(
+  engine: SqlEngine,
+  select: string,
+  files: readonly string[] | undefined,
+  threads: number,
+): Promise<string | undefined> {
+  if (files === undefined) return undefined;
+  let bytes = 0;
+  try {
+    for (const file of files) bytes += statSync(file).size;
+  } catch {
+    return undefined;
+  }
+  if (bytes > PUSHDOWN_CSV_TABLE_BYTES) return undefined;
+  await withThreads(engine, threads, () => engine.query(`CREATE TEMP TABLE impact_csv AS ${select}`));
+  return 'impact_csv';
 }
 
 /** Counts a CSV file's records (the header too), as the file source's scanner splits them. */

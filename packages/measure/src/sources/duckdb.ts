@@ -7,7 +7,7 @@ import { createDuckDbEngine, type DuckDbLibrary } from '../sql/duckdb';
 import type { SqlEngine } from '../sql/engine';
 import { buildSqlRelation, SqlRelationKeys } from '../sql/relation';
 import { defineSqlDataSource, type SqlDataSourceAdapter } from '../sql/sql-source';
-import { csvFilesLocator, csvFilesOf, csvTextReader, typedCsvSelect } from './duckdb-csv';
+import { csvFilesLocator, csvFilesOf, csvTextReader, materialiseCsv, typedCsvSelect } from './duckdb-csv';
 import { resolveMissingPolicy } from './missing';
 
 /**
@@ -212,6 +212,11 @@ export function createDuckDbSource(
             }
             if (spec.pushdown && files.format === 'parquet')
               fromSql.parts = await parquetParts(engine, files.list);
+            // A pushdown passes over its rows more than once: a small CSV is typed once, into a table.
+            const table = spec.pushdown
+              ? await materialiseCsv(engine, typed, csvFiles, Number(threads ?? availableParallelism()))
+              : undefined;
+            if (table !== undefined) fromSql.sql = table;
           } else await engine.query(`CREATE TEMP VIEW data AS ${typed}`);
         }
         return await buildSqlRelation(engine, spec, fromSql);

@@ -237,6 +237,44 @@ describe("duckdb source reads plain number columns with DuckDB's parser, others 
   });
 });
 
+describe('duckdb pushdown over a small CSV types it once, into a temporary table', () => {
+  const pushdown = (missing: unknown) =>
+    evaluateImpact({
+      config: {
+        initiative_id: 'duckdb-csv-table',
+        data: { source: 'duckdb', path: csv, pushdown: true, missing },
+        model: { name: 'experiment', params: { formula: 'y ~ d + x', covariance: 'HC1' } },
+      },
+    });
+
+  it('passes over the table: same result as loaded whole, missing cells counted', async () => {
+    const relation = await duckDbSource.openRelation(
+      DuckDbSourceSpecSchema.parse({ path: csv, pushdown: true, missing: { policy: 'drop', ...custom } }),
+      { baseDir: dir, seed: 1 },
+    );
+    try {
+      expect(relation.from).toMatch(/ FROM impact_csv\) AS impact_source$/);
+    } finally {
+      await relation.engine.close();
+    }
+    const memory = await evaluateImpact({
+      config: {
+        initiative_id: 'duckdb-csv-table',
+        data: { source: 'duckdb', path: csv, missing: { policy: 'drop', ...custom } },
+        model: { name: 'experiment', params: { formula: 'y ~ d + x', covariance: 'HC1' } },
+      },
+    });
+    const pushed = await pushdown({ policy: 'drop', ...custom });
+    expect(pushed.result.sample_size).toBe(25);
+    expect(pushed.result.effect_estimate).toBeCloseTo(memory.result.effect_estimate, 12);
+    expect(pushed.result.standard_error).toBeCloseTo(memory.result.standard_error, 12);
+    const error = await errorOf(() => pushdown({ policy: 'error', ...custom }));
+    // Pushed down, missing cells are counted (as over the files), not located.
+    expect(error).toMatchObject({ code: 'DATA_MISSING_VALUE', column: 'y' });
+    expect(error.message).toContain(`${csv} (5 NULL rows)`);
+  });
+});
+
 describe('duckdb source names a cell of a CSV glob or list by file:line', () => {
   // Written out of name order; DuckDB reads a glob sorted. a.csv has a quoted note spanning two lines
   // and a blank line, so its records are not its lines.
