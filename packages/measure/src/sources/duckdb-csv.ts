@@ -141,7 +141,25 @@ export async function withThreads<T>(
 export const PUSHDOWN_CSV_TABLE_BYTES = 256 * 2 ** 20;
 
 /**
- * For a pushdown over CSV files of at most {@link PUSHDOWN_CSV_TABLE_BYTES}: the typed SELECT copied once
+ * DuckDB's `memory_limit` in bytes (it reads back rounded, e.g. `18.8 GiB`); infinite when unreadable.
+ *
+ * @example
+ * ```ts
+ * await memoryLimitBytes(engine); // 2147483648 with settings: { memory_limit: 2GiB }
+ * ```
+ */
+export async function memoryLimitBytes(engine: SqlEngine): Promise<number> {
+  const result = await engine.query(`SELECT current_setting('memory_limit') AS m`);
+  const match = /^([0-9.]+)\s*([KMGT]?i?B|bytes)$/i.exec(String(result.columns[0]?.values[0] ?? '').trim());
+  if (!match) return Number.POSITIVE_INFINITY;
+  const unit = (match[2] as string).toUpperCase();
+  const power = unit === 'BYTES' || unit === 'B' ? 0 : 'KMGT'.indexOf(unit[0] as string) + 1;
+  return Number(match[1]) * (unit.includes('I') ? 1024 : 1000) ** power;
+}
+
+/**
+ * For a pushdown over CSV files of at most {@link PUSHDOWN_CSV_TABLE_BYTES} and a quarter of DuckDB's
+ * `memory_limit`: the typed SELECT copied once
  * into the temporary table `impact_csv` (on `threads` DuckDB threads; the table keeps the files' row
  * order, so the passes over it see the same rows in the same order as over the files), and its name.
  * Undefined for bigger or unknown files, which each pass re-reads.
@@ -164,7 +182,7 @@ export async function materialiseCsv(
   } catch {
     return undefined;
   }
-  if (bytes > PUSHDOWN_CSV_TABLE_BYTES) return undefined;
+  if (bytes > Math.min(PUSHDOWN_CSV_TABLE_BYTES, (await memoryLimitBytes(engine)) / 4)) return undefined;
   await withThreads(engine, threads, () => engine.query(`CREATE TEMP TABLE impact_csv AS ${select}`));
   return 'impact_csv';
 }

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MeasureError } from '../../src/errors';
 import { evaluateImpact } from '../../src/evaluate';
 import { DuckDbSourceSpecSchema, duckDbSource } from '../../src/sources/duckdb';
-import { typedCsvSelect } from '../../src/sources/duckdb-csv';
+import { memoryLimitBytes, typedCsvSelect } from '../../src/sources/duckdb-csv';
 import { loadTableFile } from '../../src/sources/file';
 import { missingReportOf } from '../../src/sources/missing';
 import { createDuckDbEngine } from '../../src/sql/duckdb';
@@ -272,6 +272,22 @@ describe('duckdb pushdown over a small CSV types it once, into a temporary table
     // Pushed down, missing cells are counted (as over the files), not located.
     expect(error).toMatchObject({ code: 'DATA_MISSING_VALUE', column: 'y' });
     expect(error.message).toContain(`${csv} (5 NULL rows)`);
+  });
+
+  it("reads DuckDB's memory_limit back in bytes (a table is made only under a quarter of it)", async () => {
+    for (const [limit, bytes] of [
+      ['64MB', 61 * 2 ** 20],
+      ['2GiB', 2 * 2 ** 30],
+      ['300MiB', 300 * 2 ** 20],
+    ] as const) {
+      const engine = await createDuckDbEngine({ settings: { memory_limit: limit } });
+      try {
+        // DuckDB reads the limit back rounded to one decimal of its unit (64 MB as 61.0 MiB).
+        expect(Math.abs((await memoryLimitBytes(engine)) - bytes) / bytes, limit).toBeLessThan(0.01);
+      } finally {
+        await engine.close();
+      }
+    }
   });
 });
 
