@@ -16,7 +16,9 @@
  * compare entries in the same rounds; the order of the settings rotates from round to round.
  */
 import { spawn } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { qualitySelectionTreatment } from '../test/fixtures/treatments';
 
@@ -68,6 +70,10 @@ function childCode(entry: keyof typeof entries, setting: string): string {
     : `const require = (await import('node:module')).createRequire(import.meta.url); ${body}`;
 }
 
+const scratch = mkdtempSync(join(tmpdir(), 'simulate-threads-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+let childScripts = 0;
+
 function runChild(defaultEntry: keyof typeof entries, prefixed: string): Promise<Run> {
   const [entry, setting] = prefixed.includes('/')
     ? (prefixed.split('/', 2) as [keyof typeof entries, string])
@@ -77,8 +83,11 @@ function runChild(defaultEntry: keyof typeof entries, prefixed: string): Promise
   delete env.IMPACT_SIMULATE_THREADS;
   if (setting.startsWith('env:')) env.IMPACT_SIMULATE_THREADS = setting.slice(4);
   const args: string[] = [...entries[entry].args];
-  if (entry !== 'cjs') args.push('--input-type=module');
-  args.push('-e', childCode(entry, setting));
+  // A module file, not `node -e`: under `--input-type=module -e` the worker threads did not run alongside
+  // the caller (wall time = CPU time), which no program importing the package sees.
+  const script = join(scratch, `child-${childScripts++}.${entry === 'cjs' ? 'cjs' : 'mjs'}`);
+  writeFileSync(script, childCode(entry, setting));
+  args.push(script);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, cwd: packageDir });
