@@ -1,7 +1,8 @@
 """Offline what-ifs on a saved decision-benchmark run (`study:decisions --json run.json`).
 
 Re-decides every world from its saved per-initiative pilots (valued estimate, SE, cost, design) with
-alternative priors (including the default full-Bayes average over tau and the population prior), funds the exact knapsack of posterior net returns, and scores the true net return like
+alternative priors (including the default full-Bayes average over tau, the population prior and the
+design-laws bound), funds the exact knapsack of posterior net returns, and scores the true net return like
 the benchmark (Σ net ÷ Σ oracle, and the paired difference from the naive rule ± SE). Used to check which
 prior changes could close the gap to the known-prior ceiling before changing the TypeScript defaults.
 
@@ -117,6 +118,9 @@ POLICIES = {
 }
 
 
+LEAVE_ONE_OUT = {"population prior (other worlds' truth)", "population prior + design laws (other worlds' truth)"}
+
+
 def main(path):
     worlds = [w for w in json.load(open(path)) if w["oracleNetReturn"] > 0]
     oracle_mean = st.mean(w["oracleNetReturn"] for w in worlds)
@@ -133,9 +137,27 @@ def main(path):
         others = [t for k, t in truth if k != index]
         return shrink(world, st.mean(others), st.stdev(others))
 
-    policies["population prior (other worlds' truth)"] = None
+    def design_laws(world, index):
+        """The TypeScript `design_laws` reference: population prior + each design's median error and MAD SE scale."""
+        others = [i for k, w in enumerate(worlds) if k != index for i in w["initiativeDetails"]]
+        truths = [i["trueReturn"] for i in others]
+        mu, tau = st.mean(truths), st.stdev(truths)
+        items = []
+        for i in world["initiativeDetails"]:
+            same = [o for o in others if o["design"] == i["design"]]
+            errors = [o["estimatedReturn"] - o["trueReturn"] for o in same]
+            bias = st.median(errors) if errors else 0.0
+            scaled = [abs(e - bias) / o["estimatedReturnSe"] for e, o in zip(errors, same) if o["estimatedReturnSe"] > 0]
+            scale = st.median(scaled) / 0.6744897501960817 if scaled else 1.0
+            s2 = (scale * i["estimatedReturnSe"]) ** 2
+            weight = tau * tau / (tau * tau + s2) if tau * tau + s2 > 0 else 1.0
+            items.append((i["id"], i["cost"], mu + weight * (i["estimatedReturn"] - bias - mu) - i["cost"]))
+        return knapsack(items, world["budget"])
+
+    policies["population prior (other worlds' truth)"] = population
+    policies["population prior + design laws (other worlds' truth)"] = design_laws
     nets = {
-        name: [net(w, population(w, k) if choose is None else choose(w)) for k, w in enumerate(worlds)]
+        name: [net(w, choose(w, k) if name in LEAVE_ONE_OUT else choose(w)) for k, w in enumerate(worlds)]
         for name, choose in policies.items()
     }
     reference = nets["naive (estimate > 0)"]
