@@ -98,6 +98,13 @@ export {
   runCalibrationStudy,
   type StudyCycle,
 } from './study/calibration-study';
+export {
+  DESIGN_LAWS_LABEL,
+  DESIGN_LAWS_POLICY,
+  type DesignLaw,
+  designLaws,
+  withDesignLaws,
+} from './study/design-laws';
 export { type LoopPolicyConfig, MeasuredWorld, type PilotView } from './study/measured-world';
 export {
   type BaselinePolicy,
@@ -115,13 +122,6 @@ export {
   significancePolicy,
   standardPolicies,
 } from './study/policies';
-export {
-  DESIGN_LAWS_LABEL,
-  DESIGN_LAWS_POLICY,
-  type DesignLaw,
-  designLaws,
-  withDesignLaws,
-} from './study/design-laws';
 export {
   POPULATION_PRIOR_LABEL,
   POPULATION_PRIOR_POLICY,

@@ -359,8 +359,9 @@ export function calibrationMethodCorrections(table: CalibrationTable): MethodCor
   const corrections: Partial<Record<ModelType, Record<string, MethodologyCorrection>>> = {};
   for (const row of table.rows) {
     if (row.method === undefined) continue;
-    const byMethod = (corrections[row.model_type] ??= {});
+    const byMethod = corrections[row.model_type] ?? {};
     byMethod[row.method] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
+    corrections[row.model_type] = byMethod;
   }
   return corrections;
 }
