@@ -26,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SimulationConfigInput, SimulationResult } from '../src/index';
 import { qualitySelectionTreatment } from '../test/fixtures/treatments';
+import { median } from './median';
 
 const year: SimulationConfigInput = {
   seed: 42,
@@ -106,14 +107,6 @@ async function runScenario(name: string, source: string): Promise<Measurement> {
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     heapUsedMb,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function measureInChild(name: string, source: string): Measurement {

@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { qualitySelectionTreatment } from '../test/fixtures/treatments';
+import { median } from './median';
 
 const config = {
   seed: 42,
@@ -105,14 +106,6 @@ function runChild(defaultEntry: keyof typeof entries, prefixed: string): Promise
         resolve({ ...(JSON.parse(out) as Omit<Run, 'processMs'>), processMs: performance.now() - started });
     });
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const entry = option('--entry', 'source') as keyof typeof entries;
