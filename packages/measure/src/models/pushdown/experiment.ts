@@ -5,7 +5,7 @@ import { type ExperimentParams, experimentEstimateFromFit, experimentFormula } f
 import type { JsonValue, ModelContext, ModelEstimate } from '../model';
 import { categoricalLevels, numberSql, pushdownRows } from './columns';
 import { oneScanApplies, oneScanExperiment } from './experiment-one-scan';
-import { pushdownCovariance, requireBothArms } from './experiment-shared';
+import { estimateFromRows, pushdownCovariance, requireBothArms } from './experiment-shared';
 import { streamedApplies, streamedExperiment } from './experiment-streamed';
 import { fitOlsInSql, type SqlDesign } from './sql-ols';
 import { PushdownUnsupported } from './unsupported';
@@ -67,9 +67,7 @@ export async function pushdownExperiment(
   const { n, where } = rows;
   const mean = (name: string) => (rows.sums[name] as number) / n;
   const nTreated = rows.sums[treatmentName] as number;
-  const nControl = n - nTreated;
   requireBothArms(treatmentName, nTreated, n);
-  const diagnostics: Record<string, JsonValue> = { n_treated: nTreated, n_control: nControl };
 
   // CUPED θ = cov(X, Y)/var(X) pooled over both arms (Deng et al. 2013), as the in-memory model; its
   // moments come from the cross-product pass (no pass of its own).
@@ -149,19 +147,8 @@ export async function pushdownExperiment(
   };
   const covariance = pushdownCovariance(params, dialect.quoteIdentifier);
   const { fit, cuped: adjusted } = await fitOlsInSql(relation.engine, design, covariance);
-  if (adjusted) {
-    diagnostics.cuped_theta = adjusted.theta;
-    diagnostics.cuped_variance_reduction = adjusted.varianceReduction;
-  }
-  Object.assign(diagnostics, rows.diagnostics);
-  return experimentEstimateFromFit(fit, {
-    params,
-    formula,
-    treatmentName,
-    n,
-    nTreated,
-    nControl,
-    diagnostics,
-    ciLevel: context.ciLevel,
-  });
+  const extra: Record<string, JsonValue> = adjusted
+    ? { cuped_theta: adjusted.theta, cuped_variance_reduction: adjusted.varianceReduction }
+    : {};
+  return estimateFromRows(fit, rows, { params, formula, treatmentName, context }, extra);
 }
