@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from '@impact/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MeasureError } from '../../src/errors';
 import { evaluateImpact } from '../../src/evaluate';
 import { DuckDbSourceSpecSchema, duckDbSource } from '../../src/sources/duckdb';
 import { memoryLimitBytes, typedCsvSelect } from '../../src/sources/duckdb-csv';
 import { loadTableFile } from '../../src/sources/file';
 import { missingReportOf } from '../../src/sources/missing';
 import { createDuckDbEngine } from '../../src/sql/duckdb';
+import { errorOf } from './error-of';
 
 const dir = mkdtempSync(join(tmpdir(), 'measure-duckdb-csv-'));
 afterAll(() => {
@@ -44,15 +44,6 @@ const viaDuckDb = (missing: unknown, columns: ReadonlySet<string> = all, extra: 
     seed: 1,
     columns,
   });
-async function errorOf(run: () => unknown): Promise<MeasureError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MeasureError);
-    return error as MeasureError;
-  }
-  throw new Error('expected an error');
-}
 /** Column kinds and values, comparable across sources (typed arrays as plain arrays). */
 function shape(table: Table): Record<string, { kind: string; values: unknown[] }> {
   const out: Record<string, { kind: string; values: unknown[] }> = {};

@@ -5,27 +5,18 @@ import { fileURLToPath } from 'node:url';
 import { createTable, type Table } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MeasureError } from '../../src/errors';
 import { evaluateImpact } from '../../src/evaluate';
 import { registerTransform } from '../../src/registry';
 import { loadTableFile } from '../../src/sources/file';
 import { memorySource } from '../../src/sources/memory';
 import { missingReportOf } from '../../src/sources/missing';
 import { defineTransform } from '../../src/transforms/transform';
+import { errorOf } from './error-of';
 
 const dir = mkdtempSync(join(tmpdir(), 'measure-missing-'));
 function write(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
-}
-async function errorOf(run: () => unknown): Promise<MeasureError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MeasureError);
-    return error as MeasureError;
-  }
-  throw new Error('expected an error');
 }
 const numbers = (table: Table, name: string) => Array.from(table.columns[name] as Float64Array);
 
