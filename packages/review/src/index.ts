@@ -39,6 +39,11 @@ export {
 export { type ApplyDecisionOptions, applyDecisionModel } from './decision/apply';
 export { designCiDecisionModel } from './decision/design-ci';
 export {
+  applyDesignOffsets,
+  type GroupedObservation,
+  type OffsetObservation,
+} from './decision/design-offsets';
+export {
   type IntegratedPrior,
   type IntegratedPriorOptions,
   integratedPosterior,

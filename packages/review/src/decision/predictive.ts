@@ -1,23 +1,19 @@
-import { type Flag, MODEL_TYPES, type ModelType, type PilotEvidence } from '@impact/contracts';
+import { type Flag, MODEL_TYPES, type ModelType } from '@impact/contracts';
 import { z } from 'zod';
 import { formatNumber } from '../scoring/adjustments';
 import { normalCdf, normalQuantile } from '../stats/normal';
+import type { GroupedObservation, OffsetObservation } from './design-offsets';
+import { fitPrior } from './fit-prior';
+import { biasGroup, combinePilots, correctionFor, historyByInitiative } from './history-pilots';
 import {
   type IntegratedPrior,
   integratedPosterior,
-  integrateNormalPrior,
   type MixtureComponent,
   mixtureCdf,
   mixtureQuantile,
 } from './integrated-prior';
-import {
-  type DecisionContext,
-  type DecisionItem,
-  type DecisionOutcome,
-  defineDecisionModel,
-  type MethodologyCorrection,
-} from './model';
-import { estimateNormalPrior, type NormalPrior, type PooledObservation, shrinkToPrior } from './shrinkage';
+import { type DecisionContext, type DecisionItem, type DecisionOutcome, defineDecisionModel } from './model';
+import { type NormalPrior, type PooledObservation, shrinkToPrior } from './shrinkage';
 
 /** Default bias scale per methodology: none for randomized experiments, most for observational designs. */
 const DEFAULT_BIAS_SCALE: Record<ModelType, number> = {
@@ -58,6 +54,11 @@ const biasScaleShape = Object.fromEntries(
  *   earlier cycles did not fund; conditioning on every pilot is what makes that selection ignorable. On
  *   the four-cycle study it raised cycles 2–4 by 0.047 ± 0.026 (seeds 2001–2060) and 0.082 ± 0.026 (seeds
  *   3001–3060) of the hindsight optimum (docs/decision-benchmark.md).
+ * - `shared_bias` (true): the methodology bias is shared by every pilot of one estimator (methodology and
+ *   `MeasureResult.method`), so each pilot's bias is learned from the other pilots of its estimator in the
+ *   pool and the history, before any outcome (`design-offsets.ts`): with a long history a design whose
+ *   estimates sit above the experiments' is read as biased, not as evidence of high returns. A pilot alone
+ *   in its estimator gets the independent bias term unchanged. `false`: every pilot's bias independent.
  * - `scale` (`return`): the scale on which initiatives are exchangeable — the return itself, or
  *   `per_cost` (return per unit cost, when true returns grow with what an initiative costs).
  *
@@ -75,6 +76,7 @@ export const PredictiveParamsSchema = z.strictObject({
   pooling: z.boolean().default(true),
   prior_from_history: z.boolean().default(true),
   scale: z.enum(['return', 'per_cost']).default('return'),
+  shared_bias: z.boolean().default(true),
 });
 /** Parsed parameters of the `predictive` model. */
 export type PredictiveParams = z.output<typeof PredictiveParamsSchema>;
@@ -92,6 +94,9 @@ interface Prepared {
   unit: number;
   /** Earlier pilots of this initiative combined with its current one (`prior_from_history`). */
   earlierPilots: number;
+  /** The design offset removed (`shared_bias`), in money, and how many other pilots it was learned from. */
+  offset: number;
+  offsetFrom: number;
 }
 
 function prepare(item: DecisionItem, params: PredictiveParams, context: DecisionContext): Prepared {
@@ -112,75 +117,9 @@ function prepare(item: DecisionItem, params: PredictiveParams, context: Decision
     pooled: false,
     unit: params.scale === 'return' ? 1 : cost,
     earlierPilots: 0,
+    offset: 0,
+    offsetFrom: 0,
   };
-}
-
-/** The estimator's learned correction where calibration has one, else its methodology's. */
-function correctionFor(
-  context: DecisionContext,
-  modelType: ModelType,
-  method: string | undefined,
-): MethodologyCorrection | undefined {
-  const byMethod = method === undefined ? undefined : context.method_corrections?.[modelType];
-  if (byMethod !== undefined && method !== undefined && Object.hasOwn(byMethod, method))
-    return byMethod[method];
-  return context.corrections?.[modelType];
-}
-
-/** A pilot of an earlier cycle on the pooled scale, with the same bias terms a current one gets. */
-function historyObservation(
-  evidence: PilotEvidence,
-  params: PredictiveParams,
-  context: DecisionContext,
-): PooledObservation {
-  const correction = correctionFor(context, evidence.model_type, evidence.method);
-  const cost = evidence.cost;
-  const unit = params.scale === 'return' ? 1 : cost;
-  return {
-    estimate: (evidence.estimated_return - (correction?.bias ?? 0) * cost) / unit,
-    samplingVariance: (evidence.estimated_return_se / unit) ** 2,
-    relativeBiasVariance: (params.bias_scale[evidence.model_type] * (1 - evidence.confidence)) ** 2,
-    excessVariance: ((correction?.excess_variance ?? 0) * cost * cost) / (unit * unit),
-  };
-}
-
-/**
- * Several pilots of one initiative as one observation: the inverse-variance mean of their estimates with
- * the combined sampling variance. The methodology bias is the initiative's, shared by its pilots, so it
- * is not averaged away: the first observation's bias terms are kept (the current pilot's, when there is one).
- * A pilot with no sampling error dominates the rest.
- */
-function combinePilots(observations: readonly PooledObservation[]): PooledObservation {
-  const [first, ...rest] = observations as [PooledObservation, ...PooledObservation[]];
-  if (rest.length === 0) return first;
-  const exact = observations.find((o) => o.samplingVariance === 0);
-  if (exact !== undefined) return { ...first, estimate: exact.estimate, samplingVariance: 0 };
-  let precision = 0;
-  let weighted = 0;
-  for (const o of observations) {
-    precision += 1 / o.samplingVariance;
-    weighted += o.estimate / o.samplingVariance;
-  }
-  return { ...first, estimate: weighted / precision, samplingVariance: 1 / precision };
-}
-
-/**
- * The history's pilots (cost > 0) grouped by initiative, each group as its observations on the pooled
- * scale (empty without `prior_from_history` or history).
- */
-function historyByInitiative(
-  params: PredictiveParams,
-  context: DecisionContext,
-): Map<string, PooledObservation[]> {
-  const groups = new Map<string, PooledObservation[]>();
-  if (!params.prior_from_history || context.history === undefined) return groups;
-  for (const evidence of context.history) {
-    if (!(evidence.cost > 0)) continue;
-    const group = groups.get(evidence.initiative_id) ?? [];
-    group.push(historyObservation(evidence, params, context));
-    groups.set(evidence.initiative_id, group);
-  }
-  return groups;
 }
 
 function observation(entry: Prepared): PooledObservation {
@@ -258,7 +197,7 @@ function outcome(
       components: {
         estimate: entry.estimate + 0,
         sampling_sd: entry.samplingSd,
-        bias_mean: entry.biasMean + 0,
+        bias_mean: entry.biasMean + entry.offset + 0,
         bias_sd: biasSd,
         prior_mean: prior === undefined ? null : prior.mean + 0,
         prior_sd: prior === undefined ? null : prior.sd,
@@ -267,11 +206,18 @@ function outcome(
     },
     rationale:
       `Predictive model: estimate ${formatNumber(entry.estimate)} (sampling SD ${formatNumber(entry.samplingSd)}, ` +
-      `methodology bias SD ${formatNumber(biasSd)}${entry.biasMean === 0 ? '' : `, bias ${formatNumber(entry.biasMean)} removed`}), ` +
+      `methodology bias SD ${formatNumber(biasSd)}${entry.biasMean === 0 ? '' : `, bias ${formatNumber(entry.biasMean)} removed`}${offsetText(entry)}), ` +
       `${shrinkText} → mean return ${formatNumber(mean)}, ${interval}, expected net ${formatNumber(mean - cost)}, ` +
       `P(loss) ${formatNumber(probabilityOfLoss)}.`,
     flags,
   };
+}
+
+/** The design offset learned from the estimator's other pilots, for the rationale ('' when none). */
+function offsetText(entry: Prepared): string {
+  if (entry.offsetFrom === 0 || entry.offset === 0) return '';
+  const others = `${entry.offsetFrom} other pilot${entry.offsetFrom === 1 ? '' : 's'}`;
+  return `, design offset ${formatNumber(entry.offset)} learned from ${others} of ${entry.item.measurement.method ?? entry.item.review.model_type} removed`;
 }
 
 /**
@@ -301,26 +247,47 @@ export function decidePredictive(
   const combined = new Map<Prepared, PooledObservation>();
   for (const entry of prepared) {
     if (entry.item.review.cost <= 0) continue;
-    const earlier = history.get(entry.item.review.id) ?? [];
+    const earlier = history.get(entry.item.review.id)?.observations ?? [];
     combined.set(entry, combinePilots([observation(entry), ...earlier]));
     entry.earlierPilots = earlier.length;
     history.delete(entry.item.review.id);
   }
-  const poolable = [...combined.values(), ...[...history.values()].map(combinePilots)];
-  const enough = params.pooling && poolable.length >= params.min_initiatives;
-  const shape = params.tau_prior_shape;
-  const integrated =
-    enough && params.tau_fit === 'integrate' ? integrateNormalPrior(poolable, { shape }) : undefined;
-  const mode = enough && integrated === undefined ? estimateNormalPrior(poolable, { shape }) : undefined;
+  const current = [...combined.entries()];
+  const grouped: GroupedObservation[] = [
+    ...current.map(([entry, observation]) => ({
+      observation,
+      group: biasGroup(entry.item.review.model_type, entry.item.measurement.method),
+    })),
+    ...[...history.values()].map(({ observations, group }) => ({
+      observation: combinePilots(observations),
+      group,
+    })),
+  ];
+  const fitted = fitPrior(grouped, {
+    pool: params.pooling && grouped.length >= params.min_initiatives,
+    tauFit: params.tau_fit,
+    shape: params.tau_prior_shape,
+    sharedBias: params.shared_bias,
+  });
+  const own = new Map<Prepared, OffsetObservation>(
+    current.map(([entry], index) => [entry, fitted.observations[index] as OffsetObservation]),
+  );
   return prepared.map((entry) => {
     const cost = entry.item.review.cost;
-    const own = combined.get(entry) ?? observation(entry);
     const unit = entry.unit;
-    if (cost > 0 && (integrated !== undefined || mode !== undefined)) {
+    const adjusted = own.get(entry);
+    if (
+      cost > 0 &&
+      adjusted !== undefined &&
+      (fitted.integrated !== undefined || fitted.mode !== undefined)
+    ) {
       entry.pooled = true;
-      const priorVariance = integrated ? integrated.sd ** 2 : (mode?.variance ?? 0);
-      const biasSd = Math.sqrt(entry.relativeBias * priorVariance) * unit;
-      return outcome(entry, pooledPrediction(own, unit, integrated, mode), biasSd, params);
+      entry.offset = adjusted.offset * unit;
+      entry.offsetFrom = adjusted.from;
+      const priorVariance = fitted.integrated ? fitted.integrated.sd ** 2 : (fitted.mode?.variance ?? 0);
+      const biasSd = Math.sqrt(adjusted.observation.relativeBiasVariance * priorVariance) * unit;
+      const predicted = pooledPrediction(adjusted.observation, unit, fitted.integrated, fitted.mode);
+      return outcome(entry, predicted, biasSd, params);
     }
     const biasSd = Math.sqrt(entry.relativeBias) * Math.abs(entry.estimate - entry.biasMean);
     const variance = entry.samplingSd ** 2 + biasSd ** 2 + entry.excessVariance;
