@@ -105,6 +105,12 @@ export {
   designLaws,
   withDesignLaws,
 } from './study/design-laws';
+export {
+  type HistoryCycle,
+  historyStudyPolicies,
+  runStudyCycle,
+  studyHistory,
+} from './study/history-study';
 export { type LoopPolicyConfig, MeasuredWorld, type PilotView } from './study/measured-world';
 export {
   type BaselinePolicy,
