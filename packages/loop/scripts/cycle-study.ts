@@ -3,7 +3,8 @@
  * `bias` per unit through selection on popularity; experiments are unbiased; the scale run is an
  * experiment), run the multi-cycle loop for many seeds and compare no calibration vs calibration under the
  * three allocation rules (minimax regret, expected return, maximin). Prints a Markdown table of mean
- * realized return, true return and regret against the hindsight-optimal portfolio per cycle.
+ * realized return, true net return (true return − cost) and net regret against the hindsight-optimal
+ * portfolio per cycle: the net objective is what the loop optimises, so regret is judged net of cost.
  *
  *   pnpm --filter @impact/loop study [seeds] [cycles]
  *   npx tsx --conditions=@impact/source packages/loop/scripts/cycle-study.ts [seeds] [cycles]
@@ -33,10 +34,10 @@ const header = [
   'rule',
   'calibration',
   'realized return / cycle',
-  'true return / cycle',
-  'hindsight optimum / cycle',
-  'regret / cycle',
-  `regret, cycles 2–${cycles}`,
+  'true net return / cycle',
+  'net hindsight optimum / cycle',
+  'net regret / cycle',
+  `net regret, cycles 2–${cycles}`,
   'observational confidence, last cycle',
 ];
 const rows: string[][] = [];
@@ -61,10 +62,10 @@ for (const rule of rules) {
       rule,
       calibration ? 'yes' : 'no',
       fixed(mean(all.map((s) => s.realized_return))),
-      fixed(mean(all.map((s) => s.true_return ?? Number.NaN))),
-      fixed(mean(all.map((s) => s.hindsight_return ?? Number.NaN))),
-      fixed(mean(all.map((s) => s.regret ?? Number.NaN))),
-      fixed(mean(later.map((s) => s.regret ?? Number.NaN))),
+      fixed(mean(all.map((s) => s.true_net_return ?? Number.NaN))),
+      fixed(mean(all.map((s) => s.hindsight_net_return ?? Number.NaN))),
+      fixed(mean(all.map((s) => s.net_regret ?? Number.NaN))),
+      fixed(mean(later.map((s) => s.net_regret ?? Number.NaN))),
       fixed(mean(lastConfidence), 3),
     ]);
   }
