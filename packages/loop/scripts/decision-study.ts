@@ -14,20 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   benchmarkTableMarkdown,
-  DESIGN_LAWS_LABEL,
-  DESIGN_LAWS_POLICY,
   designAccuracy,
   designAccuracyMarkdown,
-  POPULATION_PRIOR_LABEL,
-  POPULATION_PRIOR_POLICY,
   runDecisionBenchmark,
   standardPolicies,
-  summarizeBenchmark,
   type WorldOutcome,
-  withDesignLaws,
-  withPopulationPrior,
 } from '../src/index';
 import { collectShards, shardSeeds, writeDocsSection } from './shards';
+import { summarizeWithReferences } from './study-summary';
 
 const { values } = parseArgs({
   options: {
@@ -65,14 +59,7 @@ if (values.shard !== undefined) {
           worlds,
         );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(measured, null, 1)}\n`);
-  // The two hindsight references need every world's truth, so they are scored after the run.
-  const outcomes = withDesignLaws(withPopulationPrior(measured));
-  const labels = {
-    ...Object.fromEntries(policies.map((policy) => [policy.name, policy.label])),
-    [POPULATION_PRIOR_POLICY]: POPULATION_PRIOR_LABEL,
-    [DESIGN_LAWS_POLICY]: DESIGN_LAWS_LABEL,
-  };
-  const summary = summarizeBenchmark(outcomes, 'naive_ratio');
+  const { outcomes, summary, labels } = summarizeWithReferences(measured, policies, 'naive_ratio');
   const report = [
     `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}); ${summary.worlds} with a positive hindsight optimum, ${summary.failedPilots} failed pilots. Share = true net return (true return at scale − cost) of the funded portfolio ÷ the hindsight oracle's.`,
     '',

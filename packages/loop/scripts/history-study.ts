@@ -15,21 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   benchmarkTableMarkdown,
-  DESIGN_LAWS_LABEL,
-  DESIGN_LAWS_POLICY,
   type HistoryCycle,
   historyStudyPolicies,
-  POPULATION_PRIOR_LABEL,
-  POPULATION_PRIOR_POLICY,
   runDecisionBenchmark,
   runStudyCycle,
   studyHistory,
-  summarizeBenchmark,
   type WorldOutcome,
-  withDesignLaws,
-  withPopulationPrior,
 } from '../src/index';
 import { collectShards, shardSeeds, writeDocsSection } from './shards';
+import { summarizeWithReferences } from './study-summary';
 
 const { values } = parseArgs({
   options: {
@@ -100,13 +94,11 @@ if (values.shard !== undefined && values.phase === 'history') {
     }
   }
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(measured, null, 1)}\n`);
-  const outcomes = withDesignLaws(withPopulationPrior(measured));
-  const labels = {
-    ...Object.fromEntries(historyStudyPolicies('').map((policy) => [policy.name, policy.label])),
-    [POPULATION_PRIOR_POLICY]: POPULATION_PRIOR_LABEL,
-    [DESIGN_LAWS_POLICY]: DESIGN_LAWS_LABEL,
-  };
-  const summary = summarizeBenchmark(outcomes, 'history_ignored');
+  const { summary, labels } = summarizeWithReferences(
+    measured,
+    historyStudyPolicies(''),
+    'history_ignored',
+  );
   const report = [
     `History of ${historySeeds.length} earlier worlds (seeds ${historySeeds[0]}–${historySeeds.at(-1)}, one cycle each, decided by the defaults); ${seeds.length} test worlds (seeds ${seeds[0]}–${seeds.at(-1)}) decided as the next cycle, every policy on the same pilots; ${summary.worlds} with a positive hindsight optimum. Share = true net return ÷ the hindsight oracle's. The reference row is the loop with the history ignored.`,
     '',
