@@ -94,11 +94,7 @@ if (values.shard !== undefined && values.phase === 'history') {
     }
   }
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(measured, null, 1)}\n`);
-  const { summary, labels } = summarizeWithReferences(
-    measured,
-    historyStudyPolicies(''),
-    'history_ignored',
-  );
+  const { summary, labels } = summarizeWithReferences(measured, historyStudyPolicies(''), 'history_ignored');
   const report = [
     `History of ${historySeeds.length} earlier worlds (seeds ${historySeeds[0]}–${historySeeds.at(-1)}, one cycle each, decided by the defaults); ${seeds.length} test worlds (seeds ${seeds[0]}–${seeds.at(-1)}) decided as the next cycle, every policy on the same pilots; ${summary.worlds} with a positive hindsight optimum. Share = true net return ÷ the hindsight oracle's. The reference row is the loop with the history ignored.`,
     '',
