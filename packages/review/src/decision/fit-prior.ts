@@ -47,14 +47,14 @@ export function fitPrior(grouped: readonly GroupedObservation[], options: PriorF
   );
   if (!options.sharedBias) return { ...fitted, observations };
   for (let round = 0; round < OFFSET_ROUNDS; round++) {
-    const prior = summary(fitted);
+    const prior = priorSummary(fitted);
     if (prior === undefined) break;
     observations = applyDesignOffsets(grouped, prior);
     const next = fitOnce(
       observations.map((entry) => entry.observation),
       options,
     );
-    if (summary(next) === undefined) break;
+    if (priorSummary(next) === undefined) break;
     fitted = next;
   }
   return { ...fitted, observations };
@@ -73,8 +73,8 @@ function fitOnce(
   return mode === undefined ? {} : { mode };
 }
 
-/** The prior's mean and variance (τ's posterior median when integrated). */
-function summary(fitted: {
+/** The prior's mean and variance (τ's posterior median when integrated); undefined when nothing was fitted. */
+export function priorSummary(fitted: {
   integrated?: IntegratedPrior;
   mode?: NormalPrior;
 }): { mean: number; variance: number } | undefined {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatNumber } from '../scoring/adjustments';
 import { normalCdf, normalQuantile } from '../stats/normal';
 import type { GroupedObservation, OffsetObservation } from './design-offsets';
-import { fitPrior } from './fit-prior';
+import { fitPrior, priorSummary } from './fit-prior';
 import { biasGroup, combinePilots, correctionFor, historyByInitiative } from './history-pilots';
 import {
   type IntegratedPrior,
@@ -272,20 +272,16 @@ export function decidePredictive(
   const own = new Map<Prepared, OffsetObservation>(
     current.map(([entry], index) => [entry, fitted.observations[index] as OffsetObservation]),
   );
+  const prior = priorSummary(fitted);
   return prepared.map((entry) => {
     const cost = entry.item.review.cost;
     const unit = entry.unit;
     const adjusted = own.get(entry);
-    if (
-      cost > 0 &&
-      adjusted !== undefined &&
-      (fitted.integrated !== undefined || fitted.mode !== undefined)
-    ) {
+    if (cost > 0 && adjusted !== undefined && prior !== undefined) {
       entry.pooled = true;
       entry.offset = adjusted.offset * unit;
       entry.offsetFrom = adjusted.from;
-      const priorVariance = fitted.integrated ? fitted.integrated.sd ** 2 : (fitted.mode?.variance ?? 0);
-      const biasSd = Math.sqrt(adjusted.observation.relativeBiasVariance * priorVariance) * unit;
+      const biasSd = Math.sqrt(adjusted.observation.relativeBiasVariance * prior.variance) * unit;
       const predicted = pooledPrediction(adjusted.observation, unit, fitted.integrated, fitted.mode);
       return outcome(entry, predicted, biasSd, params);
     }
