@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { MethodCorrections, MethodologyCorrection } from '../decision/model';
 import { rampScore } from '../scoring/ramp';
 import { normalQuantile } from '../stats/normal';
+import { fitPriorMean, type PriorMeanFit } from './prior-mean';
 import { fitPredictionResiduals, type ResidualFit } from './residuals';
 import {
   type CalibrationSettings,
@@ -91,13 +92,16 @@ export function estimateCalibration(
     group.push(record);
     byModelType.set(record.model_type, group);
   }
+  const priorMean = tablePriorMean(byModelType, parsedSettings);
   const rows: CalibrationRow[] = [];
   for (const modelType of MODEL_TYPES) {
     const group = byModelType.get(modelType);
     if (group === undefined) continue;
-    const parent = calibrationRow(modelType, group, parsedSettings);
+    const parent = calibrationRow(modelType, group, parsedSettings, priorMean);
     rows.push(parent);
-    if (parsedSettings.group_by === 'method') rows.push(...methodRows(parent, group, parsedSettings));
+    if (parsedSettings.group_by === 'method') {
+      rows.push(...methodRows(parent, group, parsedSettings, priorMean));
+    }
   }
   return CalibrationTableSchema.parse({
     schema_version: 1,
@@ -105,8 +109,54 @@ export function estimateCalibration(
     records_used: records.length - skipped,
     records_skipped: skipped,
     cycles,
+    ...(priorMean === undefined
+      ? {}
+      : {
+          prior_mean: {
+            scale: priorMean.scale,
+            mean: priorMean.mean,
+            se: Math.sqrt(priorMean.variance),
+            n: priorMean.n,
+            ...(parsedSettings.shrinkage_error
+              ? {
+                  shrinkage_error: priorMean.shrinkageError,
+                  shrinkage_error_se: Math.sqrt(priorMean.shrinkageErrorVariance),
+                }
+              : {}),
+          },
+        }),
     rows,
   });
+}
+
+/**
+ * The true prior mean fitted jointly with one bias per design (estimator under `group_by: method`, else
+ * methodology), in two rounds: the second weights each record by its design's excess variance from the
+ * first (see `fitPriorMean`). Undefined with `prior_mean: ignore` or when no prediction was pooled.
+ */
+function tablePriorMean(
+  byModelType: ReadonlyMap<ModelType, readonly OutcomeRecord[]>,
+  settings: CalibrationSettings,
+): PriorMeanFit | undefined {
+  const groups: OutcomeRecord[][] = [];
+  for (const records of byModelType.values()) {
+    if (settings.group_by === 'model_type') {
+      groups.push([...records]);
+      continue;
+    }
+    const byMethod = new Map<string | undefined, OutcomeRecord[]>();
+    for (const record of records) {
+      const group = byMethod.get(record.method) ?? [];
+      group.push(record);
+      byMethod.set(record.method, group);
+    }
+    groups.push(...byMethod.values());
+  }
+  const { prior_mean: scale, bias_prior_sd: sd, shrinkage_error: shrinkage } = settings;
+  const first = fitPriorMean(groups, scale, sd, [], shrinkage);
+  if (first === undefined) return undefined;
+  const excess = groups.map((group) => (fitPredictionResiduals(group, first)?.excessSd ?? 0) ** 2);
+  return fitPriorMean(groups, scale, sd, excess, shrinkage);
 }
 
 /**
@@ -117,6 +167,7 @@ function methodRows(
   parent: CalibrationRow,
   records: readonly OutcomeRecord[],
   settings: CalibrationSettings,
+  priorMean: PriorMeanFit | undefined,
 ): CalibrationRow[] {
   const byMethod = new Map<string, OutcomeRecord[]>();
   for (const record of records) {
@@ -128,11 +179,11 @@ function methodRows(
   const methods = [...byMethod.keys()].sort();
   const groups = methods.map((method) => byMethod.get(method) as OutcomeRecord[]);
   const biases = methodBiases(
-    groups.map((group) => fitPredictionResiduals(group)),
+    groups.map((group) => fitPredictionResiduals(group, priorMean)),
     settings,
   );
   return methods.map((method, index) =>
-    calibrationRow(parent.model_type, groups[index] as OutcomeRecord[], settings, {
+    calibrationRow(parent.model_type, groups[index] as OutcomeRecord[], settings, priorMean, {
       method,
       shrunkBias: biases[index] as number,
     }),
@@ -189,6 +240,7 @@ function calibrationRow(
   modelType: ModelType,
   records: readonly OutcomeRecord[],
   settings: CalibrationSettings,
+  priorMean: PriorMeanFit | undefined,
   group?: { method: string; shrunkBias: number },
 ): CalibrationRow {
   const n = records.length;
@@ -244,7 +296,7 @@ function calibrationRow(
   const shrunkRelativeBias = weight * (pooledRelativeBias ?? 0) + 0;
   const shrunkCoverage = weight * coverage + (1 - weight) * settings.nominal_coverage;
   const biasShift = clamp(shrunkRelativeBias, -settings.max_bias_shift, settings.max_bias_shift);
-  const fit = fitPredictionResiduals(records);
+  const fit = fitPredictionResiduals(records, priorMean);
   // Normal-normal shrinkage of the bias toward 0 by its own precision (prior N(0, bias_prior_sd²)).
   const priorVariance = settings.bias_prior_sd ** 2;
   const biasVariance = (fit?.biasSe ?? 0) ** 2;

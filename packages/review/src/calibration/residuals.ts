@@ -1,5 +1,6 @@
 import type { OutcomeRecord } from '@impact/contracts';
 import { normalQuantile } from '../stats/normal';
+import { type PriorMeanFit, priorMeanTerm, residualWithoutPrior } from './prior-mean';
 
 /** What the residuals against the predictions actually made say about one methodology. */
 export interface ResidualFit {
@@ -20,6 +21,8 @@ export interface ResidualFit {
 }
 
 const Z95 = normalQuantile(0.975);
+/** Floor of `1 + γ` when a learned bias is scaled back by it (a shrinkage error near −1 would blow it up). */
+const MIN_SHRINKAGE_FACTOR = 0.25;
 
 /**
  * Fit bias and excess variance from scale outcomes against the predictions that were actually made.
@@ -33,22 +36,36 @@ const Z95 = normalQuantile(0.975);
  * scale measurement's variance, from its 95% interval) the excess variance of the estimates is
  * `ê = max(0, Σ w²((r + w(b̂ − a))² − σ²) / Σ w⁴)` and `SE(b̂) = √(Σ w²(σ² + w²ê)) / Σ w²`.
  *
+ * With `priorMean` (the true prior mean and shrinkage error fitted from all records, see `fitPriorMean`)
+ * each residual first loses the part the prior's errors explain, `r ← r − x·(μ̂ − p) − γ̂·q`, and the
+ * bias's variance gains `gᵀVg` with `g = (Σ w·x, Σ w·q)/Σ w²` and V the covariance of (μ̂, γ̂) (the delta
+ * method; their covariance with the group's own residuals is ignored). A shrinkage error γ also scales
+ * the bias's column, `r = γ·q − (1 + γ)·w·(b − a)` (outcomes follow the estimate with weight (1 + γ)·w), so
+ * the least-squares coefficient is `(1 + γ)·b`: bias, its SE (delta method, with γ's variance) and the
+ * excess SD are divided by `max(0.25, 1 + γ̂)`.
+ *
  * @example
  * ```ts
  * const fit = fitPredictionResiduals(records.filter((r) => r.model_type === 'observational'));
  * ```
  */
-export function fitPredictionResiduals(records: readonly OutcomeRecord[]): ResidualFit | undefined {
+export function fitPredictionResiduals(
+  records: readonly OutcomeRecord[],
+  priorMean?: PriorMeanFit,
+): ResidualFit | undefined {
   const rows = records.flatMap((record) => {
     const c = record.budget;
     if (!(c > 0)) return [];
     const prediction = record.prediction;
     const w = prediction?.components.shrinkage_weight ?? 1;
     const a = (prediction?.components.bias_mean ?? 0) / c;
-    const r = (record.actual_return - record.predicted_return) / c;
+    const term = priorMean === undefined ? { x: 0, q: 0 } : priorMeanTerm(record, priorMean.scale);
+    const r = residualWithoutPrior(record, (record.actual_return - record.predicted_return) / c, priorMean);
     const v = ((prediction?.sd ?? 0) / c) ** 2;
     const u = ((record.actual_ci_upper - record.actual_ci_lower) / (2 * Z95 * c)) ** 2;
-    return [{ w, a, r, sigma2: v + u, predicted: Math.abs(record.predicted_return / c) }];
+    return [
+      { w, x: term.x, q: term.q, a, r, sigma2: v + u, predicted: Math.abs(record.predicted_return / c) },
+    ];
   });
   const n = rows.length;
   if (n === 0) return undefined;
@@ -64,7 +81,11 @@ export function fitPredictionResiduals(records: readonly OutcomeRecord[]): Resid
   let sw2 = 0;
   let sw4 = 0;
   let numerator = 0;
+  let swx = 0;
+  let swq = 0;
   for (const row of rows) {
+    swx += row.w * row.x;
+    swq += row.w * row.q;
     sw2 += row.w * row.w;
     sw4 += row.w ** 4;
     numerator += row.w * (row.w * row.a - row.r);
@@ -84,12 +105,26 @@ export function fitPredictionResiduals(records: readonly OutcomeRecord[]): Resid
   const excessVariance = n >= 2 ? Math.max(0, moment / sw4) : 0;
   let spread = 0;
   for (const row of rows) spread += row.w * row.w * (row.sigma2 + row.w * row.w * excessVariance);
+  // The prior's uncertainty, on the same scaled units: ∂b̂/∂μ̂ = Σ w·x / Σ w², ∂b̂/∂γ̂ = Σ w·q / Σ w².
+  if (priorMean !== undefined) {
+    const meanPart =
+      priorMean.variance * swx * swx +
+      2 * priorMean.covariance * swx * swq +
+      priorMean.shrinkageErrorVariance * swq * swq;
+    spread += Math.max(0, meanPart) / (unit * unit);
+  }
+  // With a shrinkage error γ the residual is `γ·q − (1 + γ)·w·(b − a)`: the fit above gives β = (1 + γ)·b.
+  const kappa = Math.max(MIN_SHRINKAGE_FACTOR, 1 + (priorMean?.shrinkageError ?? 0));
+  const betaSe = (Math.sqrt(spread) / sw2) * unit;
+  const gammaSe = Math.sqrt(priorMean?.shrinkageErrorVariance ?? 0);
+  const beta = bias * unit;
   return {
     n,
     nPredictive: records.filter((record) => record.budget > 0 && record.prediction !== undefined).length,
-    bias: bias * unit + 0,
-    biasSe: (Math.sqrt(spread) / sw2) * unit,
-    excessSd: Math.sqrt(excessVariance) * unit,
+    bias: beta / kappa + 0,
+    // hypot: the delta method's √(SE(β)²/κ² + β²·Var(γ)/κ⁴) without squaring large values.
+    biasSe: Math.hypot(betaSe / kappa, (beta * gammaSe) / (kappa * kappa)),
+    excessSd: (Math.sqrt(excessVariance) * unit) / kappa,
     meanPredicted: predicted / n,
     expectedSd: Math.sqrt(expected / n) * unit,
   };

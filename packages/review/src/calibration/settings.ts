@@ -45,6 +45,18 @@ export interface CalibrationSettings {
    * bias, 1 makes them independent.
    */
   method_variance_share: number;
+  /**
+   * The pooled scale of the decision model's prior (`PredictiveParams.scale`: `return`, the default, or
+   * `per_cost`), on which one true prior mean is fitted jointly with the designs' biases, so the error of
+   * the prior mean the predictions were shrunk toward is not read as every design's bias; `ignore` fits the
+   * biases alone (the earlier behaviour).
+   */
+  prior_mean: 'return' | 'per_cost' | 'ignore';
+  /**
+   * With `prior_mean` fitted, also fit one shrinkage error γ shared by every design (outcomes moved `1 + γ`
+   * times the predictions' departures from their prior), so too weak a shrinkage is not read as bias.
+   */
+  shrinkage_error: boolean;
 }
 
 /**
@@ -74,6 +86,8 @@ export interface CalibrationSettingsInput {
   trust?: Partial<CalibrationTrustRule>;
   group_by?: 'method' | 'model_type';
   method_variance_share?: number;
+  prior_mean?: 'return' | 'per_cost' | 'ignore';
+  shrinkage_error?: boolean;
 }
 
 /**
@@ -110,6 +124,8 @@ export const DEFAULT_CALIBRATION_SETTINGS: CalibrationSettings = {
   trust: { step: 0.5, bias_bad: 0.25, excess_bad: 2 },
   group_by: 'method',
   method_variance_share: 0.5,
+  prior_mean: 'return',
+  shrinkage_error: false,
 };
 
 const defaults = DEFAULT_CALIBRATION_SETTINGS;
@@ -157,6 +173,8 @@ export const CalibrationSettingsSchema: z.ZodType<CalibrationSettings, Calibrati
       .prefault({}),
     group_by: z.enum(['method', 'model_type']).default(defaults.group_by),
     method_variance_share: z.number().min(0).max(1).default(defaults.method_variance_share),
+    prior_mean: z.enum(['return', 'per_cost', 'ignore']).default(defaults.prior_mean),
+    shrinkage_error: z.boolean().default(defaults.shrinkage_error),
   })
   .prefault({}) as unknown as z.ZodType<CalibrationSettings, CalibrationSettingsInput>;
 

@@ -91,6 +91,24 @@ export const CalibrationTableSchema = z
     records_skipped: z.number().int().min(0),
     /** Cycle numbers the records came from (empty when records were passed directly). */
     cycles: z.array(z.number().int().min(1)),
+    /**
+     * The true prior mean learned from the outcomes jointly with the designs' biases (settings `prior_mean`),
+     * on the decision model's pooled scale, with its standard error and the records that informed it
+     * (those whose prediction was shrunk), and the shrinkage error when fitted; absent with
+     * `prior_mean: ignore` or without a pooled prediction.
+     */
+    prior_mean: z
+      .strictObject({
+        scale: z.enum(['return', 'per_cost']),
+        mean: Finite,
+        se: NonNegative,
+        n: z.number().int().min(1),
+        /** The shrinkage error γ (settings `shrinkage_error`): outcomes moved `1 + γ` times the predictions' departures from the prior. */
+        shrinkage_error: Finite.optional(),
+        /** Standard error of `shrinkage_error`. */
+        shrinkage_error_se: NonNegative.optional(),
+      })
+      .optional(),
     rows: z.array(CalibrationRowSchema),
   })
   .superRefine((value, ctx) => {

@@ -18,6 +18,8 @@ import { report } from './records';
 
 const rules = parseReviewRules({});
 const METHODS: readonly ModelType[] = ['quasi-experiment', 'observational'];
+// The decision model pools on return per unit cost here, so calibration fits the prior mean on that scale.
+const SETTINGS = { prior_mean: 'per_cost' } as const;
 
 interface World {
   /** Bias of observational estimates per unit cost (quasi-experiments are unbiased). */
@@ -42,7 +44,7 @@ function run(seed: number, world: World): Learned {
   let history: LoopHistory = emptyLoopHistory();
   const rawErrors: Record<string, number[]> = { 'quasi-experiment': [], observational: [] };
   for (let cycle = 0; cycle < world.cycles; cycle++) {
-    const table = estimateCalibration(history);
+    const table = estimateCalibration(history, SETTINGS);
     const items = Array.from({ length: 10 }, (_, i) => {
       const modelType = METHODS[i % 2] as ModelType;
       const cost = 5_000 + Math.floor(uniform() * 20_000);
@@ -100,7 +102,7 @@ function run(seed: number, world: World): Learned {
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   return {
-    table: estimateCalibration(history),
+    table: estimateCalibration(history, SETTINGS),
     rawFundedError: Object.fromEntries(Object.entries(rawErrors).map(([key, values]) => [key, mean(values)])),
   };
 }
