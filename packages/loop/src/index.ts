@@ -33,6 +33,7 @@ export { type BuildReportInput, buildOutcomeReport } from './report/build-report
 export {
   CALIBRATION_HEADER,
   calibrationCells,
+  calibrationPriorSentence,
   calibrationTableMarkdown,
 } from './report/calibration-table';
 export { budgetChartSvg, escapeXml, niceTicks, returnsChartSvg } from './report/charts';

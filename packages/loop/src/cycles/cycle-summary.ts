@@ -58,6 +58,11 @@ export interface CycleSummary {
   mean_confidence: Partial<Record<ModelType, number>>;
   /** The calibration applied in this cycle: one row per methodology with outcomes; empty without calibration. */
   calibration: CycleCalibrationRow[];
+  /**
+   * The true prior mean the calibration learned jointly with those biases (its table's `prior_mean`: scale,
+   * mean, SE, records); null without calibration or without a pooled prediction among the outcomes.
+   */
+  calibration_prior_mean: { scale: 'return' | 'per_cost'; mean: number; se: number; n: number } | null;
 }
 
 /**
@@ -127,6 +132,8 @@ export function summarizeCycle(
     net_regret: netOptimum === undefined || trueNet === null ? null : netOptimum.value - trueNet + 0,
     mean_confidence: Object.fromEntries([...confidences].map(([type, values]) => [type, mean(values)])),
     calibration: calibrationRows(run.calibration),
+    calibration_prior_mean:
+      run.calibration?.prior_mean === undefined ? null : { ...run.calibration.prior_mean },
   };
 }
 

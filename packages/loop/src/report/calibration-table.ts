@@ -26,7 +26,33 @@ export function calibrationTableMarkdown(table: CalibrationTable): string {
   if (table.rows.length === 0) {
     return 'No outcomes in the history yet: reviews were not adjusted.';
   }
-  return markdownTable(CALIBRATION_HEADER, table.rows.map(calibrationCells));
+  const prior = calibrationPriorSentence(table);
+  return [
+    markdownTable(CALIBRATION_HEADER, table.rows.map(calibrationCells)),
+    ...(prior ? ['', prior] : []),
+  ].join('\n');
+}
+
+/**
+ * The prior mean calibration learned jointly with the designs' biases, as one sentence ('' when the table
+ * has none): the error of the prior the predictions were shrunk toward, which is not any design's bias.
+ *
+ * @example
+ * ```ts
+ * calibrationPriorSentence(table); // 'The outcomes put the true mean return at 18,400 ± 2,100 …'
+ * ```
+ */
+export function calibrationPriorSentence(table: CalibrationTable): string {
+  const prior = table.prior_mean;
+  if (prior === undefined) return '';
+  const value =
+    prior.scale === 'return'
+      ? `${formatMoney(prior.mean)} ± ${formatMoney(prior.se)}`
+      : `${fixed(prior.mean)} ± ${fixed(prior.se)} per unit cost`;
+  return (
+    `Fitted jointly with the biases above, from the ${prior.n} outcome${prior.n === 1 ? '' : 's'} whose prediction was shrunk: ` +
+    `the true mean return the predictions were shrunk toward is ${value}; the part of each prediction error that this explains is not counted as its design's bias.`
+  );
 }
 
 /**
@@ -101,4 +127,19 @@ export function learnedRows(summaries: readonly CycleSummary[]): string[][] {
       fixed(row.confidence_factor),
     ]),
   );
+}
+
+/** One sentence per cycle whose calibration learned a prior mean (empty when none did). */
+export function learnedPriorLines(summaries: readonly CycleSummary[]): string[] {
+  return summaries.flatMap((summary) => {
+    const prior = summary.calibration_prior_mean;
+    if (prior === null) return [];
+    const value =
+      prior.scale === 'return'
+        ? `${formatMoney(prior.mean)} ± ${formatMoney(prior.se)}`
+        : `${fixed(prior.mean)} ± ${fixed(prior.se)} per unit cost`;
+    return [
+      `Cycle ${summary.cycle}: true mean return ${value}, from ${prior.n} outcomes whose prediction was shrunk.`,
+    ];
+  });
 }

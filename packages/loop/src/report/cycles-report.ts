@@ -1,5 +1,5 @@
 import type { CycleSummary } from '../cycles/cycle-summary';
-import { fixed, LEARNED_HEADER, learnedRows, markdownTable } from './calibration-table';
+import { fixed, LEARNED_HEADER, learnedPriorLines, learnedRows, markdownTable } from './calibration-table';
 import { escapeXml, niceTicks } from './charts';
 import { formatMoney } from './format';
 
@@ -13,6 +13,9 @@ export interface CyclesReportContext {
 // (e.g. the true return equal to the hindsight optimum) stay visible and distinguishable without colour.
 const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#56b4e9', '#222222', '#7f7f7f'];
 const DASHES = ['', '7 4', '2 3', '9 3 2 3', '4 4', '1 2'];
+/** What the per-cycle prior-mean lines of the learned corrections mean. */
+const PRIOR_NOTE =
+  'The true mean return calibration learned jointly with the biases above: the error of the prior the predictions were shrunk toward, which the fit keeps out of every design’s bias.';
 
 /** Marker `index` (circle, square, triangle, diamond, …) centred at (x, y). */
 function marker(index: number, x: number, y: number, color: string): string {
@@ -198,6 +201,9 @@ export function renderCyclesMarkdown(
     ...(learnedRows(summaries).length === 0
       ? ['No outcomes before any cycle yet.']
       : [markdownTable(LEARNED_HEADER, learnedRows(summaries))]),
+    ...(learnedPriorLines(summaries).length === 0
+      ? []
+      : ['', PRIOR_NOTE, '', ...learnedPriorLines(summaries).map((line) => `- ${line}`)]),
     '',
     '## Initiatives re-studied and joining',
     '',
@@ -298,6 +304,14 @@ export function renderCyclesHtml(summaries: readonly CycleSummary[], context: Cy
     learnedRows(summaries).length === 0
       ? '<p class="note">No outcomes before any cycle yet.</p>'
       : htmlTable(LEARNED_HEADER, learnedRows(summaries)),
+    ...(learnedPriorLines(summaries).length === 0
+      ? []
+      : [
+          `<p class="note">${escapeXml(PRIOR_NOTE)}</p>`,
+          `<ul>${learnedPriorLines(summaries)
+            .map((line) => `<li>${escapeXml(line)}</li>`)
+            .join('')}</ul>`,
+        ]),
     '</body>',
     '</html>',
     '',

@@ -1,5 +1,5 @@
 import type { OutcomeRecord } from '@impact/contracts';
-import { CALIBRATION_HEADER, calibrationCells } from './calibration-table';
+import { CALIBRATION_HEADER, calibrationCells, calibrationPriorSentence } from './calibration-table';
 import { budgetChartSvg, escapeXml, returnsChartSvg } from './charts';
 import {
   formatConfidence,
@@ -301,5 +301,8 @@ function calibrationSection(run: LoopRun): string[] {
             calibrationCells(row).map((text, index): Cell => ({ text, cls: index > 0 ? 'num' : 'text' })),
           ),
         ),
+    ...(calibration.rows.length > 0 && calibration.prior_mean !== undefined
+      ? [`<p class="note">${escapeXml(calibrationPriorSentence(calibration))}</p>`]
+      : []),
   ];
 }

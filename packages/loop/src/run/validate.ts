@@ -62,12 +62,23 @@ export function readHistory(source: LoopHistory | LoopHistoryInput | string | un
   return parseLoopHistory(value, { file: source });
 }
 
-/** The calibration settings when `calibration.enabled` is true (a `ConfigError` names the field). */
+/**
+ * The calibration settings when `calibration.enabled` is true (a `ConfigError` names the field). Unless
+ * the settings name `prior_mean`, it follows the decision model's pooled scale (`review.decision_model.scale`),
+ * so the prior mean is learned on the scale the predictions were shrunk on.
+ */
 export function calibrationSettings(pipeline: LoadedPipeline): CalibrationSettings | undefined {
   const { config, file } = pipeline;
   if (config.calibration?.enabled !== true) return undefined;
+  const settings = config.calibration.settings;
+  const model = config.review?.decision_model;
+  const scale =
+    typeof model === 'object' && model !== null ? (model as { scale?: unknown }).scale : undefined;
+  const named = typeof settings === 'object' && settings !== null && 'prior_mean' in settings;
   try {
-    return parseCalibrationSettings(config.calibration.settings);
+    return parseCalibrationSettings(
+      scale === 'per_cost' && !named ? { ...(settings ?? {}), prior_mean: 'per_cost' } : settings,
+    );
   } catch (error) {
     throw prefixConfigError(error, 'calibration.settings', file);
   }

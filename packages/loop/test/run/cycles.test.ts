@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { ConfigError, ContractError, parseLoopHistory } from '@impact/contracts';
 import { parseCalibrationTable } from '@impact/review';
 import { describe, expect, it } from 'vitest';
-import { type PipelineConfigInput, runLoop, runLoopCycles } from '../../src/index';
+import {
+  createDefaultStages,
+  type LoopStages,
+  type PipelineConfigInput,
+  runLoop,
+  runLoopCycles,
+} from '../../src/index';
+import { formatMoney } from '../../src/report/format';
 import { fakePipeline, fakeStages } from '../helpers/fake-stages';
 
 function outDir(): string {
@@ -173,6 +180,11 @@ describe('multi-cycle runs', () => {
   });
 });
 
+/** The fake stages with the real decide stage (the predictive model), so outcomes carry predictions. */
+function predictiveStages(review: Record<string, unknown> = {}): LoopStages {
+  return { ...fakeStages().stages, decide: createDefaultStages({ review }).decide };
+}
+
 describe('calibration in the loop', () => {
   it('writes calibration.json and a calibration table when calibration is enabled', async () => {
     const config = fakePipeline([2, 1, 3, 0.5], [40, 50, 30, 20], {
@@ -180,7 +192,7 @@ describe('calibration in the loop', () => {
       calibration: { enabled: true, settings: { prior_strength: 2 } },
     });
     const dir = outDir();
-    const result = await runLoopCycles({ config, outDir: dir, stages: fakeStages().stages });
+    const result = await runLoopCycles({ config, outDir: dir, stages: predictiveStages() });
     const first = parseCalibrationTable(JSON.parse(read(join(dir, 'cycle-1'), 'calibration.json')));
     expect(first.rows).toEqual([]);
     const second = parseCalibrationTable(JSON.parse(read(join(dir, 'cycle-2'), 'calibration.json')));
@@ -198,15 +210,56 @@ describe('calibration in the loop', () => {
     expect(cyclesMd).toContain('## Learned corrections before each cycle');
     expect(cyclesMd).toContain(`| experiment / ${methodRow?.method} | 2 | ${methodRow?.n} |`);
     expect(read(dir, 'cycles.html')).toContain('<h2>Learned corrections before each cycle</h2>');
+    // The prior mean learned jointly with the biases (the predictions were shrunk toward a prior).
+    const prior = second.prior_mean;
+    expect(prior?.scale).toBe('return');
+    expect(prior?.n).toBe(second.records_used);
+    expect(read(join(dir, 'cycle-2'), 'outcome.md')).toContain(
+      `the true mean return the predictions were shrunk toward is ${formatMoney(prior?.mean ?? Number.NaN)} ± ${formatMoney(prior?.se ?? Number.NaN)}`,
+    );
+    expect(read(join(dir, 'cycle-2'), 'outcome.html')).toContain(
+      'the true mean return the predictions were shrunk toward',
+    );
+    expect(result.cycles[1]?.calibration_prior_mean).toEqual(prior);
+    expect(result.cycles[0]?.calibration_prior_mean).toBeNull();
+    expect(cyclesMd).toContain(`- Cycle 2: true mean return ${formatMoney(prior?.mean ?? Number.NaN)} ±`);
+    expect(read(dir, 'cycles.html')).toContain('<li>Cycle 2: true mean return');
     // Same inputs, same files.
     const again = outDir();
-    await runLoopCycles({ config, outDir: again, stages: fakeStages().stages });
+    await runLoopCycles({ config, outDir: again, stages: predictiveStages() });
     for (const name of ['history.json', 'cycles.json', 'cycles.md', 'cycles.html']) {
       expect(read(again, name)).toBe(read(dir, name));
     }
     for (const name of ['run.json', 'calibration.json', 'outcome.md', 'outcome.html']) {
       expect(read(join(again, 'cycle-2'), name)).toBe(read(join(dir, 'cycle-2'), name));
     }
+  });
+
+  it('learns the prior mean on the decision model’s pooled scale unless the settings name one', async () => {
+    const perCost = { review: { decision_model: { name: 'predictive', scale: 'per_cost' } } };
+    const config = fakePipeline([2, 1, 3, 0.5], [40, 50, 30, 20], {
+      cycles: 2,
+      ...perCost,
+      calibration: { enabled: true },
+    });
+    const dir = outDir();
+    await runLoopCycles({ config, outDir: dir, stages: predictiveStages(perCost.review) });
+    const table = parseCalibrationTable(JSON.parse(read(join(dir, 'cycle-2'), 'calibration.json')));
+    expect(table.settings.prior_mean).toBe('per_cost');
+    expect(table.prior_mean?.scale).toBe('per_cost');
+    expect(read(join(dir, 'cycle-2'), 'outcome.md')).toMatch(
+      /shrunk toward is -?[\d.]+ ± [\d.]+ per unit cost/,
+    );
+    const named = fakePipeline([2, 1, 3, 0.5], [40, 50, 30, 20], {
+      cycles: 2,
+      ...perCost,
+      calibration: { enabled: true, settings: { prior_mean: 'ignore' } },
+    });
+    const other = outDir();
+    await runLoopCycles({ config: named, outDir: other, stages: predictiveStages(perCost.review) });
+    const ignored = parseCalibrationTable(JSON.parse(read(join(other, 'cycle-2'), 'calibration.json')));
+    expect(ignored.settings.prior_mean).toBe('ignore');
+    expect(ignored.prior_mean).toBeUndefined();
   });
 
   it('rejects invalid calibration settings with a ConfigError naming the field', async () => {
