@@ -376,7 +376,8 @@ function trust(
 
 /**
  * The corrections a calibration table gives the decision model: per methodology, the shrunk bias to
- * subtract from estimates and the shrunk excess variance to add, both per unit cost.
+ * subtract from estimates and, with settings `excess_variance: apply`, the shrunk excess variance to add
+ * (0 otherwise), both per unit cost.
  *
  * @example
  * ```ts
@@ -389,7 +390,7 @@ export function calibrationCorrections(
   const corrections: Partial<Record<ModelType, MethodologyCorrection>> = {};
   for (const row of table.rows) {
     if (row.method !== undefined) continue;
-    corrections[row.model_type] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
+    corrections[row.model_type] = { bias: row.shrunk_bias, excess_variance: appliedExcess(table, row) };
   }
   return corrections;
 }
@@ -412,10 +413,15 @@ export function calibrationMethodCorrections(table: CalibrationTable): MethodCor
   for (const row of table.rows) {
     if (row.method === undefined) continue;
     const byMethod = corrections[row.model_type] ?? {};
-    byMethod[row.method] = { bias: row.shrunk_bias, excess_variance: row.shrunk_excess_sd ** 2 };
+    byMethod[row.method] = { bias: row.shrunk_bias, excess_variance: appliedExcess(table, row) };
     corrections[row.model_type] = byMethod;
   }
   return corrections;
+}
+
+/** The excess variance a row hands the decision model: its `shrunk_excess_sd²` with `excess_variance: apply`, else 0. */
+function appliedExcess(table: CalibrationTable, row: CalibrationRow): number {
+  return table.settings.excess_variance === 'apply' ? row.shrunk_excess_sd ** 2 : 0;
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -54,9 +54,17 @@ export interface CalibrationSettings {
   prior_mean: 'return' | 'per_cost' | 'ignore';
   /**
    * With `prior_mean` fitted, also fit one shrinkage error γ shared by every design (outcomes moved `1 + γ`
-   * times the predictions' departures from their prior), so too weak a shrinkage is not read as bias.
+   * times the predictions' departures from their prior), so too weak a shrinkage is not read as bias;
+   * learned biases are divided by `1 + γ` (default true; false fits the prior mean alone).
    */
   shrinkage_error: boolean;
+  /**
+   * What the decision model does with a design's learned excess variance (`shrunk_excess_sd²`): `report`
+   * (default) shows it in the table and the trust score only; `apply` adds it to that design's estimates'
+   * variance (the earlier behaviour). On the long-history study applying it cost 0.024 ± 0.009 of the
+   * hindsight optimum and on the four-cycle study it changed nothing (docs/review-calibration.md).
+   */
+  excess_variance: 'report' | 'apply';
 }
 
 /**
@@ -88,6 +96,7 @@ export interface CalibrationSettingsInput {
   method_variance_share?: number;
   prior_mean?: 'return' | 'per_cost' | 'ignore';
   shrinkage_error?: boolean;
+  excess_variance?: 'report' | 'apply';
 }
 
 /**
@@ -125,7 +134,8 @@ export const DEFAULT_CALIBRATION_SETTINGS: CalibrationSettings = {
   group_by: 'method',
   method_variance_share: 0.5,
   prior_mean: 'return',
-  shrinkage_error: false,
+  shrinkage_error: true,
+  excess_variance: 'report',
 };
 
 const defaults = DEFAULT_CALIBRATION_SETTINGS;
@@ -175,6 +185,7 @@ export const CalibrationSettingsSchema: z.ZodType<CalibrationSettings, Calibrati
     method_variance_share: z.number().min(0).max(1).default(defaults.method_variance_share),
     prior_mean: z.enum(['return', 'per_cost', 'ignore']).default(defaults.prior_mean),
     shrinkage_error: z.boolean().default(defaults.shrinkage_error),
+    excess_variance: z.enum(['report', 'apply']).default(defaults.excess_variance),
   })
   .prefault({}) as unknown as z.ZodType<CalibrationSettings, CalibrationSettingsInput>;
 

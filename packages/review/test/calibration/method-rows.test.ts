@@ -58,8 +58,18 @@ describe('estimateCalibration with group_by: method', () => {
     expect(matchingRow?.shrunk_bias).toBeGreaterThan(0);
     expect(ipwRow?.shrunk_bias).toBeLessThan(0);
     expect(matchingRow?.shrunk_bias).toBeLessThan(0.5);
-    // The corrections the decision model reads, keyed by estimator.
+    // The corrections the decision model reads, keyed by estimator: the excess variance is reported, not
+    // applied, unless the settings say `excess_variance: apply`.
     expect(calibrationMethodCorrections(table)).toEqual({
+      observational: {
+        ipw: { bias: ipwRow?.shrunk_bias, excess_variance: 0 },
+        matching: { bias: matchingRow?.shrunk_bias, excess_variance: 0 },
+      },
+    });
+    expect(Object.keys(calibrationCorrections(table))).toEqual(['observational']);
+    const applied = { ...table, settings: { ...table.settings, excess_variance: 'apply' as const } };
+    expect(matchingRow?.shrunk_excess_sd).toBeGreaterThan(0);
+    expect(calibrationMethodCorrections(applied)).toEqual({
       observational: {
         ipw: { bias: ipwRow?.shrunk_bias, excess_variance: (ipwRow?.shrunk_excess_sd ?? 0) ** 2 },
         matching: {
@@ -68,7 +78,9 @@ describe('estimateCalibration with group_by: method', () => {
         },
       },
     });
-    expect(Object.keys(calibrationCorrections(table))).toEqual(['observational']);
+    expect(calibrationCorrections(applied).observational?.excess_variance).toBe(
+      (table.rows[0]?.shrunk_excess_sd ?? 0) ** 2,
+    );
   });
 
   it('gives an estimator alone in its methodology exactly the methodology row', () => {
