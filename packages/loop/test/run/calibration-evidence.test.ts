@@ -54,9 +54,8 @@ describe('calibration over cycles on a world with a biased methodology', () => {
       summary.calibration.find((row) => row.model_type === type)?.shrunk_bias ?? 0;
     expect(meanAt(calibrated, 2, learnedBias('observational'))).toBeGreaterThan(0.2);
     // The unbiased design's learned bias is small next to the biased design's 1.5, but over these 30 seeds
-    // it does not centre on zero: 0.15 ± 0.04 (0.14 ± 0.04 with independent pilot biases). The residual
-    // model reads every prediction error as the design's, so the error of the prior mean the predictions
-    // were shrunk toward (pulled up by the biased pilots) shows up as a small experiment bias.
+    // it does not centre on zero: 0.12 ± 0.04 with the prior mean fitted jointly (0.15 ± 0.04 before).
+    // With 4–5 outcomes per cycle the prior mean's error and the designs' biases are hard to separate.
     const experimentBias = calibrated.map((cycles) => learnedBias('experiment')(cycles[2] as CycleSummary));
     const experimentMean = experimentBias.reduce((sum, v) => sum + v, 0) / experimentBias.length;
     const experimentSe = Math.sqrt(

@@ -72,7 +72,9 @@ export function residualWithoutPrior(
  * Model, per record i of group g (per unit cost): `z_i = r_i + x_i·p_i − w_i·a_i = x_i·μ + q_i·γ − w_i·β_g + e_i`
  * with `β_g = (1 + γ)·b_g`,
  * `e_i ~ N(0, σ_i² + w_i²·ε_g)` (σ_i² the prediction's and the scale measurement's variance, ε_g the
- * group's excess variance), `β_g ~ N(0, P)` independent (`P = bias_prior_sd²`), μ flat, γ ~ N(0, 0.5²).
+ * group's excess variance), `β_g ~ N(0, P)` independent (`P = bias_prior_sd²`), γ ~ N(0, 0.5²), and a weak
+ * `μ ~ N(p̄, τ̄²)` (p̄ the mean of the prior means used, τ̄² the mean of their prior variances `prior_sd²`):
+ * a handful of outcomes cannot put μ several population SDs away and so absorb a biased design's error.
  * Integrating each `β_g` out (Sherman–Morrison on `D_g + P·w wᵀ`) leaves generalized least squares in
  * (μ, γ) with `uᵀΣ_g⁻¹v = Σ ωuv − P·(Σ ωuw)(Σ ωwv)/(1 + P·Σ ωw²)` and `ω = 1/(σ² + w²ε)`.
  *
@@ -94,6 +96,10 @@ export function fitPriorMean(
   let sx = 0;
   let sq = 0;
   let n = 0;
+  // A weak prior on μ: N(mean of the prior means used, (RMS prior SD τ)²), so that a handful of outcomes
+  // cannot put the true mean several population SDs away and hand it a biased design's error.
+  let priorMeans = 0;
+  let priorSpread = 0;
   groups.forEach((records, index) => {
     const excess = excessVariance[index] ?? 0;
     const sums = { xx: 0, xq: 0, qq: 0, xz: 0, qz: 0, xw: 0, qw: 0, wz: 0, ww: 0 };
@@ -112,7 +118,12 @@ export function fitPriorMean(
       if (!(variance > 0) || !Number.isFinite(variance)) continue;
       const omega = 1 / variance;
       const z = r + x * p - w * a;
-      if (x !== 0) n += 1;
+      if (x !== 0) {
+        n += 1;
+        priorMeans += p;
+        const sd = prediction?.components.prior_sd ?? 0;
+        priorSpread += (scale === 'return' ? sd : sd / c) ** 2;
+      }
       sums.xx += omega * x * x;
       sums.xq += omega * x * q;
       sums.qq += omega * q * q;
@@ -130,6 +141,11 @@ export function fitPriorMean(
     sx += sums.xz - damp * sums.xw * sums.wz;
     sq += sums.qz - damp * sums.qw * sums.wz;
   });
+  if (n > 0 && priorSpread > 0 && Number.isFinite(priorSpread)) {
+    const tau2 = priorSpread / n;
+    ixx += 1 / tau2;
+    sx += priorMeans / n / tau2;
+  }
   const determinant = ixx * iqq - ixq * ixq;
   if (n === 0 || !(ixx > 0) || !(determinant > 0) || !Number.isFinite(determinant)) return undefined;
   const mean = (iqq * sx - ixq * sq) / determinant;

@@ -55,7 +55,8 @@ export interface CalibrationSettings {
   /**
    * With `prior_mean` fitted, also fit one shrinkage error γ shared by every design (outcomes moved `1 + γ`
    * times the predictions' departures from their prior), so too weak a shrinkage is not read as bias;
-   * learned biases are divided by `1 + γ` (default true; false fits the prior mean alone).
+   * learned biases are divided by `1 + γ` (default false: with a handful of outcomes γ is poorly determined
+   * and its uncertainty swamps every learned bias).
    */
   shrinkage_error: boolean;
   /**
@@ -134,7 +135,7 @@ export const DEFAULT_CALIBRATION_SETTINGS: CalibrationSettings = {
   group_by: 'method',
   method_variance_share: 0.5,
   prior_mean: 'return',
-  shrinkage_error: true,
+  shrinkage_error: false,
   excess_variance: 'report',
 };
 

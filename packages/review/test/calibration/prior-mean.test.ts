@@ -17,6 +17,8 @@ interface Spec {
   actual: number;
   /** Prediction SD (money). */
   sd: number;
+  /** The prior's SD τ (money; the joint fit's weak prior on μ has this spread). */
+  priorSd?: number;
   modelType: ModelType;
   method?: string;
 }
@@ -55,7 +57,7 @@ function record(spec: Spec): OutcomeRecord {
         bias_mean: spec.biasMean ?? 0,
         bias_sd: 0,
         prior_mean: spec.priorMean,
-        prior_sd: 1,
+        prior_sd: spec.priorSd ?? 8_000,
         shrinkage_weight: spec.w,
       },
     },
@@ -94,7 +96,7 @@ function solve(a: number[][], b: number[]): number[] {
 
 /**
  * The joint posterior of (μ, γ, b_1…b_G) by brute force: the normal equations of
- * `Σ ω(z − xμ − qγ + w·b_g)² + Σ b_g²/P + γ²/0.5²`, with every bias an explicit parameter (no
+ * `Σ ω(z − xμ − qγ + w·b_g)² + Σ b_g²/P + γ²/0.5² + (μ − p̄)²/τ̄²`, with every bias an explicit parameter (no
  * Sherman–Morrison), so the marginal fit can be checked against it.
  */
 function bruteForce(
@@ -104,6 +106,13 @@ function bruteForce(
   const k = 2 + groups.length;
   const a = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const b = new Array<number>(k).fill(0);
+  // The weak prior on μ: N(mean prior mean, mean prior variance) over the pooled records.
+  const pooled = groups.flat().filter((entry) => priorMeanTerm(entry, 'return').x !== 0);
+  const tau2 =
+    pooled.reduce((sum, entry) => sum + (entry.prediction?.components.prior_sd ?? 0) ** 2, 0) / pooled.length;
+  const centre = pooled.reduce((sum, entry) => sum + priorMeanTerm(entry, 'return').p, 0) / pooled.length;
+  add(a, 0, 0, 1 / tau2);
+  b[0] = (b[0] as number) + centre / tau2;
   groups.forEach((records, g) => {
     for (const entry of records) {
       const c = entry.budget;
@@ -215,6 +224,7 @@ describe('the prior mean fitted jointly with the designs’ biases', () => {
           predicted,
           actual: predicted + r * cost,
           sd: 100,
+          priorSd: 1e12,
           modelType: g === 0 ? 'experiment' : 'observational',
         }),
       );
