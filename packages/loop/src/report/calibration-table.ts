@@ -39,16 +39,13 @@ export function calibrationTableMarkdown(table: CalibrationTable): string {
  *
  * @example
  * ```ts
- * calibrationPriorSentence(table); // 'The outcomes put the true mean return at 18,400 ± 2,100 …'
+ * calibrationPriorSentence(table); // 'Fitted jointly with the biases above, from the 12 outcomes … is 18,400 ± 2,100; …'
  * ```
  */
 export function calibrationPriorSentence(table: CalibrationTable): string {
   const prior = table.prior_mean;
   if (prior === undefined) return '';
-  const value =
-    prior.scale === 'return'
-      ? `${formatMoney(prior.mean)} ± ${formatMoney(prior.se)}`
-      : `${fixed(prior.mean)} ± ${fixed(prior.se)} per unit cost`;
+  const value = priorMeanValue(prior);
   return (
     `Fitted jointly with the biases above, from the ${prior.n} outcome${prior.n === 1 ? '' : 's'} whose prediction was shrunk: ` +
     `the true mean return the predictions were shrunk toward is ${value}; the part of each prediction error that this explains is not counted as its design's bias.`
@@ -134,12 +131,15 @@ export function learnedPriorLines(summaries: readonly CycleSummary[]): string[] 
   return summaries.flatMap((summary) => {
     const prior = summary.calibration_prior_mean;
     if (prior === null) return [];
-    const value =
-      prior.scale === 'return'
-        ? `${formatMoney(prior.mean)} ± ${formatMoney(prior.se)}`
-        : `${fixed(prior.mean)} ± ${fixed(prior.se)} per unit cost`;
     return [
-      `Cycle ${summary.cycle}: true mean return ${value}, from ${prior.n} outcomes whose prediction was shrunk.`,
+      `Cycle ${summary.cycle}: true mean return ${priorMeanValue(prior)}, from ${prior.n} outcomes whose prediction was shrunk.`,
     ];
   });
+}
+
+/** `18,400 ± 2,100` (money, `return` scale) or `1.020 ± 0.310 per unit cost` (`per_cost`). */
+function priorMeanValue(prior: { scale: 'return' | 'per_cost'; mean: number; se: number }): string {
+  return prior.scale === 'return'
+    ? `${formatMoney(prior.mean)} ± ${formatMoney(prior.se)}`
+    : `${fixed(prior.mean)} ± ${fixed(prior.se)} per unit cost`;
 }

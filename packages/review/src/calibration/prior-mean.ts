@@ -21,6 +21,33 @@ export interface PriorMeanFit {
   n: number;
 }
 
+/** One record's residual per unit cost and what the model expected of it (see `fitPredictionResiduals`). */
+export interface ResidualTerms {
+  /** Shrinkage weight on the estimate (1 without a prediction). */
+  w: number;
+  /** Bias correction already applied, per unit cost. */
+  a: number;
+  /** `(actual − predicted)/c`. */
+  r: number;
+  /** Prediction variance plus the scale measurement's (from its 95% interval), per unit cost². */
+  sigma2: number;
+}
+
+/** The residual terms of a record with a budget > 0; undefined for a free initiative. */
+export function residualTerms(record: OutcomeRecord): ResidualTerms | undefined {
+  const c = record.budget;
+  if (!(c > 0)) return undefined;
+  const prediction = record.prediction;
+  const v = ((prediction?.sd ?? 0) / c) ** 2;
+  const u = ((record.actual_ci_upper - record.actual_ci_lower) / (2 * Z95 * c)) ** 2;
+  return {
+    w: prediction?.components.shrinkage_weight ?? 1,
+    a: (prediction?.components.bias_mean ?? 0) / c,
+    r: (record.actual_return - record.predicted_return) / c,
+    sigma2: v + u,
+  };
+}
+
 /** Prior SD of the shrinkage error γ: a weak pull toward "the shrinkage was right" for small histories. */
 const SHRINKAGE_ERROR_PRIOR_SD = 0.5;
 
@@ -104,25 +131,20 @@ export function fitPriorMean(
     const excess = excessVariance[index] ?? 0;
     const sums = { xx: 0, xq: 0, qq: 0, xz: 0, qz: 0, xw: 0, qw: 0, wz: 0, ww: 0 };
     for (const record of records) {
-      const c = record.budget;
-      if (!(c > 0)) continue;
+      const terms = residualTerms(record);
+      if (terms === undefined) continue;
+      const { w, a, r } = terms;
       const { x, p, q: departure } = priorMeanTerm(record, scale);
       const q = shrinkageError ? departure : 0;
-      const prediction = record.prediction;
-      const w = prediction?.components.shrinkage_weight ?? 1;
-      const a = (prediction?.components.bias_mean ?? 0) / c;
-      const r = (record.actual_return - record.predicted_return) / c;
-      const v = ((prediction?.sd ?? 0) / c) ** 2;
-      const u = ((record.actual_ci_upper - record.actual_ci_lower) / (2 * Z95 * c)) ** 2;
-      const variance = v + u + w * w * excess;
+      const variance = terms.sigma2 + w * w * excess;
       if (!(variance > 0) || !Number.isFinite(variance)) continue;
       const omega = 1 / variance;
       const z = r + x * p - w * a;
       if (x !== 0) {
         n += 1;
         priorMeans += p;
-        const sd = prediction?.components.prior_sd ?? 0;
-        priorSpread += (scale === 'return' ? sd : sd / c) ** 2;
+        const sd = record.prediction?.components.prior_sd ?? 0;
+        priorSpread += (scale === 'return' ? sd : sd / record.budget) ** 2;
       }
       sums.xx += omega * x * x;
       sums.xq += omega * x * q;

@@ -1,6 +1,5 @@
 import type { OutcomeRecord } from '@impact/contracts';
-import { normalQuantile } from '../stats/normal';
-import { type PriorMeanFit, priorMeanTerm, residualWithoutPrior } from './prior-mean';
+import { type PriorMeanFit, priorMeanTerm, residualTerms, residualWithoutPrior } from './prior-mean';
 
 /** What the residuals against the predictions actually made say about one methodology. */
 export interface ResidualFit {
@@ -20,7 +19,6 @@ export interface ResidualFit {
   expectedSd: number;
 }
 
-const Z95 = normalQuantile(0.975);
 /** Floor of `1 + γ` when a learned bias is scaled back by it (a shrinkage error near −1 would blow it up). */
 const MIN_SHRINKAGE_FACTOR = 0.25;
 
@@ -54,17 +52,12 @@ export function fitPredictionResiduals(
   priorMean?: PriorMeanFit,
 ): ResidualFit | undefined {
   const rows = records.flatMap((record) => {
-    const c = record.budget;
-    if (!(c > 0)) return [];
-    const prediction = record.prediction;
-    const w = prediction?.components.shrinkage_weight ?? 1;
-    const a = (prediction?.components.bias_mean ?? 0) / c;
+    const terms = residualTerms(record);
+    if (terms === undefined) return [];
     const term = priorMean === undefined ? { x: 0, q: 0 } : priorMeanTerm(record, priorMean.scale);
-    const r = residualWithoutPrior(record, (record.actual_return - record.predicted_return) / c, priorMean);
-    const v = ((prediction?.sd ?? 0) / c) ** 2;
-    const u = ((record.actual_ci_upper - record.actual_ci_lower) / (2 * Z95 * c)) ** 2;
+    const r = residualWithoutPrior(record, terms.r, priorMean);
     return [
-      { w, x: term.x, q: term.q, a, r, sigma2: v + u, predicted: Math.abs(record.predicted_return / c) },
+      { ...terms, x: term.x, q: term.q, r, predicted: Math.abs(record.predicted_return / record.budget) },
     ];
   });
   const n = rows.length;
