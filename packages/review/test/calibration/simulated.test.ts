@@ -5,6 +5,7 @@ import {
   type ModelType,
   type OutcomeRecord,
   OutcomeRecordSchema,
+  type PilotEvidence,
 } from '@impact/contracts';
 import { describe, expect, it } from 'vitest';
 import { calibrationCorrections, estimateCalibration } from '../../src/calibration/estimate';
@@ -19,9 +20,11 @@ import { report } from './records';
 const rules = parseReviewRules({});
 const METHODS: readonly ModelType[] = ['quasi-experiment', 'observational'];
 // The decision model pools on return per unit cost here, so calibration fits the prior mean on that scale.
-// With 10 initiatives per cycle its τ, integrated over, shrinks too little; the shrinkage error γ keeps that
-// out of the biases (without it the unbiased designs' learned bias is 0.13 ± 0.03, see the docs).
-const SETTINGS = { prior_mean: 'per_cost', shrinkage_error: true } as const;
+// The loop's defaults otherwise: the shrinkage error is not fitted, and every earlier pilot joins the prior
+// (`prior_from_history`). Over 40 seeds the unbiased designs' learned bias is 0.059 ± 0.028 and
+// −0.017 ± 0.035 that way; with each cycle's prior from its own 10 pilots it was 0.13 ± 0.03 (τ, integrated
+// over, shrinks too little with 10 initiatives), 0.077 ± 0.033 with the shrinkage error fitted.
+const SETTINGS = { prior_mean: 'per_cost' } as const;
 
 interface World {
   /** Bias of observational estimates per unit cost (quasi-experiments are unbiased). */
@@ -38,12 +41,14 @@ interface Learned {
 /**
  * Cycles of 10 initiatives (5 per methodology): true return per unit cost θ ~ N(1, 0.6²), costs 5k–25k,
  * pilot estimate `(θ + bias + N(0, s²))·cost` with s ∈ [0.2, 0.8]; the predictive decision model (with the
- * calibration learned so far) ranks them, the best half with a positive expected net value is funded, and
+ * calibration learned so far and every earlier pilot in its prior) ranks them, the best half with a positive expected net value is funded, and
  * only funded initiatives report a scale outcome `θ·cost + N(0, (0.05·cost)²)`.
  */
 function run(seed: number, world: World): Learned {
   const { normal, uniform } = seededDraws(seed);
   let history: LoopHistory = emptyLoopHistory();
+  // Every earlier pilot, pooled into the prior as the loop does (`prior_from_history`).
+  const evidence: PilotEvidence[] = [];
   const rawErrors: Record<string, number[]> = { 'quasi-experiment': [], observational: [] };
   for (let cycle = 0; cycle < world.cycles; cycle++) {
     const table = estimateCalibration(history, SETTINGS);
@@ -71,7 +76,7 @@ function run(seed: number, world: World): Learned {
       items.map((entry) => entry.item),
       // True returns scale with cost in this world: pool on return per unit cost.
       { name: 'predictive', scale: 'per_cost' },
-      { corrections: calibrationCorrections(table) },
+      { corrections: calibrationCorrections(table), history: [...evidence] },
     );
     const funded = decided
       .map((review, i) => ({ review, i }))
@@ -101,6 +106,16 @@ function run(seed: number, world: World): Learned {
       });
     });
     history = appendCycle(history, report(records));
+    for (const { item, cost } of items) {
+      evidence.push({
+        initiative_id: item.review.id,
+        model_type: item.review.model_type,
+        confidence: item.review.confidence,
+        cost,
+        estimated_return: item.measurement.effect_estimate,
+        estimated_return_se: item.measurement.standard_error,
+      });
+    }
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   return {
