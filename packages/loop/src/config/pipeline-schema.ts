@@ -130,8 +130,24 @@ export const InitiativeConfigSchema = z
     restudy: RestudyConfigSchema.optional(),
     /** The first cycle in which the initiative competes (default: 1, from the start). */
     joins_in_cycle: z.number().int().min(1).optional(),
+    /**
+     * The last cycle in which the initiative competes (default: every cycle until it is scaled): an
+     * opportunity that passes if it is not funded by then, such as a seasonal campaign.
+     */
+    leaves_after_cycle: z.number().int().min(1).optional(),
   })
   .superRefine((initiative, ctx) => {
+    if (
+      initiative.leaves_after_cycle !== undefined &&
+      initiative.leaves_after_cycle < (initiative.joins_in_cycle ?? 1)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['leaves_after_cycle'],
+        input: initiative.leaves_after_cycle,
+        message: `expected leaves_after_cycle ≥ joins_in_cycle (${initiative.joins_in_cycle ?? 1})`,
+      });
+    }
     const scale = initiative.scale;
     if (
       initiative.restudy !== undefined &&

@@ -66,8 +66,9 @@ function resolveStages(options: RunLoopOptions, pipeline: LoadedPipeline): LoopS
 }
 
 /**
- * A cycle's pool, formed from the history alone: initiatives whose `joins_in_cycle` has come, minus those
- * already scaled; those dropped earlier are piloted with their `restudy` design when they have one.
+ * A cycle's pool, formed from the history alone: initiatives whose `joins_in_cycle` has come and whose
+ * `leaves_after_cycle` has not passed, minus those already scaled; those dropped earlier are piloted with
+ * their `restudy` design when they have one.
  */
 function cyclePool(pipeline: LoadedPipeline, history: LoopHistory, cycle: number): PoolEntry[] {
   const scaled = new Set<string>();
@@ -80,6 +81,7 @@ function cyclePool(pipeline: LoadedPipeline, history: LoopHistory, cycle: number
   pipeline.config.initiatives.forEach((initiative, index) => {
     const id = initiative.initiative_id;
     if ((initiative.joins_in_cycle ?? 1) > cycle || scaled.has(id)) return;
+    if (initiative.leaves_after_cycle !== undefined && initiative.leaves_after_cycle < cycle) return;
     const restudied = dropped.has(id) && initiative.restudy !== undefined;
     pool.push({
       initiative: restudied
@@ -95,7 +97,8 @@ function cyclePool(pipeline: LoadedPipeline, history: LoopHistory, cycle: number
 /**
  * Run one or more cycles of the loop (`cycles:` in the pipeline or `options.cycles`), starting after the
  * input history (`history:` or `options.history`). Before each cycle the pool is formed from the history
- * alone: initiatives whose `joins_in_cycle` has come, minus those already scaled in an earlier cycle;
+ * alone: initiatives whose `joins_in_cycle` has come and whose `leaves_after_cycle` has not passed, minus
+ * those already scaled in an earlier cycle;
  * those dropped earlier are piloted with their `restudy` design when they have one. With `calibration:`
  * enabled, a calibration table is estimated from the history before each cycle and applied to every review.
  * Each cycle runs like {@link runLoop} with the full budget and a base seed derived from the pipeline seed

@@ -121,7 +121,7 @@ describe('prefixConfigError', () => {
 });
 
 describe('multi-cycle keys', () => {
-  it('accepts cycles, history, calibration, restudy and joins_in_cycle, resolving the history path', () => {
+  it('accepts cycles, history, calibration, restudy, joins_in_cycle and leaves_after_cycle, resolving the history path', () => {
     const { config } = parsePipelineConfig(
       {
         budget: 5,
@@ -132,6 +132,7 @@ describe('multi-cycle keys', () => {
           {
             ...simulated,
             joins_in_cycle: 2,
+            leaves_after_cycle: 2,
             restudy: { pilot: { simulation: { products: 400 }, measure: { model: { name: 'experiment' } } } },
           },
         ],
@@ -142,6 +143,7 @@ describe('multi-cycle keys', () => {
     expect(config.history).toBe(join('/base', 'earlier', 'history.json'));
     expect(config.calibration).toEqual({ enabled: true, settings: { prior_strength: 2 } });
     expect(config.initiatives[0]?.joins_in_cycle).toBe(2);
+    expect(config.initiatives[0]?.leaves_after_cycle).toBe(2);
   });
 
   it('names the field when cycles, joins_in_cycle or the restudy pilot are wrong', () => {
@@ -153,6 +155,17 @@ describe('multi-cycle keys', () => {
         parsePipelineConfig({ budget: 5, initiatives: [{ ...simulated, joins_in_cycle: 1.5 }] }),
       ),
     ).toContain('initiatives[0].joins_in_cycle');
+    expect(
+      messageOf(() =>
+        parsePipelineConfig({
+          budget: 5,
+          initiatives: [
+            simulated,
+            { ...simulated, initiative_id: 'b', joins_in_cycle: 3, leaves_after_cycle: 2 },
+          ],
+        }),
+      ),
+    ).toContain('initiatives[1].leaves_after_cycle: expected leaves_after_cycle ≥ joins_in_cycle (3)');
     expect(
       messageOf(() =>
         parsePipelineConfig({

@@ -27,6 +27,7 @@ interface InitiativeShape {
   pilot: { simulation: Record<string, unknown>; measure: Record<string, unknown> };
   restudy?: unknown;
   joins_in_cycle?: number;
+  leaves_after_cycle?: number;
 }
 
 function initiatives(config: PipelineConfigInput): InitiativeShape[] {
@@ -158,6 +159,22 @@ describe('multi-cycle runs', () => {
     expect(result.cycles[0]?.reviewed).toBe(2);
     expect(result.cycles[1]?.restudied).toEqual(['init-1']);
     expect(result.cycles[1]?.joined).toEqual(['init-2']);
+  });
+
+  it('drops an initiative from the pool after its leaves_after_cycle', async () => {
+    const { stages, log } = fakeStages();
+    // Budget 100: cycle 1 drops init-1 (50, does not fit), which leaves after cycle 1.
+    const config = fakePipeline([2, 1, 3], [60, 50, 30], { cycles: 2 });
+    const list = initiatives(config);
+    (list[1] as InitiativeShape).leaves_after_cycle = 1;
+    const result = await runLoopCycles({ config, outDir: outDir(), stages });
+    const pilots = log.simulate.filter((request) => request.phase === 'pilot');
+    const dropped = result.reports[0]?.dropped.map((entry) => entry.initiative_id) ?? [];
+    expect(dropped).toContain('init-1');
+    // init-1 left after cycle 1: cycle 2 pilots only what stayed in the pool.
+    const secondCycle = pilots.slice(3).map((request) => request.initiativeId);
+    expect(secondCycle).not.toContain('init-1');
+    expect(secondCycle.length).toBe(dropped.length - 1);
   });
 
   it('computes regret against the hindsight-optimal portfolio over the true returns', async () => {
