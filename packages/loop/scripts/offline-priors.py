@@ -6,6 +6,12 @@ design-laws bound), funds the exact knapsack of posterior net returns, and score
 the benchmark (Σ net ÷ Σ oracle, and the paired difference from the naive rule ± SE). Used to check which
 prior changes could close the gap to the known-prior ceiling before changing the TypeScript defaults.
 
+The "design laws by diagnostic" rows ask whether a pilot's own diagnostics (matching's balance after
+matching, IPW's largest control weight share, synthetic control's pre-period fit, DiD's pre-trend test)
+carry information beyond its design: the design-laws bound, with each design's laws learned separately
+for the terciles of its diagnostic (from the other worlds). They need a run saved with the pilots'
+diagnostics (`initiativeDetails[].diagnostics`, recorded since the diagnostics were added to the JSON).
+
 Run: /usr/bin/python3 packages/loop/scripts/offline-priors.py run.json   (standard library only)
 """
 import json
@@ -118,7 +124,38 @@ POLICIES = {
 }
 
 
-LEAVE_ONE_OUT = {"population prior (other worlds' truth)", "population prior + design laws (other worlds' truth)"}
+# The diagnostic each design's laws are split by in the "design laws by diagnostic" rows.
+DIAGNOSTIC = {
+    "matching": "max_abs_smd_after",
+    "ipw": "max_weight_share_control",
+    "synthetic_control": "pre_rmspe",
+    "difference_in_differences": "pretrend_p_value",
+}
+
+
+def diagnostic_of(initiative):
+    name = DIAGNOSTIC.get(initiative["design"])
+    value = initiative.get("diagnostics", {}).get(name) if name else None
+    return value if isinstance(value, (int, float)) else None
+
+
+def error_law(same):
+    """A design's median error and the factor that makes its SEs honest (MAD of error ÷ SE, as a SD)."""
+    errors = [o["estimatedReturn"] - o["trueReturn"] for o in same]
+    bias = st.median(errors) if errors else 0.0
+    scaled = [abs(e - bias) / o["estimatedReturnSe"] for e, o in zip(errors, same) if o["estimatedReturnSe"] > 0]
+    return bias, (st.median(scaled) / 0.6744897501960817 if scaled else 1.0)
+
+
+def tercile(value, values):
+    cuts = [values[len(values) // 3], values[2 * len(values) // 3]]
+    return sum(value > cut for cut in cuts)
+
+
+LEAVE_ONE_OUT = {
+    "population prior (other worlds' truth)",
+    "population prior + design laws (other worlds' truth)",
+}
 
 
 def main(path):
@@ -137,25 +174,37 @@ def main(path):
         others = [t for k, t in truth if k != index]
         return shrink(world, st.mean(others), st.stdev(others))
 
-    def design_laws(world, index):
-        """The TypeScript `design_laws` reference: population prior + each design's median error and MAD SE scale."""
-        others = [i for k, w in enumerate(worlds) if k != index for i in w["initiativeDetails"]]
-        truths = [i["trueReturn"] for i in others]
-        mu, tau = st.mean(truths), st.stdev(truths)
-        items = []
-        for i in world["initiativeDetails"]:
-            same = [o for o in others if o["design"] == i["design"]]
-            errors = [o["estimatedReturn"] - o["trueReturn"] for o in same]
-            bias = st.median(errors) if errors else 0.0
-            scaled = [abs(e - bias) / o["estimatedReturnSe"] for e, o in zip(errors, same) if o["estimatedReturnSe"] > 0]
-            scale = st.median(scaled) / 0.6744897501960817 if scaled else 1.0
-            s2 = (scale * i["estimatedReturnSe"]) ** 2
-            weight = tau * tau / (tau * tau + s2) if tau * tau + s2 > 0 else 1.0
-            items.append((i["id"], i["cost"], mu + weight * (i["estimatedReturn"] - bias - mu) - i["cost"]))
-        return knapsack(items, world["budget"])
+    def design_laws(split=()):
+        """The TypeScript `design_laws` reference: population prior + each design's median error and MAD SE
+        scale; designs in `split` learn their laws per tercile of their diagnostic."""
+
+        def choose(world, index):
+            others = [i for k, w in enumerate(worlds) if k != index for i in w["initiativeDetails"]]
+            truths = [i["trueReturn"] for i in others]
+            mu, tau = st.mean(truths), st.stdev(truths)
+            items = []
+            for i in world["initiativeDetails"]:
+                same = [o for o in others if o["design"] == i["design"]]
+                value = diagnostic_of(i)
+                if i["design"] in split and value is not None:
+                    values = sorted(v for v in map(diagnostic_of, same) if v is not None)
+                    band = tercile(value, values)
+                    same = [o for o in same if diagnostic_of(o) is not None and tercile(diagnostic_of(o), values) == band]
+                bias, scale = error_law(same)
+                s2 = (scale * i["estimatedReturnSe"]) ** 2
+                weight = tau * tau / (tau * tau + s2) if tau * tau + s2 > 0 else 1.0
+                items.append((i["id"], i["cost"], mu + weight * (i["estimatedReturn"] - bias - mu) - i["cost"]))
+            return knapsack(items, world["budget"])
+
+        return choose
 
     policies["population prior (other worlds' truth)"] = population
-    policies["population prior + design laws (other worlds' truth)"] = design_laws
+    policies["population prior + design laws (other worlds' truth)"] = design_laws()
+    if any("diagnostics" in i for w in worlds for i in w["initiativeDetails"]):
+        for splits in [(design,) for design in DIAGNOSTIC] + [tuple(DIAGNOSTIC)]:
+            name = f"design laws by diagnostic tercile: {', '.join(splits) if len(splits) == 1 else 'all four'}"
+            LEAVE_ONE_OUT.add(name)
+            policies[name] = design_laws(splits)
     nets = {
         name: [net(w, choose(w, k) if name in LEAVE_ONE_OUT else choose(w)) for k, w in enumerate(worlds)]
         for name, choose in policies.items()

@@ -41,6 +41,8 @@ export interface WorldOutcome {
     estimatedReturn: number;
     estimatedReturnSe: number;
     trueReturn: number;
+    /** The pilot's numeric diagnostics (`MeasureResult.diagnostics`: balance, pre-fit, weights …), for what-ifs (absent in runs saved before it was recorded). */
+    diagnostics?: Record<string, number>;
   }[];
 }
 
@@ -187,11 +189,21 @@ export async function runDecisionWorld(
         estimatedReturn: pilot.measurement.effect_estimate * pilot.multiplier,
         estimatedReturnSe: pilot.measurement.standard_error * pilot.multiplier,
         trueReturn: pilot.trueReturn,
+        diagnostics: numericDiagnostics(pilot.measurement.diagnostics),
       })),
     };
   } finally {
     measured.dispose();
   }
+}
+
+/** The finite numeric entries of a measurement's diagnostics (flags, strings and nested values left out). */
+function numericDiagnostics(diagnostics: Readonly<Record<string, unknown>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(diagnostics).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]),
+    ),
+  );
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   loopDefaultPolicy,
   naiveRatioPolicy,
   oraclePolicy,
+  parsePipelineConfig,
   randomPolicy,
   runCalibrationStudy,
   runDecisionBenchmark,
@@ -52,6 +53,18 @@ describe('generateDecisionWorld', () => {
     const joins = world.pipeline.initiatives.map((initiative) => initiative.joins_in_cycle ?? 1);
     expect(joins.filter((cycle) => cycle === 2)).toHaveLength(2);
     expect(joins.filter((cycle) => cycle === 3)).toHaveLength(2);
+    expect(world.pipeline.initiatives.some((initiative) => 'leaves_after_cycle' in initiative)).toBe(false);
+  });
+
+  it('with fresh pools, each initiative leaves after the cycle it joins, and the pipeline parses', () => {
+    const world = generateDecisionWorld(3, { cycles: 3, joiningPerCycle: 2, freshPools: true });
+    for (const initiative of world.pipeline.initiatives) {
+      expect(initiative.leaves_after_cycle).toBe(initiative.joins_in_cycle ?? 1);
+    }
+    const { config } = parsePipelineConfig(world.pipeline);
+    expect(config.initiatives.map((initiative) => initiative.leaves_after_cycle)).toEqual(
+      world.pipeline.initiatives.map((initiative) => initiative.joins_in_cycle ?? 1),
+    );
   });
 });
 
@@ -81,6 +94,15 @@ describe('runDecisionBenchmark', () => {
       const naive = world.outcomes.find((outcome) => outcome.policy === 'naive_ratio');
       for (const id of naive?.funded ?? []) {
         expect(world.initiativeDetails.find((item) => item.id === id)?.estimatedReturn).toBeGreaterThan(0);
+      }
+      // Each pilot's numeric diagnostics are kept for what-ifs: a DiD pilot's pre-trend test, for one.
+      for (const detail of world.initiativeDetails) {
+        const diagnostics = Object.values(detail.diagnostics ?? {});
+        expect(diagnostics.length).toBeGreaterThan(0);
+        expect(diagnostics.every((value) => typeof value === 'number' && Number.isFinite(value))).toBe(true);
+        if (detail.design === 'difference_in_differences') {
+          expect(detail.diagnostics?.pretrend_p_value).toBeGreaterThanOrEqual(0);
+        }
       }
     }
     const summary = summarizeBenchmark(worlds, 'naive_ratio');
