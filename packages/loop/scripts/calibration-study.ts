@@ -4,8 +4,13 @@
  * by its true net return as a share of that cycle's hindsight optimum.
  *
  *   pnpm --filter @impact/loop study:calibration [--worlds 60] [--first-seed 2001] [--jobs 2] [--json out.json]
+ *     [--fresh-pools] [--joining 4] [--docs docs/decision-benchmark.md] [--from saved.json]
  *
- * The documented table uses seeds 2001–2060; tune on seeds below 1000.
+ * `--fresh-pools`: every cycle's pool is new initiatives only (`--joining` per later cycle, default 8 then),
+ * unfunded ones leave (`freshPools` of the world generator), so later cycles against the first measure
+ * learning alone. Its table goes to its own docs section.
+ *
+ * The documented tables use seeds 2001–2060; tune on seeds below 1000.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +28,14 @@ const { values } = parseArgs({
     docs: { type: 'string' },
     shard: { type: 'string' },
     from: { type: 'string' },
+    'fresh-pools': { type: 'boolean', default: false },
+    joining: { type: 'string' },
   },
 });
+const fresh = values['fresh-pools'] === true;
+// Fresh pools hold only new initiatives: as many as a first cycle has on average (6–10).
+const joining = Number(values.joining ?? (fresh ? 8 : 4));
+const world = { cycles: Number(values.cycles), joiningPerCycle: joining, freshPools: fresh };
 const worlds = Number(values.worlds);
 const firstSeed = Number(values['first-seed']);
 const cycles = Number(values.cycles);
@@ -45,7 +56,7 @@ if (values.shard !== undefined) {
   await runCalibrationStudy({
     seeds: shardSeeds(seeds, values.shard),
     arms,
-    world: { cycles },
+    world,
     onWorld: (world) => process.stdout.write(`${JSON.stringify(world)}\n`),
   });
 } else {
@@ -57,13 +68,23 @@ if (values.shard !== undefined) {
       ? (JSON.parse(readFileSync(values.from, 'utf8')) as CalibrationStudyWorld[])
       : await collectShards<CalibrationStudyWorld>(
           fileURLToPath(import.meta.url),
-          ['--worlds', String(worlds), '--first-seed', String(firstSeed), '--cycles', String(cycles)],
+          [
+            '--worlds',
+            String(worlds),
+            '--first-seed',
+            String(firstSeed),
+            '--cycles',
+            String(cycles),
+            '--joining',
+            String(joining),
+            ...(fresh ? ['--fresh-pools'] : []),
+          ],
           jobs,
           worlds,
         );
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 1)}\n`);
   const report = [
-    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles on shared pilots. Arms: "no learning" (\`prior_from_history: false\`: the prior from the current portfolio only, no calibration), "prior from history" (the defaults: every initiative seen so far in the prior, each with all its pilots) and "prior from history + calibration" (that plus calibration from scale outcomes). Share = the cycle's true net return ÷ its hindsight optimum.`,
+    `${worlds} worlds (seeds ${firstSeed}–${firstSeed + worlds - 1}) × ${cycles} cycles on shared pilots, ${fresh ? `fresh pools: ${joining} new initiatives in each later cycle, the unfunded leaving after their cycle` : `${joining} new initiatives joining each later cycle, the unfunded staying in the pool`}. Arms: "no learning" (\`prior_from_history: false\`: the prior from the current portfolio only, no calibration), "prior from history" (the defaults: every initiative seen so far in the prior, each with all its pilots) and "prior from history + calibration" (that plus calibration from scale outcomes). Share = the cycle's true net return ÷ its hindsight optimum.`,
     '',
     'The prior pooled from history against no learning:',
     '',
@@ -74,6 +95,7 @@ if (values.shard !== undefined) {
     calibrationStudyMarkdown(results, 'prior from history', 'prior from history + calibration'),
   ].join('\n');
   console.log(`Calibration study: ${report}`);
-  if (values.docs !== undefined) writeDocsSection(values.docs, 'calibration-study', report);
+  if (values.docs !== undefined)
+    writeDocsSection(values.docs, fresh ? 'calibration-study-fresh' : 'calibration-study', report);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, ${jobs} jobs)`);
 }

@@ -47,6 +47,12 @@ export interface DecisionWorldOptions {
   cycles?: number;
   /** New initiatives per later cycle (multi-cycle worlds). Default 4. */
   joiningPerCycle?: number;
+  /**
+   * Multi-cycle worlds: every cycle's pool is its new initiatives only; one not funded in the cycle it joins
+   * leaves (`leaves_after_cycle`). Cycles are then alike but for what the loop has learned, so later cycles
+   * against the first measure learning, not the quality of what earlier cycles left behind. Default false.
+   */
+  freshPools?: boolean;
 }
 
 /** The ground truth of one generated initiative, as drawn (before simulation noise). */
@@ -305,6 +311,7 @@ export function generateDecisionWorld(seed: number, options: DecisionWorldOption
         label: `${Math.round(margin * 100)}% margin on revenue per product-day × ${scaleProducts} products × ${horizonDays} days`,
       },
       ...(joinsIn > 1 ? { joins_in_cycle: joinsIn } : {}),
+      ...(options.freshPools === true && (options.cycles ?? 1) > 1 ? { leaves_after_cycle: joinsIn } : {}),
     });
     truth[id] = { design, metric, effect };
   }
