@@ -34,6 +34,8 @@ export interface CycleSummary {
   /** Initiatives piloted with their `restudy` design, and those whose `joins_in_cycle` is this cycle. */
   restudied: string[];
   joined: string[];
+  /** Initiatives of the pool whose `leaves_after_cycle` is this cycle: not funded now, they leave. */
+  last_chance: string[];
   /** Σ allocated budget. */
   spent: number;
   /** Σ actual (scale-measured) returns of the scaled initiatives. */
@@ -77,7 +79,14 @@ export interface CycleSummary {
  */
 export function summarizeCycle(
   run: LoopRun,
-  info: { cycle: number; seed: number; budget: number; restudied: string[]; joined: string[] },
+  info: {
+    cycle: number;
+    seed: number;
+    budget: number;
+    restudied: string[];
+    joined: string[];
+    last_chance?: string[];
+  },
 ): CycleSummary {
   const { report } = run;
   const reviewed = run.initiatives.filter((entry) => entry.review !== undefined);
@@ -121,6 +130,7 @@ export function summarizeCycle(
     scaled: report.records.length,
     restudied: info.restudied,
     joined: info.joined,
+    last_chance: info.last_chance ?? [],
     spent: report.total_allocated,
     realized_return: realized + 0,
     true_return: trueReturn === null ? null : trueReturn + 0,

@@ -209,7 +209,7 @@ export function renderCyclesMarkdown(
     '',
     ...summaries.map(
       (summary) =>
-        `- cycle ${summary.cycle}: re-studied ${summary.restudied.length === 0 ? 'none' : summary.restudied.join(', ')}; joined ${summary.joined.length === 0 ? 'none' : summary.joined.join(', ')}`,
+        `- cycle ${summary.cycle}: re-studied ${summary.restudied.length === 0 ? 'none' : summary.restudied.join(', ')}; joined ${summary.joined.length === 0 ? 'none' : summary.joined.join(', ')}${summary.last_chance.length === 0 ? '' : `; last cycle for ${summary.last_chance.join(', ')} (they leave unless funded)`}`,
     ),
     '',
   ];

@@ -159,6 +159,9 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
           joined: pool
             .filter((entry) => (entry.initiative.joins_in_cycle ?? 1) === cycle && cycle > 1)
             .map((entry) => entry.initiative.initiative_id),
+          last_chance: pool
+            .filter((entry) => entry.initiative.leaves_after_cycle === cycle)
+            .map((entry) => entry.initiative.initiative_id),
         }),
       );
     }

@@ -167,7 +167,8 @@ describe('multi-cycle runs', () => {
     const config = fakePipeline([2, 1, 3], [60, 50, 30], { cycles: 2 });
     const list = initiatives(config);
     (list[1] as InitiativeShape).leaves_after_cycle = 1;
-    const result = await runLoopCycles({ config, outDir: outDir(), stages });
+    const dir = outDir();
+    const result = await runLoopCycles({ config, outDir: dir, stages });
     const pilots = log.simulate.filter((request) => request.phase === 'pilot');
     const dropped = result.reports[0]?.dropped.map((entry) => entry.initiative_id) ?? [];
     expect(dropped).toContain('init-1');
@@ -175,6 +176,11 @@ describe('multi-cycle runs', () => {
     const secondCycle = pilots.slice(3).map((request) => request.initiativeId);
     expect(secondCycle).not.toContain('init-1');
     expect(secondCycle.length).toBe(dropped.length - 1);
+    expect(result.cycles.map((summary) => summary.last_chance)).toEqual([['init-1'], []]);
+    expect(read(dir, 'cycles.md')).toContain(
+      '- cycle 1: re-studied none; joined none; last cycle for init-1 (they leave unless funded)',
+    );
+    expect(read(dir, 'cycles.md')).toContain('- cycle 2: re-studied none; joined none\n');
   });
 
   it('computes regret against the hindsight-optimal portfolio over the true returns', async () => {
