@@ -16,6 +16,8 @@ import {
   benchmarkTableMarkdown,
   designAccuracy,
   designAccuracyMarkdown,
+  predictiveCalibration,
+  predictiveCalibrationMarkdown,
   runDecisionBenchmark,
   standardPolicies,
   type WorldOutcome,
@@ -35,6 +37,18 @@ const { values } = parseArgs({
   },
 });
 const worlds = Number(values.worlds);
+
+/** The defaults' predictive distributions against the truth, when the run recorded them. */
+function predictiveTable(outcomes: readonly WorldOutcome[]): string[] {
+  const rows = predictiveCalibration(outcomes, 'loop_default');
+  if (rows.length === 0) return [];
+  return [
+    '',
+    "The defaults' predictive distributions against the true returns (every reviewed initiative, funded or not; the interval is the one that became R_worst … R_best):",
+    '',
+    predictiveCalibrationMarkdown(rows),
+  ];
+}
 const firstSeed = Number(values['first-seed']);
 const seeds = Array.from({ length: worlds }, (_, k) => firstSeed + k);
 const policies = standardPolicies();
@@ -68,6 +82,7 @@ if (values.shard !== undefined) {
     'Pilot accuracy by design (valued estimates against the true returns at scale):',
     '',
     designAccuracyMarkdown(designAccuracy(outcomes)),
+    ...predictiveTable(outcomes),
   ].join('\n');
   console.log(`Decision benchmark: ${report}`);
   if (values.docs !== undefined) writeDocsSection(values.docs, 'decision-benchmark', report);

@@ -88,6 +88,7 @@ export type {
 export {
   type DecisionBenchmarkOptions,
   type PolicyOutcome,
+  type PredictionSummary,
   runDecisionBenchmark,
   runDecisionWorld,
   type WorldOutcome,
@@ -134,6 +135,11 @@ export {
   POPULATION_PRIOR_POLICY,
   withPopulationPrior,
 } from './study/population-prior';
+export {
+  type PredictiveCalibrationRow,
+  predictiveCalibration,
+  predictiveCalibrationMarkdown,
+} from './study/predictive-calibration';
 export {
   type BenchmarkSummary,
   benchmarkTableMarkdown,

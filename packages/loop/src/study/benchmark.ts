@@ -1,3 +1,4 @@
+import type { Prediction } from '@impact/contracts';
 import { MeasuredWorld, type PilotView } from './measured-world';
 import { type DecisionPolicy, estimatedReturn, oraclePolicy } from './policies';
 import { type DecisionWorldOptions, generateDecisionWorld } from './world';
@@ -21,6 +22,35 @@ export interface PolicyOutcome {
    * Positive means over-promised (the optimizer's curse).
    */
   overPromise: number;
+  /**
+   * A loop policy's predictive distribution of each reviewed initiative's return, funded or not: its mean and
+   * SD, and the central interval that became R_worst … R_best with its probability `level` (absent for
+   * baselines, and in runs saved before it was recorded).
+   */
+  predictions?: Record<string, PredictionSummary>;
+}
+
+/** The parts of a predictive distribution the benchmark keeps (see {@link PolicyOutcome.predictions}). */
+export interface PredictionSummary {
+  mean: number;
+  sd: number;
+  lower: number;
+  upper: number;
+  /** Probability between `lower` and `upper` (e.g. 0.8 for the 10% and 90% quantiles). */
+  level: number;
+}
+
+/** A prediction's mean, SD and outermost quantiles as the benchmark keeps them. */
+function summarizePrediction(prediction: Prediction): PredictionSummary {
+  const first = prediction.quantiles[0] as { p: number; value: number };
+  const last = prediction.quantiles.at(-1) as { p: number; value: number };
+  return {
+    mean: prediction.mean,
+    sd: prediction.sd,
+    lower: first.value,
+    upper: last.value,
+    level: last.p - first.p,
+  };
 }
 
 /** One world of the benchmark: its budget, the oracle's true net return and each policy's outcome. */
@@ -144,9 +174,14 @@ export async function runDecisionWorld(
   try {
     const loopFunded = new Map<string, string[]>();
     const loopPredicted = new Map<string, Map<string, number>>();
+    const loopPredictions = new Map<string, Record<string, PredictionSummary>>();
     for (const policy of policies) {
       if (policy.kind !== 'loop') continue;
-      const report = await measured.run(policy);
+      const { report, predictions } = await measured.runWithPredictions(policy);
+      loopPredictions.set(
+        policy.name,
+        Object.fromEntries([...predictions].map(([id, prediction]) => [id, summarizePrediction(prediction)])),
+      );
       loopFunded.set(
         policy.name,
         report.records.map((record) => record.initiative_id),
@@ -162,8 +197,8 @@ export async function runDecisionWorld(
     const all = policies.some((policy) => policy.name === oraclePolicy.name)
       ? policies
       : [...policies, oraclePolicy];
-    const outcomes = all.map((policy) =>
-      outcomeOf(
+    const outcomes = all.map((policy) => {
+      const outcome = outcomeOf(
         policy.name,
         policy.kind === 'loop'
           ? (loopFunded.get(policy.name) ?? [])
@@ -172,8 +207,10 @@ export async function runDecisionWorld(
         policy.name === oraclePolicy.name
           ? new Map(pilots.map((pilot) => [pilot.id, pilot.trueReturn]))
           : loopPredicted.get(policy.name),
-      ),
-    );
+      );
+      const predictions = loopPredictions.get(policy.name);
+      return predictions === undefined ? outcome : { ...outcome, predictions };
+    });
     return {
       seed: world.seed,
       budget,

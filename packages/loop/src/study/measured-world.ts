@@ -1,7 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MeasureResult, type OutcomeReport, stableStringify } from '@impact/contracts';
+import {
+  type MeasureResult,
+  type OutcomeReport,
+  type Prediction,
+  parseReviewResult,
+  stableStringify,
+} from '@impact/contracts';
 import type { LoopCyclesResult } from '../run/options';
 import { runLoop, runLoopCycles } from '../run/run-loop';
 import { createDefaultStages } from '../stages/default-stages';
@@ -96,6 +102,33 @@ export class MeasuredWorld {
     return this.inFreshFolder(async (outDir) => {
       const stages = this.stages() as LoopStages;
       return (await runLoop({ config: this.config(policy) as never, outDir, stages })) as OutcomeReport;
+    });
+  }
+
+  /**
+   * Run the loop once like {@link run}, and also return the predictive distribution the decision model gave
+   * each reviewed initiative (read back from the run's `run.json`), funded or not.
+   */
+  runWithPredictions(
+    policy: LoopPolicyConfig,
+  ): Promise<{ report: OutcomeReport; predictions: Map<string, Prediction> }> {
+    return this.inFreshFolder(async (outDir) => {
+      const stages = this.stages() as LoopStages;
+      const report = (await runLoop({
+        config: this.config(policy) as never,
+        outDir,
+        stages,
+      })) as OutcomeReport;
+      const run = JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')) as {
+        initiatives: { initiative_id: string; review?: unknown }[];
+      };
+      const predictions = new Map<string, Prediction>();
+      for (const initiative of run.initiatives) {
+        if (initiative.review === undefined) continue;
+        const prediction = parseReviewResult(initiative.review).prediction;
+        if (prediction !== undefined) predictions.set(initiative.initiative_id, prediction);
+      }
+      return { report, predictions };
     });
   }
 
