@@ -80,13 +80,16 @@ def reml_policy(shape, exclude=()):
     return choose
 
 
-def integrated(shape):
-    """Full Bayes over tau (the loop's default tau_fit: integrate): mu flat, p(tau) ∝ tau^(shape-1), grid in log tau²."""
+def integrated(shape, exclude=()):
+    """Full Bayes over tau (the loop's default tau_fit: integrate): mu flat, p(tau) ∝ tau^(shape-1), grid in log tau².
+    Designs in `exclude` are left out of the fit of (mu, tau) but shrunk like the rest."""
 
     def choose(world):
         ds = world["initiativeDetails"]
-        est = [i["estimatedReturn"] for i in ds]
-        ses = [i["estimatedReturnSe"] for i in ds]
+        fit = [i for i in ds if i["design"] not in exclude]
+        fit = fit if len(fit) >= 2 else ds
+        est = [i["estimatedReturn"] for i in fit]
+        ses = [i["estimatedReturnSe"] for i in fit]
         scale = st.variance(est) + st.mean([s * s for s in ses])
         logs, means = [], []
         for k in range(553):
@@ -95,7 +98,9 @@ def integrated(shape):
             mu = sum(a * b for a, b in zip(w, est)) / sum(w)
             ll = -0.5 * sum(math.log(1 / a) + a * (e - mu) ** 2 for a, e in zip(w, est)) - 0.5 * math.log(sum(w))
             logs.append(ll + shape / 2 * math.log(tau2))
-            means.append([mu + tau2 / (tau2 + s * s) * (e - mu) for e, s in zip(est, ses)])
+            means.append(
+                [mu + tau2 / (tau2 + i["estimatedReturnSe"] ** 2) * (i["estimatedReturn"] - mu) for i in ds]
+            )
         top = max(logs)
         p = [math.exp(v - top) for v in logs]
         total = sum(p)
@@ -120,6 +125,8 @@ POLICIES = {
     "shape 2, IPW left out of the prior fit": reml_policy(2, ("ipw",)),
     "shape 2, matching and IPW left out": reml_policy(2, ("ipw", "matching")),
     "integrated over tau, shape 2 (the default)": integrated(2),
+    "integrated, IPW left out of the fit of mu and tau": integrated(2, ("ipw",)),
+    "integrated, matching and IPW left out of the fit": integrated(2, ("ipw", "matching")),
     "known realised mean and SD (beyond any prior)": known_prior,
 }
 
