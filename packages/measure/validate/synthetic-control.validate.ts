@@ -37,7 +37,7 @@ const EFFECT = 3;
 
 /** Run the replications of both designs and summarise each as one {@link ValidationRow}. */
 export async function run(): Promise<ValidationRow[]> {
-  return [factorModelRow()];
+  return factorModelRows();
 }
 
 /**
@@ -45,13 +45,20 @@ export async function run(): Promise<ValidationRow[]> {
  * part of {@link run}).
  */
 export async function runSimulatedRetail(): Promise<ValidationRow[]> {
-  return [simulatedRetailRow()];
+  return simulatedRetailRows();
 }
 
-function factorModelRow(): ValidationRow {
+/**
+ * The placebo-inversion CI, and the normal intervals `estimate ± 1.96·SE` of both `standard_error` methods
+ * (`prefit_scaled`, the default, and `placebo_sd` from `details.placebo_sd`): with one treated unit
+ * exchangeable with its donors both SEs are right, so both intervals should cover about 95%.
+ */
+function factorModelRows(): ValidationRow[] {
   const params = SyntheticControlParamsSchema.parse({ outcome: 'y', unit: 'unit', time: 'period' });
   const errors: number[] = [];
   let covered = 0;
+  let coveredScaled = 0;
+  let coveredPlacebo = 0;
   let fallbacks = 0;
   for (let replication = 0; replication < REPLICATIONS; replication++) {
     const normal = createNormal(1_000 + replication);
@@ -87,24 +94,37 @@ function factorModelRow(): ValidationRow {
       ciLevel: 0.95,
       seed: replication,
     });
-    errors.push(estimate.effect_estimate - EFFECT);
+    const error = estimate.effect_estimate - EFFECT;
+    errors.push(error);
     if (estimate.ci_lower <= EFFECT && EFFECT <= estimate.ci_upper) covered++;
+    if (Math.abs(error) <= Z95 * estimate.standard_error) coveredScaled++;
+    if (Math.abs(error) <= Z95 * (estimate.details.placebo_sd as number)) coveredPlacebo++;
     if (estimate.diagnostics.ci_inversion_empty === true) fallbacks++;
   }
-  return summarise(
-    `factor model (own DGP), 1 random treated of 40 units, 30 pre / 10 post periods, +3 additive; placebo-inversion CI (mean-gap fallback in ${fallbacks}/${REPLICATIONS})`,
-    errors,
-    EFFECT,
-    covered,
-  );
+  const design =
+    'factor model (own DGP), 1 random treated of 40 units, 30 pre / 10 post periods, +3 additive';
+  return [
+    summarise(
+      `${design}; placebo-inversion CI (mean-gap fallback in ${fallbacks}/${REPLICATIONS})`,
+      errors,
+      EFFECT,
+      covered,
+    ),
+    summarise(`${design}; estimate ± 1.96·SE, SE prefit_scaled (default)`, errors, EFFECT, coveredScaled),
+    summarise(`${design}; estimate ± 1.96·SE, SE placebo_sd`, errors, EFFECT, coveredPlacebo),
+  ];
 }
 
-function simulatedRetailRow(): ValidationRow {
+const Z95 = 1.959963984540054;
+
+function simulatedRetailRows(): ValidationRow[] {
   const params = SyntheticControlParamsSchema.parse({ unit: 'unit' });
   const prepare = PrepareForSyntheticControlParamsSchema.parse({ metric: 'revenue' });
   const errors: number[] = [];
   let truthSum = 0;
   let covered = 0;
+  let coveredScaled = 0;
+  let coveredPlacebo = 0;
   let fallbacks = 0;
   let zeroWidth = 0;
   for (let replication = 0; replication < REPLICATIONS; replication++) {
@@ -130,15 +150,34 @@ function simulatedRetailRow(): ValidationRow {
     truthSum += truth;
     errors.push(estimate.effect_estimate - truth);
     if (estimate.ci_lower <= truth && truth <= estimate.ci_upper) covered++;
+    const error = Math.abs(estimate.effect_estimate - truth);
+    if (error <= Z95 * estimate.standard_error) coveredScaled++;
+    if (error <= Z95 * (estimate.details.placebo_sd as number)) coveredPlacebo++;
     if (estimate.diagnostics.ci_inversion_empty === true) fallbacks++;
     if (estimate.ci_upper === estimate.ci_lower) zeroWidth++;
   }
-  return summarise(
-    `@impact/simulate 60 products × 60 days, 40% treated (mean series vs single-product donors), revenue ×1.2; mean-gap fallback in ${fallbacks}/${REPLICATIONS}, zero-width CIs ${zeroWidth}`,
-    errors,
-    truthSum / REPLICATIONS,
-    covered,
-  );
+  const design =
+    '@impact/simulate 60 products × 60 days, 40% treated (mean series vs single-product donors), revenue ×1.2';
+  return [
+    summarise(
+      `${design}; mean-gap fallback in ${fallbacks}/${REPLICATIONS}, zero-width CIs ${zeroWidth}`,
+      errors,
+      truthSum / REPLICATIONS,
+      covered,
+    ),
+    summarise(
+      `${design}; estimate ± 1.96·SE, SE prefit_scaled (default)`,
+      errors,
+      truthSum / REPLICATIONS,
+      coveredScaled,
+    ),
+    summarise(
+      `${design}; estimate ± 1.96·SE, SE placebo_sd`,
+      errors,
+      truthSum / REPLICATIONS,
+      coveredPlacebo,
+    ),
+  ];
 }
 
 /** One row from per-replication errors (estimate − truth) and the number of intervals covering the truth. */

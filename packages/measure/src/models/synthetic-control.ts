@@ -26,6 +26,14 @@ export const SyntheticControlParamsSchema = z
     post: z.string().min(1).default('post'),
     /** Fewest donor (control) units accepted. */
     min_donors: z.number().int().min(1).default(2),
+    /**
+     * How `standard_error` is computed from the in-space placebos: `prefit_scaled`, the SD of the placebo
+     * effects each divided by its own pre-period RMSPE, times the treated series' pre-period RMSPE (a donor
+     * that fits its pre-period badly is noisy, and so is its placebo effect); `placebo_sd`, the plain SD of
+     * the placebo effects (too wide when the treated series averages several units and fits far better
+     * than a single donor can).
+     */
+    standard_error: z.enum(['prefit_scaled', 'placebo_sd']).default('prefit_scaled'),
   })
   .strict();
 
@@ -102,6 +110,14 @@ export function fitSyntheticControl(
 }
 
 /** post/pre RMSPE; 0 when there is no post-period gap at all, +∞ for a perfect pre-fit with a post gap. */
+/** Sample standard deviation (n − 1; 0 for a single value). */
+function standardDeviation(values: readonly number[]): number {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  return Math.sqrt(
+    values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, values.length - 1),
+  );
+}
+
 function rmspeRatio(postRmspe: number, preRmspe: number): number {
   if (postRmspe === 0) return 0;
   return preRmspe === 0 ? Number.POSITIVE_INFINITY : postRmspe / preRmspe;
@@ -354,12 +370,15 @@ export function estimateSyntheticControl(
   const halfWidth = inversionEmpty ? (absolutePlaceboEffects[m - 1] as number) : Math.sqrt(radicand);
   const pValue = inversionEmpty ? meanGapPValue : placeboPValue;
   const ciMethod = inversionEmpty ? 'mean_gap_placebo_fallback' : 'rmspe_ratio_inversion';
-  const placeboEffects = placebos.map((placebo) => placebo.effect);
-  const placeboMean = placeboEffects.reduce((sum, value) => sum + value, 0) / placeboEffects.length;
-  const placeboSd = Math.sqrt(
-    placeboEffects.reduce((sum, value) => sum + (value - placeboMean) ** 2, 0) /
-      Math.max(1, placeboEffects.length - 1),
-  );
+  const placeboSd = standardDeviation(placebos.map((placebo) => placebo.effect));
+  // Placebo effects in units of their own pre-period fit, rescaled to the treated series' fit; donors that
+  // reproduce their pre-period exactly carry no scale and are left out.
+  const scaled = placebos.filter((placebo) => placebo.preRmspe > 0);
+  const prefitScaledSd =
+    scaled.length >= 2
+      ? fit.preRmspe * standardDeviation(scaled.map((placebo) => placebo.effect / placebo.preRmspe))
+      : placeboSd;
+  const standardError = params.standard_error === 'placebo_sd' ? placeboSd : prefitScaledSd;
 
   const weights: Record<string, number> = {};
   allDonors.forEach((a) => {
@@ -381,10 +400,11 @@ export function estimateSyntheticControl(
     ci_method: ciMethod,
     min_rmspe_ratio: finiteOrNull(Math.sqrt(spread) / fit.preRmspe),
     placebo_ratio_threshold: finiteOrNull(threshold),
+    standard_error_method: params.standard_error,
   };
   return {
     effect_estimate: fit.effect,
-    standard_error: placeboSd,
+    standard_error: standardError,
     ci_lower: fit.effect - halfWidth,
     ci_upper: fit.effect + halfWidth,
     p_value: pValue,
@@ -396,7 +416,10 @@ export function estimateSyntheticControl(
       estimator:
         'synthetic control, outcome-only (pre-period outcomes, equal period weights), simplex weights by an exact active-set QP',
       standard_error_method:
-        'standard deviation of the in-space placebo effects (mean post-period gaps of the donors)',
+        params.standard_error === 'placebo_sd'
+          ? 'standard deviation of the in-space placebo effects (mean post-period gaps of the donors)'
+          : "standard deviation of the in-space placebo effects each divided by its pre-period RMSPE, times the treated series' pre-period RMSPE",
+      placebo_sd: placeboSd,
       ci_method: inversionEmpty
         ? `the RMSPE-ratio placebo test rejects every constant effect (min ratio ${Math.sqrt(spread) / fit.preRmspe} > placebo threshold ${threshold}); fallback: inversion of the placebo test of the mean post gap |ḡ − τ| against |placebo effects| (level ${context.ciLevel}), conservative when donors are noisier than the treated series; p_value from the same test`
         : `inversion of the placebo RMSPE-ratio rank test over constant effects (level ${context.ciLevel})`,

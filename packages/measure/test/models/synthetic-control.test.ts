@@ -139,6 +139,32 @@ describe('synthetic_control: Proposition 99 (Abadie, Diamond & Hainmueller 2010)
     expect((estimate.details.placebos as unknown[]).length).toBe(38);
   });
 
+  it('computes the prefit-scaled standard error from the placebos, and the plain placebo SD on request', () => {
+    const placebos = estimate.details.placebos as { effect: number; pre_rmspe: number }[];
+    const sd = (values: number[]) => {
+      const m = values.reduce((a, b) => a + b, 0) / values.length;
+      return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1));
+    };
+    const preRmspe = estimate.diagnostics.pre_rmspe as number;
+    const scaled = preRmspe * sd(placebos.map((placebo) => placebo.effect / placebo.pre_rmspe));
+    expect(estimate.standard_error).toBeCloseTo(scaled, 10);
+    expect(estimate.details.placebo_sd as number).toBeCloseTo(
+      sd(placebos.map((placebo) => placebo.effect)),
+      10,
+    );
+    expect(estimate.diagnostics.standard_error_method).toBe('prefit_scaled');
+    // California is one state, fitted about as well as its donors: the two SEs nearly agree (9.61 and 10.78).
+    expect(estimate.standard_error).toBeCloseTo(9.608, 2);
+    expect(estimate.details.placebo_sd as number).toBeCloseTo(10.776, 2);
+    const plain = syntheticControlModel.fit(
+      loadProp99(),
+      SyntheticControlParamsSchema.parse({ ...params, standard_error: 'placebo_sd' }),
+      context,
+    );
+    expect(plain.standard_error).toBe(estimate.details.placebo_sd);
+    expect([plain.ci_lower, plain.ci_upper]).toEqual([estimate.ci_lower, estimate.ci_upper]);
+  });
+
   it('uses the RMSPE-ratio inversion (no fallback) and reports its p-value', () => {
     expect(estimate.diagnostics.ci_inversion_empty).toBe(false);
     expect(estimate.diagnostics.ci_method).toBe('rmspe_ratio_inversion');
@@ -210,6 +236,18 @@ describe('synthetic_control: averaged treated series from @impact/simulate (40% 
     // Before the fallback 3 of these 20 intervals had zero width and 16 covered (now 0 and 19); 400
     // replications are in validate/synthetic-control.validate.ts.
     expect(covered).toBeGreaterThanOrEqual(18);
+  });
+
+  it('gives an averaged treated series a smaller SE than single donors’ placebo SD, with estimate ± 1.96·SE covering the truth', () => {
+    let covered = 0;
+    for (let seed = 100; seed < 120; seed++) {
+      const { estimate, truth } = fitSimulated(seed);
+      // The mean of many products fits its pre-period far better than a single donor does.
+      expect(estimate.standard_error).toBeLessThan(estimate.details.placebo_sd as number);
+      if (Math.abs(estimate.effect_estimate - truth) <= 1.96 * estimate.standard_error) covered++;
+    }
+    // 400 replications (validate/synthetic-control.validate.ts): 0.917 with this SE, 0.995 with placebo_sd.
+    expect(covered).toBeGreaterThanOrEqual(16);
   });
 });
 
