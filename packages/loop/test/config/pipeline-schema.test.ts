@@ -22,6 +22,10 @@ function messageOf(run: () => unknown): string {
   throw new Error('expected a ConfigError');
 }
 
+/** The ConfigError message of parsing a pipeline with `initiatives` and budget 5. */
+const initiativesError = (initiatives: unknown[]) =>
+  messageOf(() => parsePipelineConfig({ budget: 5, initiatives } as never));
+
 describe('PipelineConfigSchema', () => {
   it('fills documented defaults', () => {
     const { config } = parsePipelineConfig({ budget: 5, initiatives: [simulated] });
@@ -150,21 +154,14 @@ describe('multi-cycle keys', () => {
     expect(
       messageOf(() => parsePipelineConfig({ budget: 5, cycles: 0, initiatives: [simulated] })),
     ).toContain('cycles');
+    expect(initiativesError([{ ...simulated, joins_in_cycle: 1.5 }])).toContain(
+      'initiatives[0].joins_in_cycle',
+    );
     expect(
-      messageOf(() =>
-        parsePipelineConfig({ budget: 5, initiatives: [{ ...simulated, joins_in_cycle: 1.5 }] }),
-      ),
-    ).toContain('initiatives[0].joins_in_cycle');
-    expect(
-      messageOf(() =>
-        parsePipelineConfig({
-          budget: 5,
-          initiatives: [
-            simulated,
-            { ...simulated, initiative_id: 'b', joins_in_cycle: 3, leaves_after_cycle: 2 },
-          ],
-        }),
-      ),
+      initiativesError([
+        simulated,
+        { ...simulated, initiative_id: 'b', joins_in_cycle: 3, leaves_after_cycle: 2 },
+      ]),
     ).toContain('initiatives[1].leaves_after_cycle: expected leaves_after_cycle ≥ joins_in_cycle (3)');
     expect(
       messageOf(() =>
