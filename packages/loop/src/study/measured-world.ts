@@ -99,10 +99,12 @@ export class MeasuredWorld {
 
   /** Run the loop once on this world with a policy's configuration; returns its outcome report. */
   run(policy: LoopPolicyConfig): Promise<OutcomeReport> {
-    return this.inFreshFolder(async (outDir) => {
-      const stages = this.stages() as LoopStages;
-      return (await runLoop({ config: this.config(policy) as never, outDir, stages })) as OutcomeReport;
-    });
+    return this.inFreshFolder((outDir) => this.runLoopIn(outDir, policy));
+  }
+
+  private async runLoopIn(outDir: string, policy: LoopPolicyConfig): Promise<OutcomeReport> {
+    const stages = this.stages() as LoopStages;
+    return (await runLoop({ config: this.config(policy) as never, outDir, stages })) as OutcomeReport;
   }
 
   /**
@@ -113,12 +115,7 @@ export class MeasuredWorld {
     policy: LoopPolicyConfig,
   ): Promise<{ report: OutcomeReport; predictions: Map<string, Prediction> }> {
     return this.inFreshFolder(async (outDir) => {
-      const stages = this.stages() as LoopStages;
-      const report = (await runLoop({
-        config: this.config(policy) as never,
-        outDir,
-        stages,
-      })) as OutcomeReport;
+      const report = await this.runLoopIn(outDir, policy);
       const run = JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')) as {
         initiatives: { initiative_id: string; review?: unknown }[];
       };
