@@ -61,6 +61,7 @@ export {
   defineDecisionModel,
   type MethodCorrections,
   type MethodologyCorrection,
+  type ScaleOutcome,
 } from './decision/model';
 export {
   decidePredictive,

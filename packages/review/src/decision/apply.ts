@@ -14,6 +14,8 @@ export interface ApplyDecisionOptions {
   method_corrections?: DecisionContext['method_corrections'];
   /** Pilots of earlier cycles (the history's `evidence`), pooled into the prior by models that estimate one. */
   history?: DecisionContext['history'];
+  /** Scale outcomes of earlier cycles (the history's records), for models that learn from them. */
+  outcomes?: DecisionContext['outcomes'];
 }
 
 /**
@@ -43,6 +45,7 @@ export function applyDecisionModel(
     ...(options.corrections === undefined ? {} : { corrections: options.corrections }),
     ...(options.method_corrections === undefined ? {} : { method_corrections: options.method_corrections }),
     ...(options.history === undefined ? {} : { history: options.history }),
+    ...(options.outcomes === undefined ? {} : { outcomes: options.outcomes }),
   };
   const outcomes = model.decide(items, params, context);
   return items.map(({ review }, index) => {

@@ -25,6 +25,12 @@ import type { PooledObservation } from './shrinkage';
 export interface GroupedObservation {
   observation: PooledObservation;
   group: string | undefined;
+  /**
+   * An initiative measured at scale: `observation` is then its scale outcome (unbiased, `group` undefined)
+   * and these are its pilots (one combined observation per estimator), evidence about their estimators'
+   * offsets only (see {@link applyDesignOffsets}).
+   */
+  pilots?: readonly { observation: PooledObservation; group: string }[];
 }
 
 /** An observation with its design offset removed. */
@@ -61,18 +67,36 @@ export function applyDesignOffsets(
 ): OffsetObservation[] {
   const tau2 = prior.variance;
   const totals = new Map<string, { weight: number; weighted: number; count: number }>();
-  const weights = items.map(({ observation, group }) => {
-    const w = residualWeight(observation, tau2);
-    if (group !== undefined && w > 0) {
-      const total = totals.get(group) ?? { weight: 0, weighted: 0, count: 0 };
-      total.weight += w;
-      total.weighted += w * (observation.estimate - prior.mean);
-      total.count += 1;
-      totals.set(group, total);
+  const add = (group: string, weight: number, residual: number) => {
+    const total = totals.get(group) ?? { weight: 0, weighted: 0, count: 0 };
+    total.weight += weight;
+    total.weighted += weight * residual;
+    total.count += 1;
+    totals.set(group, total);
+  };
+  const weights = items.map(({ observation, group, pilots }) => {
+    if (pilots !== undefined) {
+      // Given the scale outcome a (variance u), θ ~ N(μ + k·(a − μ), k·u) with k = τ²/(τ² + u): the pilot's
+      // residual about it is the offset plus noise of variance s² + e + k·u.
+      const k = tau2 / (tau2 + observation.samplingVariance);
+      const centre = prior.mean + k * (observation.estimate - prior.mean);
+      for (const pilot of pilots) {
+        const variance =
+          pilot.observation.samplingVariance +
+          pilot.observation.excessVariance +
+          k * observation.samplingVariance;
+        if (variance > 0 && Number.isFinite(variance)) {
+          add(pilot.group, 1 / variance, pilot.observation.estimate - centre);
+        }
+      }
+      return 0;
     }
+    const w = residualWeight(observation, tau2);
+    if (group !== undefined && w > 0) add(group, w, observation.estimate - prior.mean);
     return w;
   });
-  return items.map(({ observation, group }, index) => {
+  return items.map(({ observation, group, pilots }, index) => {
+    if (pilots !== undefined) return { observation, offset: 0, offsetVariance: 0, from: 0 };
     const biasVariance = observation.relativeBiasVariance * tau2;
     const total = group === undefined ? undefined : totals.get(group);
     const w = weights[index] as number;

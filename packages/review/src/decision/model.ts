@@ -4,6 +4,7 @@ import {
   type Flag,
   type MeasureResult,
   type ModelType,
+  type OutcomeRecord,
   type PilotEvidence,
   type Prediction,
   type ReviewResult,
@@ -54,7 +55,18 @@ export interface DecisionContext {
    * estimate a prior may pool them; they are not decided again.
    */
   history?: readonly PilotEvidence[];
+  /**
+   * Scale outcomes of earlier cycles (`OutcomeReport.records` of the history). The predictive model with
+   * `outcomes: prior` conditions on them (see `outcome-evidence.ts`).
+   */
+  outcomes?: readonly ScaleOutcome[];
 }
+
+/** What a decision model reads of one scale outcome: the initiative, its cost and the measured return. */
+export type ScaleOutcome = Pick<
+  OutcomeRecord,
+  'initiative_id' | 'budget' | 'actual_return' | 'actual_ci_lower' | 'actual_ci_upper'
+>;
 
 /** What a decision model returns for one item: the scenarios and, optionally, the distribution behind them. */
 export interface DecisionOutcome {

@@ -4,7 +4,14 @@ import { formatNumber } from '../scoring/adjustments';
 import { normalCdf, normalQuantile } from '../stats/normal';
 import type { GroupedObservation, OffsetObservation } from './design-offsets';
 import { fitPrior, priorSummary } from './fit-prior';
-import { biasGroup, combinePilots, correctionFor, historyByInitiative } from './history-pilots';
+import {
+  biasGroup,
+  combinePilots,
+  correctionFor,
+  historyByInitiative,
+  sameEstimatorPilots,
+  trustedPilots,
+} from './history-pilots';
 import {
   type IntegratedPrior,
   integratedPosterior,
@@ -59,6 +66,14 @@ const biasScaleShape = Object.fromEntries(
  *   pool and the history, before any outcome (`design-offsets.ts`): with a long history a design whose
  *   estimates sit above the experiments' is read as biased, not as evidence of high returns. A pilot alone
  *   in its estimator gets the independent bias term unchanged. `false`: every pilot's bias independent.
+ * - `outcomes` (`prior`): condition on the history's scale outcomes (`context.outcomes`; needs
+ *   `prior_from_history`). A funded initiative then enters the prior as its scale outcome (unbiased, with
+ *   the variance its interval implies), and its pilots become evidence about their estimator's offset
+ *   only: each pilot's residual about the initiative's true return given the outcome. Funding depends only
+ *   on pilots, and every pilot, funded or not, is in the model, so the selection is ignorable (no winner's
+ *   curse): an unbiased design's offset centres on 0. Outcomes anchor the prior where no experiment does
+ *   (every pilot from one biased design). Calibration's bias and excess-variance corrections, learned from
+ *   the same outcomes, are then not applied on top. `ignore`: pilots only.
  * - `scale` (`return`): the scale on which initiatives are exchangeable — the return itself, or
  *   `per_cost` (return per unit cost, when true returns grow with what an initiative costs).
  *
@@ -77,6 +92,7 @@ export const PredictiveParamsSchema = z.strictObject({
   prior_from_history: z.boolean().default(true),
   scale: z.enum(['return', 'per_cost']).default('return'),
   shared_bias: z.boolean().default(true),
+  outcomes: z.enum(['prior', 'ignore']).default('prior'),
 });
 /** Parsed parameters of the `predictive` model. */
 export type PredictiveParams = z.output<typeof PredictiveParamsSchema>;
@@ -238,8 +254,9 @@ function offsetText(entry: Prepared): string {
 export function decidePredictive(
   items: readonly DecisionItem[],
   params: PredictiveParams,
-  context: DecisionContext,
+  given: DecisionContext,
 ): DecisionOutcome[] {
+  const context = withoutDoubleCounting(params, given);
   const prepared = items.map((item) => prepare(item, params, context));
   // Every initiative counts once in the prior, with all its pilots combined: a later pool is what earlier
   // cycles did not fund, and conditioning on every pilot is what makes that selection ignorable.
@@ -247,7 +264,12 @@ export function decidePredictive(
   const combined = new Map<Prepared, PooledObservation>();
   for (const entry of prepared) {
     if (entry.item.review.cost <= 0) continue;
-    const earlier = history.get(entry.item.review.id)?.observations ?? [];
+    // Only the earlier pilots of the same estimator: another estimator's pilots carry another bias.
+    const earlier = sameEstimatorPilots(
+      history.get(entry.item.review.id),
+      entry.item.review.model_type,
+      entry.item.measurement.method,
+    );
     combined.set(entry, combinePilots([observation(entry), ...earlier]));
     entry.earlierPilots = earlier.length;
     history.delete(entry.item.review.id);
@@ -258,10 +280,18 @@ export function decidePredictive(
       observation,
       group: biasGroup(entry.item.review.model_type, entry.item.measurement.method),
     })),
-    ...[...history.values()].map(({ observations, group }) => ({
-      observation: combinePilots(observations),
-      group,
-    })),
+    ...[...history.values()].map((initiative) =>
+      initiative.outcome === undefined
+        ? trustedPilots(initiative)
+        : {
+            observation: initiative.outcome,
+            group: undefined,
+            pilots: [...initiative.byGroup].map(([group, observations]) => ({
+              observation: combinePilots(observations),
+              group,
+            })),
+          },
+    ),
   ];
   const fitted = fitPrior(grouped, {
     pool: params.pooling && grouped.length >= params.min_initiatives,
@@ -289,6 +319,19 @@ export function decidePredictive(
     const variance = entry.samplingSd ** 2 + biasSd ** 2 + entry.excessVariance;
     return outcome(entry, { mean: entry.estimate - entry.biasMean, variance, weight: 1 }, biasSd, params);
   });
+}
+
+/**
+ * With `outcomes: prior` and outcomes to learn from, the model learns each estimator's bias from them
+ * itself (the outcomes anchor the prior and the design offsets), so calibration's bias and excess-variance
+ * corrections, learned from the same outcomes, are not applied on top.
+ */
+function withoutDoubleCounting(params: PredictiveParams, context: DecisionContext): DecisionContext {
+  const learns =
+    params.outcomes === 'prior' && params.prior_from_history && (context.outcomes?.length ?? 0) > 0;
+  if (!learns) return context;
+  const { corrections: _corrections, method_corrections: _methods, ...rest } = context;
+  return rest;
 }
 
 /** The prediction of one pooled observation, in money: a mixture over τ, or a normal at τ's mode. */

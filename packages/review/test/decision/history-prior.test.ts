@@ -101,4 +101,32 @@ describe('predictive model: prior from history', () => {
     expect(pooled?.flags.map((flag) => flag.code)).not.toContain('PREDICTION_UNPOOLED');
     expect(pooled?.R_med).toBeLessThan(9000);
   });
+
+  it('never averages pilots of different estimators: a restudy is not diluted by the pilot it replaced', () => {
+    // 'a' was piloted observationally (biased high) before its experiment now; 'h1' has both in the history.
+    const observational = (id: string, estimate: number): PilotEvidence => ({
+      ...evidence(id, estimate, 1000),
+      model_type: 'observational',
+      method: 'matching',
+      confidence: 0.3,
+    });
+    const history = [
+      observational('a', 30_000),
+      observational('h1', 40_000),
+      evidence('h1', 3000, 1000),
+      evidence('h2', 2000, 1000),
+    ];
+    const [restudied] = applyDecisionModel(portfolio, ON, { history });
+    const [fresh] = applyDecisionModel(portfolio, ON, {
+      history: [evidence('h1', 3000, 1000), evidence('h2', 2000, 1000)],
+    });
+    // The same predictions as if the observational pilots had never been run: the experiments stand for 'a'
+    // and 'h1', and each initiative still counts once in the prior.
+    expect(restudied?.R_med).toBeCloseTo(fresh?.R_med as number, 6);
+    expect(restudied?.prediction?.components.prior_mean).toBeCloseTo(
+      fresh?.prediction?.components.prior_mean as number,
+      6,
+    );
+    expect(restudied?.rationale).not.toContain('earlier pilot');
+  });
 });
