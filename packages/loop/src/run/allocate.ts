@@ -43,6 +43,7 @@ async function decideReviewed(input: CycleInput, reviewed: InitiativeRun[]): Pro
   const decided = await decide.call(input.stages, items, {
     ...(input.calibration === undefined ? {} : { calibration: input.calibration }),
     ...(input.evidence === undefined || input.evidence.length === 0 ? {} : { history: input.evidence }),
+    ...(input.outcomes === undefined || input.outcomes.length === 0 ? {} : { outcomes: input.outcomes }),
   });
   reviewed.forEach((run, index) => {
     run.review = decided[index] ?? run.review;

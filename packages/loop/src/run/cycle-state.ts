@@ -1,4 +1,4 @@
-import { ImpactError, type PilotEvidence } from '@impact/contracts';
+import { ImpactError, type OutcomeRecord, type PilotEvidence } from '@impact/contracts';
 import type { CalibrationTable } from '@impact/review';
 import type { InitiativeConfig, LoadedPipeline } from '../config/pipeline-schema';
 import { isInfrastructureError, LoopError } from '../errors';
@@ -29,6 +29,8 @@ export interface CycleInput {
   calibration?: CalibrationTable;
   /** The pilots of earlier cycles (from the history), passed to the decide stage. */
   evidence?: readonly PilotEvidence[];
+  /** The scale outcomes of earlier cycles (the history's records), passed to the decide stage. */
+  outcomes?: readonly OutcomeRecord[];
   reviewRules?: unknown;
 }
 

@@ -133,6 +133,7 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
       const pool = cyclePool(pipeline, history, cycle);
       const calibration = settings === undefined ? undefined : estimateCalibration(history, settings);
       const evidence = history.cycles.flatMap((entry) => entry.report.evidence ?? []);
+      const outcomes = history.cycles.flatMap((entry) => entry.report.records);
       const seed = cycleSeed(config.seed, cycle);
       const folder = count === 1 ? '' : `cycle-${cycle}`;
       const { run, report } = await runCycle({
@@ -146,6 +147,7 @@ export async function runLoopCycles(options: RunLoopOptions): Promise<LoopCycles
         pool,
         ...(calibration === undefined ? {} : { calibration }),
         ...(evidence.length === 0 ? {} : { evidence }),
+        ...(outcomes.length === 0 ? {} : { outcomes }),
         reviewRules: config.review.rules,
       });
       history = appendCycle(history, report, cycle);

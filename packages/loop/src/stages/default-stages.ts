@@ -94,6 +94,7 @@ export function createDefaultStages(options: DefaultStagesOptions = {}): LoopSta
                 method_corrections: calibrationMethodCorrections(request.calibration),
               }),
           ...(request.history === undefined ? {} : { history: request.history }),
+          ...(request.outcomes === undefined ? {} : { outcomes: request.outcomes }),
         },
       );
     },

@@ -1,4 +1,11 @@
-import type { AllocationResult, MeasureResult, PilotEvidence, ReviewResult, Table } from '@impact/contracts';
+import type {
+  AllocationResult,
+  MeasureResult,
+  OutcomeRecord,
+  PilotEvidence,
+  ReviewResult,
+  Table,
+} from '@impact/contracts';
 import type { CalibrationTable } from '@impact/review';
 
 /** `pilot` (the small experiment) or `scale` (the roll-out measured with a larger sample). */
@@ -69,6 +76,8 @@ export interface DecideRequest {
   calibration?: CalibrationTable;
   /** Every pilot of earlier cycles (the history's `evidence`), for decision models that pool it. */
   history?: readonly PilotEvidence[];
+  /** Every scale outcome of earlier cycles (the history's records), for decision models that learn from them. */
+  outcomes?: readonly OutcomeRecord[];
 }
 
 /** What the allocate stage is given besides the reviews. */

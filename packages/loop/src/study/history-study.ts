@@ -65,7 +65,8 @@ export function studyHistory(cycles: readonly HistoryCycle[]): LoopHistory {
  * The policies of the long-history study, every loop policy reading the history at `historyPath` (so all
  * of them, and the baselines, see the same pilots: the loop derives pilot seeds from the cycle number):
  * no learning (the history ignored), the prior pooled from the history with independent pilot biases
- * (`shared_bias: false`), the defaults (prior pooled, biases shared per estimator), the defaults plus
+ * (`shared_bias: false`), the prior pooled from the history's pilots only (`outcomes: ignore`), the defaults
+ * (prior pooled from pilots and scale outcomes, biases shared per estimator), the defaults plus
  * calibration from the history's outcomes, and the naive rules and the oracle.
  *
  * @example
@@ -89,7 +90,18 @@ export function historyStudyPolicies(historyPath: string): DecisionPolicy[] {
     loop('history_independent_bias', 'prior from history, pilot biases independent (`shared_bias: false`)', {
       review: { decision_model: { name: 'predictive', shared_bias: false } },
     }),
-    loop('history_default', 'the loop, defaults: prior from history, biases shared per estimator', {}),
+    loop(
+      'history_outcomes_ignored',
+      'prior from history’s pilots, its outcomes ignored (`outcomes: ignore`)',
+      {
+        review: { decision_model: { name: 'predictive', outcomes: 'ignore' } },
+      },
+    ),
+    loop(
+      'history_default',
+      'the loop, defaults: prior from history’s pilots and outcomes, biases shared per estimator',
+      {},
+    ),
     loop('history_calibrated', 'the defaults + calibration from the history’s outcomes', {
       pipeline: { calibration: { enabled: true } },
     }),

@@ -28,6 +28,8 @@ export interface BiasedWorldOptions {
   rule: 'minimax_regret' | 'expected_return' | 'maximin';
   /** Calibration on or off. */
   calibration: boolean;
+  /** The predictive model's `outcomes` (default `prior`, the model's own default). */
+  outcomes?: 'prior' | 'ignore';
 }
 
 /** mulberry32: a small seeded PRNG. */
@@ -85,7 +87,12 @@ export function biasedWorldPipeline(seed: number, options: BiasedWorldOptions): 
     seed,
     concurrency: 4,
     cycles: options.cycles,
-    review: { reviewer: 'deterministic' },
+    review: {
+      reviewer: 'deterministic',
+      ...(options.outcomes === undefined
+        ? {}
+        : { decision_model: { name: 'predictive', outcomes: options.outcomes } }),
+    },
     allocate: { rule: options.rule, solver: 'highs' },
     ...(options.calibration ? { calibration: { enabled: true } } : {}),
     initiatives,

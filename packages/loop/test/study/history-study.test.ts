@@ -41,6 +41,7 @@ describe('long-history study', () => {
     expect(world?.outcomes.map((outcome) => outcome.policy)).toEqual([
       'history_ignored',
       'history_independent_bias',
+      'history_outcomes_ignored',
       'history_default',
       'history_calibrated',
       'naive_ratio',
