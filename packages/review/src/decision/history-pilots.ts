@@ -4,6 +4,7 @@
  */
 import type { ModelType, PilotEvidence } from '@impact/contracts';
 import { normalQuantile } from '../stats/normal';
+import type { GroupedObservation } from './design-offsets';
 import type { DecisionContext, MethodologyCorrection, ScaleOutcome } from './model';
 import type { PredictiveParams } from './predictive';
 import type { PooledObservation } from './shrinkage';
@@ -105,6 +106,26 @@ export function sameEstimatorPilots(
     if (group === own || (unrecorded && group.split('/')[0] === modelType)) matches.push(...observations);
   }
   return matches;
+}
+
+/**
+ * The history's initiatives (those not in the current portfolio) as observations of the prior: by their
+ * most trusted estimator's pilots, or, when scaled, by their outcome with every estimator's pilots as
+ * evidence about its offset.
+ */
+export function historyGroupedObservations(initiatives: Iterable<HistoryInitiative>): GroupedObservation[] {
+  return [...initiatives].map((initiative) =>
+    initiative.outcome === undefined
+      ? trustedPilots(initiative)
+      : {
+          observation: initiative.outcome,
+          group: undefined,
+          pilots: [...initiative.byGroup].map(([group, observations]) => ({
+            observation: combinePilots(observations),
+            group,
+          })),
+        },
+  );
 }
 
 /**

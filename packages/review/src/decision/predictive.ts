@@ -9,8 +9,8 @@ import {
   combinePilots,
   correctionFor,
   historyByInitiative,
+  historyGroupedObservations,
   sameEstimatorPilots,
-  trustedPilots,
 } from './history-pilots';
 import {
   type IntegratedPrior,
@@ -280,18 +280,7 @@ export function decidePredictive(
       observation,
       group: biasGroup(entry.item.review.model_type, entry.item.measurement.method),
     })),
-    ...[...history.values()].map((initiative) =>
-      initiative.outcome === undefined
-        ? trustedPilots(initiative)
-        : {
-            observation: initiative.outcome,
-            group: undefined,
-            pilots: [...initiative.byGroup].map(([group, observations]) => ({
-              observation: combinePilots(observations),
-              group,
-            })),
-          },
-    ),
+    ...historyGroupedObservations(history.values()),
   ];
   const fitted = fitPrior(grouped, {
     pool: params.pooling && grouped.length >= params.min_initiatives,
